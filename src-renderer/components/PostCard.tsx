@@ -1,0 +1,49 @@
+import { useState } from 'react';
+import type { PostView } from '../../src-shared/worker-api';
+import { sanitizeStatusHtml } from '../sanitize';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function PostCard({ post }: { post: PostView }) {
+  const [revealed, setRevealed] = useState(post.spoilerText === '');
+  return (
+    <article className="post" data-post-id={post.id} aria-label={`Post by ${post.author.displayName || post.author.acct}`}>
+      {post.boostedBy && (
+        <p className="post-boost">Boosted by {post.boostedBy.displayName || post.boostedBy.acct}</p>
+      )}
+      <header className="post-header">
+        {post.author.avatarUrl && <img className="avatar" src={post.author.avatarUrl} alt="" width={40} height={40} />}
+        <div>
+          <strong className="post-author">{post.author.displayName || post.author.acct}</strong>
+          <span className="post-acct">@{post.author.acct}</span>
+        </div>
+        <time className="post-time" dateTime={new Date(post.createdAt).toISOString()}>
+          {timeFormat.format(post.createdAt)}
+          {post.editedAt !== null && ' (edited)'}
+        </time>
+      </header>
+      {post.spoilerText !== '' && (
+        <p className="post-warning">
+          <span>{post.spoilerText}</span>{' '}
+          <button type="button" onClick={() => setRevealed(!revealed)}>
+            {revealed ? 'Hide' : 'Show'}
+          </button>
+        </p>
+      )}
+      {revealed && (
+        <div className="post-content" lang={post.language ?? undefined} dangerouslySetInnerHTML={{ __html: sanitizeStatusHtml(post.contentHtml) }} />
+      )}
+      {revealed && post.media.length > 0 && (
+        <ul className="post-media">
+          {post.media.map((m, i) => (
+            <li key={i}>{m.description ? `${m.type}: ${m.description}` : `${m.type} (no description)`}</li>
+          ))}
+        </ul>
+      )}
+      <footer className="post-counts">
+        <span>{post.replies} replies</span> <span>{post.reblogs} boosts</span> <span>{post.favourites} favourites</span>
+        {post.tags.length > 0 && <span className="post-tags">{post.tags.map((t) => `#${t}`).join(' ')}</span>}
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,170 @@
+/**
+ * One store, typed slices, one import point. Slices talk to the worker through the engine slice.
+ */
+import { create, type StateCreator } from 'zustand';
+import type { EngineClient } from '../engine-client';
+import type {
+  EngineErrorShape,
+  EngineStatus,
+  PostView,
+  PrivacySettings,
+  TimelineQuery,
+} from '../../src-shared/worker-api';
+import { engineErrorOf } from '../../src-shared/engine-errors';
+
+export interface EngineSlice {
+  api: EngineClient | null;
+  status: EngineStatus | null;
+  error: EngineErrorShape | null;
+  connect(api: EngineClient): Promise<void>;
+  refreshStatus(): Promise<void>;
+  recover(): Promise<void>;
+  report(error: unknown): void;
+}
+
+export interface TimelineSlice {
+  order: TimelineQuery['order'];
+  posts: PostView[];
+  nextCursor: string | null;
+  loading: boolean;
+  loadFirstPage(): Promise<void>;
+  loadMore(): Promise<void>;
+  setOrder(order: TimelineQuery['order']): Promise<void>;
+}
+
+export interface SearchSlice {
+  query: string;
+  results: PostView[] | null;
+  search(query: string): Promise<void>;
+}
+
+export interface PrivacySlice {
+  privacy: PrivacySettings | null;
+  loadPrivacy(): Promise<void>;
+  updatePrivacy(settings: Partial<PrivacySettings>): Promise<void>;
+  deleteEverything(): Promise<void>;
+}
+
+export type AppState = EngineSlice & TimelineSlice & SearchSlice & PrivacySlice;
+
+const PAGE_SIZE = 40;
+
+function requireApi(get: () => AppState): EngineClient {
+  const api = get().api;
+  if (!api) throw new Error('The data engine is not started.');
+  return api;
+}
+
+const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get) => ({
+  api: null,
+  status: null,
+  error: null,
+  async connect(api) {
+    set({ api, error: null });
+    await get().refreshStatus();
+    if (get().status?.state === 'ready') await Promise.all([get().loadFirstPage(), get().loadPrivacy()]);
+  },
+  async refreshStatus() {
+    try {
+      set({ status: await requireApi(get).status() });
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  async recover() {
+    try {
+      set({ status: await requireApi(get).recoverDamagedDatabase(), error: null });
+      await get().loadFirstPage();
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  report(error) {
+    set({ error: engineErrorOf(error) });
+  },
+});
+
+const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) => ({
+  order: 'chronological',
+  posts: [],
+  nextCursor: null,
+  loading: false,
+  async loadFirstPage() {
+    set({ loading: true });
+    try {
+      const page = await requireApi(get).timeline.page({ order: get().order, limit: PAGE_SIZE });
+      set({ posts: page.posts, nextCursor: page.nextCursor });
+    } catch (error) {
+      get().report(error);
+    } finally {
+      set({ loading: false });
+    }
+  },
+  async loadMore() {
+    const { nextCursor, loading } = get();
+    if (!nextCursor || loading) return;
+    set({ loading: true });
+    try {
+      const page = await requireApi(get).timeline.page({ order: get().order, limit: PAGE_SIZE, cursor: nextCursor });
+      set({ posts: [...get().posts, ...page.posts], nextCursor: page.nextCursor });
+    } catch (error) {
+      get().report(error);
+    } finally {
+      set({ loading: false });
+    }
+  },
+  async setOrder(order) {
+    set({ order });
+    await get().loadFirstPage();
+  },
+});
+
+const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (set, get) => ({
+  query: '',
+  results: null,
+  async search(query) {
+    set({ query });
+    if (query.trim() === '') return set({ results: null });
+    try {
+      const results = await requireApi(get).search.posts(query, 50);
+      // A slower answer to an older query must not replace a newer one.
+      if (get().query === query) set({ results });
+    } catch (error) {
+      get().report(error);
+    }
+  },
+});
+
+const createPrivacySlice: StateCreator<AppState, [], [], PrivacySlice> = (set, get) => ({
+  privacy: null,
+  async loadPrivacy() {
+    try {
+      set({ privacy: await requireApi(get).privacy.get() });
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  async updatePrivacy(settings) {
+    try {
+      set({ privacy: await requireApi(get).privacy.set(settings), error: null });
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  async deleteEverything() {
+    try {
+      await requireApi(get).privacy.deleteEverything();
+      set({ posts: [], nextCursor: null, results: null, query: '' });
+      await Promise.all([get().refreshStatus(), get().loadPrivacy()]);
+    } catch (error) {
+      get().report(error);
+    }
+  },
+});
+
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createEngineSlice(...a),
+  ...createTimelineSlice(...a),
+  ...createSearchSlice(...a),
+  ...createPrivacySlice(...a),
+}));

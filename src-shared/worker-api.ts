@@ -1,0 +1,238 @@
+/**
+ * The contract between the renderer and the data worker. The worker implements `WorkerApi`; the
+ * renderer calls it through `Comlink.wrap<WorkerApi>()`. Everything here is structured-cloneable.
+ */
+
+export const PRIVACY_LEVELS = ['NONE', 'LIMITED', 'FULL'] as const;
+/**
+ * NONE: only the person's own Mastodon actions are kept; views, opens, dwell and feedback are not
+ * recorded. LIMITED: everything is recorded, and raw interactions older than the retention period
+ * are folded into affinities and deleted. FULL: raw interactions are kept until deleted.
+ */
+export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number];
+
+export type EngineErrorKind =
+  | 'invalid_input'
+  | 'not_found'
+  | 'damaged_database'
+  | 'storage_unavailable'
+  | 'internal';
+
+/** How an error crosses the worker boundary: something the UI can act on. */
+export interface EngineErrorShape {
+  kind: EngineErrorKind;
+  message: string;
+}
+
+export interface EngineStatus {
+  state: 'ready' | 'damaged';
+  /** What the integrity check said when the database is damaged. */
+  detail: string | null;
+  schemaVersion: number;
+  storage: string;
+  statuses: number;
+  /** Copies of damaged databases kept aside by a recovery, newest first. */
+  recoveredCopies: string[];
+}
+
+export interface AccountInput {
+  /** Host name of the Mastodon server, e.g. "mastodon.social". */
+  instance: string;
+  /** The account's id on that server. */
+  remoteId: string;
+  acct: string;
+  displayName: string;
+  avatarUrl?: string | null;
+  isDefault?: boolean;
+}
+
+export interface Account {
+  id: number;
+  instance: string;
+  remoteId: string;
+  /** Always user@host. */
+  acct: string;
+  displayName: string;
+  avatarUrl: string | null;
+  isDefault: boolean;
+  state: 'active' | 'needs_sign_in';
+}
+
+/**
+ * Timelines an entry can come from: "home", "public", "local", "favourites", "bookmarks",
+ * "notifications", "import", "list:<id>" or "tag:<name>".
+ */
+export type TimelineName = string;
+
+export interface PageCursor {
+  maxId?: string;
+  minId?: string;
+  sinceId?: string;
+}
+
+export interface IngestPage {
+  accountId: number;
+  timeline: TimelineName;
+  /** Mastodon Status JSON as received; each is checked on its own. */
+  statuses: readonly unknown[];
+  /** The cursor the page was fetched with, for gap bookkeeping. None for the newest page. */
+  cursor?: PageCursor;
+  /** The page size asked for; a shorter page from `maxId` paging means the end was reached. */
+  limit?: number;
+  /** When the page was fetched (ms since epoch); defaults to now. */
+  fetchedAt?: number;
+}
+
+export interface IngestRejection {
+  index: number;
+  /** The status id, when one could be read. */
+  remoteId: string | null;
+  error: string;
+}
+
+export interface IngestResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: IngestRejection[];
+}
+
+export interface TimelineGap {
+  /** Fetch with max_id = this to continue below the newer stretch… */
+  olderThan: string;
+  /** …until reaching this id (use as min_id), where the older stretch begins. */
+  newerThan: string | null;
+}
+
+export interface AuthorView {
+  acct: string;
+  displayName: string;
+  avatarUrl: string | null;
+  url: string | null;
+  bot: boolean;
+}
+
+export interface MediaView {
+  type: string;
+  url: string | null;
+  previewUrl: string | null;
+  description: string | null;
+}
+
+export interface PostView {
+  id: number;
+  uri: string;
+  url: string | null;
+  author: AuthorView;
+  createdAt: number;
+  editedAt: number | null;
+  contentHtml: string;
+  contentText: string;
+  spoilerText: string;
+  sensitive: boolean;
+  language: string | null;
+  visibility: string;
+  tags: string[];
+  media: MediaView[];
+  replies: number;
+  reblogs: number;
+  favourites: number;
+  boostedBy: AuthorView | null;
+  /** Ids of the signed-in accounts whose timelines hold this post. */
+  seenBy: number[];
+  deleted: boolean;
+}
+
+export interface TimelineQuery {
+  order: 'ranked' | 'chronological';
+  limit?: number;
+  /** From the previous page's `nextCursor`. */
+  cursor?: string | null;
+  accountId?: number;
+}
+
+export interface TimelinePage {
+  posts: PostView[];
+  nextCursor: string | null;
+}
+
+export const INTERACTION_KINDS = [
+  'favourite',
+  'boost',
+  'reply',
+  'bookmark',
+  'view',
+  'open',
+  'dwell',
+  'more_like_this',
+  'less_like_this',
+] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+/** Kinds that are switched on and off; at most one live row per account, post and kind. */
+export const TOGGLE_KINDS: readonly InteractionKind[] = [
+  'favourite',
+  'boost',
+  'bookmark',
+  'more_like_this',
+  'less_like_this',
+];
+
+export interface InteractionInput {
+  statusId: number;
+  kind: InteractionKind;
+  accountId?: number | null;
+  at?: number;
+  /** Dwell milliseconds; 1 for everything else. */
+  value?: number;
+  context?: Record<string, string | number | boolean | null>;
+}
+
+export interface PrivacySettings {
+  level: PrivacyLevel;
+  retentionDays: number;
+}
+
+export interface ExportBundle {
+  fileName: string;
+  json: string;
+  sqlite: Uint8Array;
+}
+
+export interface RetentionResult {
+  folded: number;
+}
+
+export interface WorkerApi {
+  status(): Promise<EngineStatus>;
+  /** Moves a damaged database aside (kept as a copy) and starts an empty one. */
+  recoverDamagedDatabase(): Promise<EngineStatus>;
+  accounts: {
+    list(): Promise<Account[]>;
+    upsert(input: AccountInput): Promise<Account>;
+    setDefault(accountId: number): Promise<void>;
+    remove(accountId: number): Promise<void>;
+  };
+  ingest: {
+    statuses(page: IngestPage): Promise<IngestResult>;
+    /** Tombstones posts deleted on the server (ids as that account's server knows them). */
+    deletions(accountId: number, remoteIds: readonly string[]): Promise<number>;
+  };
+  timeline: {
+    page(query: TimelineQuery): Promise<TimelinePage>;
+    gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
+  };
+  search: {
+    posts(query: string, limit?: number): Promise<PostView[]>;
+  };
+  interactions: {
+    record(input: InteractionInput): Promise<boolean>;
+    undo(input: InteractionInput): Promise<boolean>;
+  };
+  privacy: {
+    get(): Promise<PrivacySettings>;
+    set(settings: Partial<PrivacySettings>): Promise<PrivacySettings>;
+    applyRetention(now?: number): Promise<RetentionResult>;
+    exportEverything(): Promise<ExportBundle>;
+    deleteEverything(): Promise<void>;
+  };
+}

@@ -1,0 +1,42 @@
+import type { Database, Tx } from './database';
+import { migration001 } from './migrations/001-posts';
+import { migration002 } from './migrations/002-reading';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order. Append only: a shipped migration never changes. */
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export async function schemaVersion(db: Tx): Promise<number> {
+  const row = await db.get<{ user_version: number }>('PRAGMA user_version');
+  return row?.user_version ?? 0;
+}
+
+/**
+ * Brings the database to `target` (the latest by default), one migration per transaction so a
+ * crash leaves it at a whole version. Returns the versions applied.
+ */
+export async function migrate(db: Database, target = LATEST_SCHEMA_VERSION): Promise<number[]> {
+  const current = await schemaVersion(db);
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new Error(
+      `The database was written by a newer Corgi (schema ${current}; this one knows up to ${LATEST_SCHEMA_VERSION}).`,
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current || migration.version > target) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(migration.sql);
+      await tx.exec(`PRAGMA user_version = ${migration.version}`);
+    });
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,229 @@
+/**
+ * The data engine: opens (and checks) the database on a host, and implements `WorkerApi` as one
+ * table of named commands. Each command is timed and its errors are shaped as {kind, message};
+ * writes run in one transaction each.
+ */
+import { Database, type Tx } from './db/database';
+import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './db/migrate';
+import { DATABASE_FILE, DATABASE_FILES, deleteVfsFiles, readVfsFile, type EngineHost } from './host';
+import { EngineError, toErrorShape } from './errors';
+import { ingestStatuses } from './ingest/ingest-statuses';
+import { timelineGaps } from './ingest/stretches';
+import {
+  applyDeletions,
+  listAccounts,
+  removeAccount,
+  setDefaultAccount,
+  upsertAccount,
+} from './store/accounts';
+import { searchPosts, timelinePage } from './store/posts';
+import { recordInteraction, undoInteraction } from './store/interactions';
+import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
+import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
+
+export interface EngineOptions {
+  /** Clock, for tests. */
+  now?: () => number;
+  /** Called for each command slower than `slowMs`. */
+  onSlowCall?: (name: string, ms: number) => void;
+  slowMs?: number;
+}
+
+/** Pragmas applied on every open. See DESIGN: large pages and cache, never commit per row. */
+const OPEN_PRAGMAS = `
+  PRAGMA page_size = 16384;
+  PRAGMA cache_size = -65536;
+  PRAGMA journal_mode = TRUNCATE;
+  PRAGMA synchronous = FULL;
+  PRAGMA foreign_keys = ON;
+  PRAGMA secure_delete = FAST;
+  PRAGMA temp_store = MEMORY;
+`;
+
+export class Engine {
+  #db: Database | null = null;
+  #damage: string | null = null;
+  readonly #now: () => number;
+
+  private constructor(
+    readonly host: EngineHost,
+    readonly options: EngineOptions,
+  ) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  static async open(host: EngineHost, options: EngineOptions = {}): Promise<Engine> {
+    const engine = new Engine(host, options);
+    await engine.openDatabase();
+    return engine;
+  }
+
+  get now(): number {
+    return this.#now();
+  }
+
+  /** The open, checked database; throws a `damaged_database` error while it is damaged. */
+  get db(): Database {
+    if (this.#damage !== null || !this.#db) {
+      throw new EngineError(
+        'damaged_database',
+        `The database is damaged (${this.#damage ?? 'not open'}). Recover to continue.`,
+      );
+    }
+    return this.#db;
+  }
+
+  private async openDatabase(): Promise<void> {
+    const db = await Database.open(this.host.sqlite3, DATABASE_FILE, this.host.vfs.name);
+    this.#db = db;
+    this.#damage = null;
+    try {
+      await db.exec(OPEN_PRAGMAS);
+      const check = await db.all<{ quick_check: string }>('PRAGMA quick_check');
+      const problems = check.map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length > 0) {
+        this.#damage = problems.slice(0, 3).join('; ');
+        return;
+      }
+      await migrate(db);
+    } catch (error) {
+      const shape = toErrorShape(error);
+      if (shape.kind !== 'damaged_database') throw error;
+      this.#damage = shape.message;
+    }
+  }
+
+  async status(): Promise<EngineStatus> {
+    const recoveredCopies = await this.host.listRecoveredCopies();
+    if (this.#damage !== null || !this.#db) {
+      return {
+        state: 'damaged',
+        detail: this.#damage,
+        schemaVersion: 0,
+        storage: this.host.storage,
+        statuses: 0,
+        recoveredCopies,
+      };
+    }
+    const count = await this.#db.get<{ n: number }>('SELECT count(*) AS n FROM statuses WHERE deleted_at IS NULL');
+    return {
+      state: 'ready',
+      detail: null,
+      schemaVersion: await schemaVersion(this.#db),
+      storage: this.host.storage,
+      statuses: count?.n ?? 0,
+      recoveredCopies,
+    };
+  }
+
+  /**
+   * Keeps the damaged file aside (so nothing is lost for good: it can be exported or opened with
+   * other tools) and starts an empty database in its place.
+   */
+  async recoverDamagedDatabase(): Promise<EngineStatus> {
+    if (this.#damage === null) return this.status();
+    await this.#db?.close().catch(() => undefined);
+    this.#db = null;
+    const bytes = await readVfsFile(this.host.vfs, DATABASE_FILE);
+    if (bytes) {
+      const stamp = new Date(this.now).toISOString().replace(/[:.]/g, '-');
+      await this.host.saveRecoveredCopy(`corgi-damaged-${stamp}.sqlite`, bytes);
+    }
+    await deleteVfsFiles(this.host.vfs, DATABASE_FILES);
+    await this.openDatabase();
+    return this.status();
+  }
+
+  /** Removes every trace: the database and its journals, and kept copies; then starts empty. */
+  async deleteEverything(): Promise<void> {
+    await this.#db?.close().catch(() => undefined);
+    this.#db = null;
+    await deleteVfsFiles(this.host.vfs, DATABASE_FILES);
+    await this.host.deleteRecoveredCopies();
+    await this.openDatabase();
+  }
+
+  async databaseBytes(): Promise<Uint8Array> {
+    const bytes = await readVfsFile(this.host.vfs, DATABASE_FILE);
+    if (!bytes) throw new EngineError('storage_unavailable', 'The database file is missing.');
+    return bytes;
+  }
+
+  async close(): Promise<void> {
+    await this.#db?.close();
+    this.#db = null;
+  }
+
+  write<T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(tx, this.now));
+  }
+
+  read<T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> {
+    const db = this.db;
+    return db.exclusive(() => work(db.unlocked, this.now));
+  }
+}
+
+/** Adds timing and error shaping to every command of a nested command table. */
+function instrument<T extends object>(table: T, engine: Engine, prefix = ''): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(table)) {
+    const fullName = prefix ? `${prefix}.${name}` : name;
+    if (typeof value === 'function') {
+      wrapped[name] = async (...args: unknown[]) => {
+        const started = performance.now();
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (error) {
+          const shape = toErrorShape(error);
+          throw new EngineError(shape.kind, shape.message);
+        } finally {
+          const ms = performance.now() - started;
+          if (ms > (engine.options.slowMs ?? 250)) engine.options.onSlowCall?.(fullName, ms);
+        }
+      };
+    } else if (typeof value === 'object' && value !== null) {
+      wrapped[name] = instrument(value, engine, fullName);
+    }
+  }
+  return wrapped as T;
+}
+
+export function createWorkerApi(engine: Engine): WorkerApi {
+  const api: WorkerApi = {
+    status: () => engine.status(),
+    recoverDamagedDatabase: () => engine.recoverDamagedDatabase(),
+    accounts: {
+      list: () => engine.read((tx) => listAccounts(tx)),
+      upsert: (input) => engine.write((tx, now) => upsertAccount(tx, input, now)),
+      setDefault: (accountId) => engine.write((tx) => setDefaultAccount(tx, accountId)),
+      remove: (accountId) => engine.write((tx) => removeAccount(tx, accountId)),
+    },
+    ingest: {
+      statuses: (page) => engine.write((tx, now) => ingestStatuses(tx, page, now)),
+      deletions: (accountId, remoteIds) => engine.write((tx, now) => applyDeletions(tx, accountId, remoteIds, now)),
+    },
+    timeline: {
+      page: (query) => engine.read((tx) => timelinePage(tx, query)),
+      gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
+    },
+    search: {
+      posts: (query, limit) => engine.read((tx) => searchPosts(tx, query, limit)),
+    },
+    interactions: {
+      record: (input) =>
+        engine.write(async (tx, now) => recordInteraction(tx, input, (await getPrivacy(tx)).level, now)),
+      undo: (input) => engine.write((tx, now) => undoInteraction(tx, input, now)),
+    },
+    privacy: {
+      get: () => engine.read((tx) => getPrivacy(tx)),
+      set: (settings) => engine.write((tx, now) => setPrivacy(tx, settings, now)),
+      applyRetention: (now) => engine.write((tx, clock) => applyRetention(tx, now ?? clock)),
+      exportEverything: () => exportEverything(engine),
+      deleteEverything: () => engine.deleteEverything(),
+    },
+  };
+  return instrument(api, engine);
+}
+
+export { LATEST_SCHEMA_VERSION };

@@ -1,0 +1,148 @@
+/**
+ * Turns checked Mastodon JSON into the column values Corgi stores.
+ */
+import type {
+  MastodonAccount,
+  MastodonInnerStatus,
+  MastodonStatus,
+} from '../../src-shared/mastodon/entities';
+import { statusSchema } from '../../src-shared/mastodon/entities';
+import { htmlToText } from './html-text';
+
+export interface AuthorRow {
+  acct: string;
+  url: string | null;
+  username: string;
+  display_name: string;
+  note_html: string;
+  avatar_url: string | null;
+  bot: number;
+  locked: number;
+  noindex: number;
+  followers_count: number;
+  following_count: number;
+  statuses_count: number;
+  last_status_at: string | null;
+}
+
+export interface StatusRow {
+  uri: string;
+  url: string | null;
+  created_at: number;
+  edited_at: number | null;
+  language: string | null;
+  visibility: string;
+  sensitive: number;
+  spoiler_text: string;
+  content_html: string;
+  content_text: string;
+  tags: string;
+  mentions: string;
+  media: string;
+  card: string | null;
+  poll: string | null;
+  in_reply_to_remote_id: string | null;
+  in_reply_to_account_remote_id: string | null;
+  quote_state: string | null;
+  replies_count: number;
+  reblogs_count: number;
+  favourites_count: number;
+  /** Null when the server did not say (older servers, embedded quotes). */
+  quotes_count: number | null;
+  raw_json: string;
+}
+
+const NOINDEX_TAG = /(^|[^\p{L}\p{N}_])#no(bot|index)(?![\p{L}\p{N}_])/iu;
+
+/** user@host for any account, local ones included. */
+export function absoluteAcct(acct: string, instance: string): string {
+  return (acct.includes('@') ? acct : `${acct}@${instance}`).toLowerCase();
+}
+
+export function authorRow(account: MastodonAccount, instance: string): AuthorRow {
+  const noteText = htmlToText(account.note);
+  return {
+    acct: absoluteAcct(account.acct, instance),
+    url: account.url ?? null,
+    username: account.username,
+    display_name: account.display_name,
+    note_html: account.note,
+    avatar_url: account.avatar || null,
+    bot: account.bot ? 1 : 0,
+    locked: account.locked ? 1 : 0,
+    noindex: account.noindex === true || NOINDEX_TAG.test(noteText) ? 1 : 0,
+    followers_count: account.followers_count,
+    following_count: account.following_count,
+    statuses_count: account.statuses_count,
+    last_status_at: account.last_status_at ?? null,
+  };
+}
+
+export function statusRow(status: MastodonInnerStatus, raw: unknown): StatusRow {
+  return {
+    uri: status.uri,
+    url: status.url ?? null,
+    created_at: Date.parse(status.created_at),
+    edited_at: status.edited_at ? Date.parse(status.edited_at) : null,
+    language: status.language ?? null,
+    visibility: status.visibility,
+    sensitive: status.sensitive ? 1 : 0,
+    spoiler_text: status.spoiler_text,
+    content_html: status.content,
+    content_text: htmlToText(status.content),
+    tags: JSON.stringify(uniqueTags(status)),
+    mentions: JSON.stringify(status.mentions.map((m) => ({ acct: m.acct, url: m.url, id: m.id }))),
+    media: JSON.stringify(
+      status.media_attachments.map((m) => ({
+        type: m.type,
+        url: m.url ?? null,
+        previewUrl: m.preview_url ?? null,
+        description: m.description ?? null,
+        blurhash: m.blurhash ?? null,
+      })),
+    ),
+    card: status.card ? JSON.stringify(status.card) : null,
+    poll: status.poll ? JSON.stringify(status.poll) : null,
+    in_reply_to_remote_id: status.in_reply_to_id ?? null,
+    in_reply_to_account_remote_id: status.in_reply_to_account_id ?? null,
+    quote_state: status.quote?.state ?? null,
+    replies_count: status.replies_count,
+    reblogs_count: status.reblogs_count,
+    favourites_count: status.favourites_count,
+    quotes_count: status.quotes_count ?? null,
+    raw_json: JSON.stringify(raw),
+  };
+}
+
+export function uniqueTags(status: MastodonInnerStatus): string[] {
+  return [...new Set(status.tags.map((t) => t.name.toLowerCase()))];
+}
+
+/** The text the full-text index holds for a post. */
+export function searchableBody(status: MastodonInnerStatus, contentText: string): string {
+  const parts = [status.spoiler_text, contentText];
+  for (const media of status.media_attachments) if (media.description) parts.push(media.description);
+  if (status.card?.title) parts.push(status.card.title);
+  return parts.filter(Boolean).join('\n');
+}
+
+export type ParsedStatus = { ok: true; status: MastodonStatus } | { ok: false; error: string };
+
+/** Checks one status; the error names the fields that are missing or of the wrong type. */
+export function parseStatus(raw: unknown): ParsedStatus {
+  const parsed = statusSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, status: parsed.data };
+  const problems = parsed.error.issues.slice(0, 5).map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(status)';
+    return `${path}: ${issue.message}`;
+  });
+  return { ok: false, error: `Malformed status: ${problems.join('; ')}` };
+}
+
+export function remoteIdOf(raw: unknown): string | null {
+  if (typeof raw === 'object' && raw !== null && 'id' in raw) {
+    const id = (raw as { id: unknown }).id;
+    if (typeof id === 'string') return id;
+  }
+  return null;
+}

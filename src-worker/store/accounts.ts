@@ -1,0 +1,143 @@
+/**
+ * The person's own Mastodon identities. Tokens never reach this database: they stay in the
+ * desktop process's vault (or the web edition's key store).
+ */
+import type { Tx } from '../db/database';
+import type { Account, AccountInput } from '../../src-shared/worker-api';
+import { EngineError } from '../errors';
+import { absoluteAcct } from '../ingest/normalize';
+
+interface AccountRow {
+  id: number;
+  instance: string;
+  remote_id: string;
+  acct: string;
+  display_name: string;
+  avatar_url: string | null;
+  is_default: number;
+  state: 'active' | 'needs_sign_in';
+}
+
+function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    instance: row.instance,
+    remoteId: row.remote_id,
+    acct: row.acct,
+    displayName: row.display_name,
+    avatarUrl: row.avatar_url,
+    isDefault: row.is_default === 1,
+    state: row.state,
+  };
+}
+
+const HOST = /^[a-z0-9.-]+(:\d+)?$/;
+
+export async function listAccounts(tx: Tx): Promise<Account[]> {
+  const rows = await tx.all<AccountRow>('SELECT * FROM accounts ORDER BY id');
+  return rows.map(toAccount);
+}
+
+export async function upsertAccount(tx: Tx, input: AccountInput, now: number): Promise<Account> {
+  const instance = String(input.instance ?? '').trim().toLowerCase();
+  if (!HOST.test(instance)) throw new EngineError('invalid_input', `Not a server name: ${input.instance}`);
+  if (!input.remoteId || typeof input.remoteId !== 'string') {
+    throw new EngineError('invalid_input', 'An account needs its id on the server.');
+  }
+  if (!input.acct || typeof input.acct !== 'string') {
+    throw new EngineError('invalid_input', 'An account needs its username.');
+  }
+  const acct = absoluteAcct(input.acct, instance);
+  const existingCount = await tx.get<{ n: number }>('SELECT count(*) AS n FROM accounts');
+  const makeDefault = input.isDefault === true || existingCount?.n === 0;
+  if (makeDefault) await tx.run('UPDATE accounts SET is_default = 0 WHERE is_default = 1');
+  await tx.run(
+    `INSERT INTO accounts (instance, remote_id, acct, display_name, avatar_url, is_default, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (instance, remote_id) DO UPDATE SET acct = excluded.acct,
+       display_name = excluded.display_name, avatar_url = excluded.avatar_url,
+       is_default = max(is_default, excluded.is_default), state = 'active'`,
+    [instance, input.remoteId, acct, input.displayName ?? '', input.avatarUrl ?? null, makeDefault ? 1 : 0, now],
+  );
+  const row = await tx.get<AccountRow>('SELECT * FROM accounts WHERE instance = ? AND remote_id = ?', [
+    instance,
+    input.remoteId,
+  ]);
+  return toAccount(row!);
+}
+
+export async function setDefaultAccount(tx: Tx, accountId: number): Promise<void> {
+  const row = await tx.get('SELECT id FROM accounts WHERE id = ?', [accountId]);
+  if (!row) throw new EngineError('not_found', `No account with id ${accountId}.`);
+  await tx.run('UPDATE accounts SET is_default = 0 WHERE is_default = 1');
+  await tx.run('UPDATE accounts SET is_default = 1 WHERE id = ?', [accountId]);
+}
+
+/**
+ * Forgets an account and what only it saw. Posts another account also saw stay; interactions made
+ * through it go with it (ON DELETE CASCADE).
+ */
+export async function removeAccount(tx: Tx, accountId: number): Promise<void> {
+  const row = await tx.get<{ is_default: number }>('SELECT is_default FROM accounts WHERE id = ?', [accountId]);
+  if (!row) throw new EngineError('not_found', `No account with id ${accountId}.`);
+  await tx.run('DELETE FROM accounts WHERE id = ?', [accountId]);
+  if (row.is_default === 1) {
+    await tx.run('UPDATE accounts SET is_default = 1 WHERE id = (SELECT min(id) FROM accounts)');
+  }
+  await deleteUnreferencedStatuses(tx);
+}
+
+/** Posts no account's timeline, reference or interaction holds any more. */
+export async function deleteUnreferencedStatuses(tx: Tx): Promise<void> {
+  const orphan = `SELECT id FROM statuses s
+    WHERE NOT EXISTS (SELECT 1 FROM status_refs r WHERE r.status_id = s.id)
+      AND NOT EXISTS (SELECT 1 FROM timeline_entries e WHERE e.status_id = s.id)
+      AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = s.id)
+      AND NOT EXISTS (SELECT 1 FROM statuses q WHERE q.quote_uri = s.uri)`;
+  await tx.run(`DELETE FROM statuses_fts WHERE rowid IN (${orphan})`);
+  for (const table of ['embeddings', 'feed']) {
+    await tx.run(`DELETE FROM ${table} WHERE status_id IN (${orphan})`);
+  }
+  await tx.run(`DELETE FROM statuses WHERE id IN (${orphan})`);
+}
+
+/**
+ * Applies deletions the server reported (ids as that account's server knows them). A deleted boost
+ * only removes the timeline entry; a deleted post is tombstoned: its text goes, its row stays so it
+ * is never stored again.
+ */
+export async function applyDeletions(
+  tx: Tx,
+  accountId: number,
+  remoteIds: readonly string[],
+  now: number,
+): Promise<number> {
+  let applied = 0;
+  for (const remoteId of remoteIds) {
+    if (typeof remoteId !== 'string') throw new EngineError('invalid_input', 'ids must be strings');
+    const boosts = await tx.run(
+      `UPDATE timeline_entries SET deleted_at = ?
+        WHERE account_id = ? AND remote_id = ? AND boosted_by_author_id IS NOT NULL AND deleted_at IS NULL`,
+      [now, accountId, remoteId],
+    );
+    applied += boosts.changes;
+    const ref = await tx.get<{ status_id: number }>(
+      'SELECT status_id FROM status_refs WHERE account_id = ? AND remote_id = ?',
+      [accountId, remoteId],
+    );
+    if (!ref) continue;
+    const tombstoned = await tx.run(
+      `UPDATE statuses SET deleted_at = ?, content_html = '', content_text = '', spoiler_text = '',
+         media = '[]', card = NULL, poll = NULL, raw_json = '{}'
+       WHERE id = ? AND deleted_at IS NULL`,
+      [now, ref.status_id],
+    );
+    if (tombstoned.changes > 0) {
+      applied++;
+      await tx.run('DELETE FROM statuses_fts WHERE rowid = ?', [ref.status_id]);
+      await tx.run('DELETE FROM embeddings WHERE status_id = ?', [ref.status_id]);
+      await tx.run('DELETE FROM feed WHERE status_id = ?', [ref.status_id]);
+    }
+  }
+  return applied;
+}

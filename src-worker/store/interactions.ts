@@ -1,0 +1,274 @@
+/**
+ * Interactions and the author and tag affinities derived from them.
+ *
+ * An affinity is a sum of interaction weights decaying with a 30-day half-life. It is kept up to
+ * date for the keys an interaction touches, and can always be rebuilt from the folded part (what
+ * retention summarised before deleting raw rows) plus the interactions still stored.
+ */
+import type { Tx } from '../db/database';
+import {
+  INTERACTION_KINDS,
+  TOGGLE_KINDS,
+  type InteractionInput,
+  type InteractionKind,
+  type PrivacyLevel,
+} from '../../src-shared/worker-api';
+import { EngineError } from '../errors';
+
+export const AFFINITY_HALF_LIFE_MS = 30 * 24 * 3600 * 1000;
+/** Signals that exist only on this machine; at privacy level NONE they are not recorded. */
+const LOCAL_ONLY_KINDS: ReadonlySet<InteractionKind> = new Set([
+  'view',
+  'open',
+  'dwell',
+  'more_like_this',
+  'less_like_this',
+]);
+
+export function decay(fromAt: number, toAt: number): number {
+  return Math.pow(0.5, (toAt - fromAt) / AFFINITY_HALF_LIFE_MS);
+}
+
+/** What one interaction says about liking its author and tags. */
+export function interactionWeight(kind: InteractionKind, value: number): number {
+  switch (kind) {
+    case 'favourite':
+      return 1;
+    case 'boost':
+    case 'bookmark':
+      return 1.5;
+    case 'reply':
+      return 2;
+    case 'open':
+      return 0.5;
+    case 'dwell':
+      // Glances say little; a long read says about half a favourite.
+      return value < 4000 ? 0 : 0.5 * Math.min(1, value / 30000);
+    case 'more_like_this':
+      return 2;
+    case 'less_like_this':
+      return -2;
+    case 'view':
+      return 0;
+  }
+}
+
+function checkInput(input: InteractionInput): void {
+  if (!INTERACTION_KINDS.includes(input.kind)) {
+    throw new EngineError('invalid_input', `Unknown interaction kind: ${String(input.kind)}`);
+  }
+  if (!Number.isInteger(input.statusId)) throw new EngineError('invalid_input', 'statusId must be an integer');
+  if (input.value !== undefined && !Number.isFinite(input.value)) {
+    throw new EngineError('invalid_input', 'value must be a finite number');
+  }
+}
+
+/** Records an interaction; false when nothing changed (a toggle already on, or level NONE). */
+export async function recordInteraction(
+  tx: Tx,
+  input: InteractionInput,
+  level: PrivacyLevel,
+  now: number,
+): Promise<boolean> {
+  checkInput(input);
+  if (level === 'NONE' && LOCAL_ONLY_KINDS.has(input.kind)) return false;
+  const status = await tx.get<{ author_id: number }>('SELECT author_id FROM statuses WHERE id = ?', [input.statusId]);
+  if (!status) throw new EngineError('not_found', `No post with id ${input.statusId}.`);
+  const result = await tx.run(
+    `INSERT INTO interactions (account_id, status_id, kind, at, value, context)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [
+      input.accountId ?? null,
+      input.statusId,
+      input.kind,
+      input.at ?? now,
+      input.value ?? 1,
+      input.context ? JSON.stringify(input.context) : null,
+    ],
+  );
+  if (result.changes === 0) return false;
+  await refreshAffinitiesOf(tx, input.statusId, now);
+  return true;
+}
+
+/** Switches a toggle off; false when it was not on. */
+export async function undoInteraction(tx: Tx, input: InteractionInput, now: number): Promise<boolean> {
+  checkInput(input);
+  if (!TOGGLE_KINDS.includes(input.kind)) {
+    throw new EngineError('invalid_input', `${input.kind} cannot be undone`);
+  }
+  const result = await tx.run(
+    `UPDATE interactions SET undone_at = ?
+      WHERE ifnull(account_id, 0) = ifnull(?, 0) AND status_id = ? AND kind = ? AND undone_at IS NULL`,
+    [input.at ?? now, input.accountId ?? null, input.statusId, input.kind],
+  );
+  if (result.changes === 0) return false;
+  await refreshAffinitiesOf(tx, input.statusId, now);
+  return true;
+}
+
+interface Contribution {
+  kind: InteractionKind;
+  value: number;
+  at: number;
+}
+
+interface Folded {
+  folded_weight: number;
+  folded_positives: number;
+  folded_negatives: number;
+  ref_at: number;
+}
+
+function summarise(contributions: Contribution[], folded: Folded | undefined, now: number) {
+  let weight = folded ? folded.folded_weight * decay(folded.ref_at, now) : 0;
+  let positives = folded?.folded_positives ?? 0;
+  let negatives = folded?.folded_negatives ?? 0;
+  let lastAt: number | null = null;
+  for (const c of contributions) {
+    const w = interactionWeight(c.kind, c.value);
+    weight += w * decay(c.at, now);
+    if (w > 0) positives++;
+    if (w < 0) negatives++;
+    if (w !== 0 && (lastAt === null || c.at > lastAt)) lastAt = c.at;
+  }
+  return { weight, positives, negatives, lastAt, foldedWeight: weight - rawPart(contributions, now) };
+}
+
+function rawPart(contributions: Contribution[], now: number): number {
+  let sum = 0;
+  for (const c of contributions) sum += interactionWeight(c.kind, c.value) * decay(c.at, now);
+  return sum;
+}
+
+/** Rebuilds the affinities of one post's author and tags from folded totals plus raw rows. */
+export async function refreshAffinitiesOf(tx: Tx, statusId: number, now: number): Promise<void> {
+  const status = await tx.get<{ author_id: number; tags: string }>(
+    'SELECT author_id, tags FROM statuses WHERE id = ?',
+    [statusId],
+  );
+  if (!status) return;
+  await rebuildAuthorAffinity(tx, status.author_id, now);
+  for (const tag of JSON.parse(status.tags) as string[]) await rebuildTagAffinity(tx, tag, now);
+}
+
+export async function rebuildAuthorAffinity(tx: Tx, authorId: number, now: number): Promise<void> {
+  const contributions = await tx.all<Contribution>(
+    `SELECT i.kind, i.value, i.at FROM interactions i JOIN statuses s ON s.id = i.status_id
+      WHERE s.author_id = ? AND i.undone_at IS NULL`,
+    [authorId],
+  );
+  const folded = await tx.get<Folded>(
+    'SELECT folded_weight, folded_positives, folded_negatives, ref_at FROM author_affinities WHERE author_id = ?',
+    [authorId],
+  );
+  const s = summarise(contributions, folded, now);
+  await tx.run(
+    `INSERT INTO author_affinities (author_id, weight, positives, negatives, last_at, ref_at,
+       folded_weight, folded_positives, folded_negatives)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (author_id) DO UPDATE SET weight = excluded.weight, positives = excluded.positives,
+       negatives = excluded.negatives, last_at = max(ifnull(last_at, 0), ifnull(excluded.last_at, 0)),
+       ref_at = excluded.ref_at, folded_weight = excluded.folded_weight`,
+    [
+      authorId, s.weight, s.positives, s.negatives, s.lastAt, now, s.foldedWeight,
+      folded?.folded_positives ?? 0, folded?.folded_negatives ?? 0,
+    ],
+  );
+}
+
+export async function rebuildTagAffinity(tx: Tx, tag: string, now: number): Promise<void> {
+  const contributions = await tx.all<Contribution>(
+    `SELECT i.kind, i.value, i.at FROM interactions i JOIN statuses s ON s.id = i.status_id
+      WHERE i.undone_at IS NULL AND EXISTS (SELECT 1 FROM json_each(s.tags) t WHERE t.value = ?)`,
+    [tag],
+  );
+  const folded = await tx.get<Folded>(
+    'SELECT folded_weight, folded_positives, folded_negatives, ref_at FROM tag_affinities WHERE tag = ?',
+    [tag],
+  );
+  const s = summarise(contributions, folded, now);
+  await tx.run(
+    `INSERT INTO tag_affinities (tag, weight, positives, negatives, last_at, ref_at,
+       folded_weight, folded_positives, folded_negatives)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (tag) DO UPDATE SET weight = excluded.weight, positives = excluded.positives,
+       negatives = excluded.negatives, last_at = max(ifnull(last_at, 0), ifnull(excluded.last_at, 0)),
+       ref_at = excluded.ref_at, folded_weight = excluded.folded_weight`,
+    [
+      tag, s.weight, s.positives, s.negatives, s.lastAt, now, s.foldedWeight,
+      folded?.folded_positives ?? 0, folded?.folded_negatives ?? 0,
+    ],
+  );
+}
+
+/** Rebuilds every affinity from folded totals and raw interactions. */
+export async function rebuildAllAffinities(tx: Tx, now: number): Promise<void> {
+  const authors = await tx.all<{ author_id: number }>(
+    `SELECT author_id FROM author_affinities
+     UNION SELECT DISTINCT s.author_id FROM interactions i JOIN statuses s ON s.id = i.status_id`,
+  );
+  for (const a of authors) await rebuildAuthorAffinity(tx, a.author_id, now);
+  const tags = await tx.all<{ tag: string }>(
+    `SELECT tag FROM tag_affinities
+     UNION SELECT DISTINCT t.value FROM interactions i JOIN statuses s ON s.id = i.status_id, json_each(s.tags) t`,
+  );
+  for (const t of tags) await rebuildTagAffinity(tx, t.tag, now);
+}
+
+/**
+ * Folds interactions older than `cutoff` into the affinities and deletes them. The affinities do
+ * not change: what the raw rows contributed moves into the folded columns.
+ */
+export async function foldInteractionsBefore(tx: Tx, cutoff: number, now: number): Promise<number> {
+  const old = await tx.all<Contribution & { id: number; author_id: number; tags: string; undone_at: number | null }>(
+    `SELECT i.id, i.kind, i.value, i.at, i.undone_at, s.author_id, s.tags
+       FROM interactions i JOIN statuses s ON s.id = i.status_id WHERE i.at < ?`,
+    [cutoff],
+  );
+  if (old.length === 0) return 0;
+  const byAuthor = new Map<number, Contribution[]>();
+  const byTag = new Map<string, Contribution[]>();
+  for (const row of old) {
+    if (row.undone_at !== null) continue;
+    const list = byAuthor.get(row.author_id) ?? [];
+    list.push(row);
+    byAuthor.set(row.author_id, list);
+    for (const tag of JSON.parse(row.tags) as string[]) {
+      const tagList = byTag.get(tag) ?? [];
+      tagList.push(row);
+      byTag.set(tag, tagList);
+    }
+  }
+  const fold = async (table: 'author_affinities' | 'tag_affinities', key: string, id: number | string, rows: Contribution[]) => {
+    let weight = 0;
+    let positives = 0;
+    let negatives = 0;
+    for (const c of rows) {
+      const w = interactionWeight(c.kind, c.value);
+      weight += w * decay(c.at, now);
+      if (w > 0) positives++;
+      if (w < 0) negatives++;
+    }
+    const existing = await tx.get<Folded>(
+      `SELECT folded_weight, folded_positives, folded_negatives, ref_at FROM ${table} WHERE ${key} = ?`,
+      [id],
+    );
+    // The existing folded weight is re-referenced to \`now\` before adding to it.
+    const foldedWeight = (existing ? existing.folded_weight * decay(existing.ref_at, now) : 0) + weight;
+    await tx.run(
+      `INSERT INTO ${table} (${key}, weight, positives, negatives, ref_at, folded_weight, folded_positives, folded_negatives)
+       VALUES (?, 0, 0, 0, ?, ?, ?, ?)
+       ON CONFLICT (${key}) DO UPDATE SET ref_at = excluded.ref_at, folded_weight = excluded.folded_weight,
+         folded_positives = folded_positives + excluded.folded_positives,
+         folded_negatives = folded_negatives + excluded.folded_negatives`,
+      [id, now, foldedWeight, positives, negatives],
+    );
+  };
+  for (const [authorId, rows] of byAuthor) await fold('author_affinities', 'author_id', authorId, rows);
+  for (const [tag, rows] of byTag) await fold('tag_affinities', 'tag', tag, rows);
+  await tx.run('DELETE FROM interactions WHERE at < ?', [cutoff]);
+  for (const authorId of byAuthor.keys()) await rebuildAuthorAffinity(tx, authorId, now);
+  for (const tag of byTag.keys()) await rebuildTagAffinity(tx, tag, now);
+  return old.length;
+}

@@ -1,0 +1,193 @@
+/**
+ * Reading posts back: a timeline page in ranked or chronological order, and full-text search.
+ */
+import type { Tx } from '../db/database';
+import type {
+  AuthorView,
+  MediaView,
+  PostView,
+  TimelinePage,
+  TimelineQuery,
+} from '../../src-shared/worker-api';
+import { EngineError } from '../errors';
+
+const POST_COLUMNS = `
+  s.id, s.uri, s.url, s.created_at, s.edited_at, s.content_html, s.content_text, s.spoiler_text,
+  s.sensitive, s.language, s.visibility, s.tags, s.media, s.replies_count, s.reblogs_count,
+  s.favourites_count, s.deleted_at,
+  a.acct AS a_acct, a.display_name AS a_name, a.avatar_url AS a_avatar, a.url AS a_url, a.bot AS a_bot`;
+
+interface PostRow {
+  id: number;
+  uri: string;
+  url: string | null;
+  created_at: number;
+  edited_at: number | null;
+  content_html: string;
+  content_text: string;
+  spoiler_text: string;
+  sensitive: number;
+  language: string | null;
+  visibility: string;
+  tags: string;
+  media: string;
+  replies_count: number;
+  reblogs_count: number;
+  favourites_count: number;
+  deleted_at: number | null;
+  a_acct: string;
+  a_name: string;
+  a_avatar: string | null;
+  a_url: string | null;
+  a_bot: number;
+}
+
+interface SeenRow {
+  status_id: number;
+  account_id: number;
+  b_acct: string | null;
+  b_name: string | null;
+  b_avatar: string | null;
+  b_url: string | null;
+  b_bot: number | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 40;
+const MAX_PAGE_SIZE = 200;
+
+/** Turns rows into views, adding who saw each post and who boosted it, in two batched queries. */
+async function toViews(tx: Tx, rows: PostRow[]): Promise<PostView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const seen = await tx.all<SeenRow>(
+    `SELECT e.status_id, e.account_id, b.acct AS b_acct, b.display_name AS b_name,
+            b.avatar_url AS b_avatar, b.url AS b_url, b.bot AS b_bot
+       FROM timeline_entries e LEFT JOIN authors b ON b.id = e.boosted_by_author_id
+      WHERE e.status_id IN (SELECT value FROM json_each(?)) AND e.deleted_at IS NULL
+      ORDER BY e.entry_at DESC`,
+    [JSON.stringify(ids)],
+  );
+  const seenBy = new Map<number, Set<number>>();
+  const boostedBy = new Map<number, AuthorView>();
+  for (const s of seen) {
+    let accounts = seenBy.get(s.status_id);
+    if (!accounts) seenBy.set(s.status_id, (accounts = new Set()));
+    accounts.add(s.account_id);
+    if (s.b_acct !== null && !boostedBy.has(s.status_id)) {
+      boostedBy.set(s.status_id, {
+        acct: s.b_acct,
+        displayName: s.b_name ?? '',
+        avatarUrl: s.b_avatar,
+        url: s.b_url,
+        bot: s.b_bot === 1,
+      });
+    }
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    uri: r.uri,
+    url: r.url,
+    author: {
+      acct: r.a_acct,
+      displayName: r.a_name,
+      avatarUrl: r.a_avatar,
+      url: r.a_url,
+      bot: r.a_bot === 1,
+    },
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    contentHtml: r.content_html,
+    contentText: r.content_text,
+    spoilerText: r.spoiler_text,
+    sensitive: r.sensitive === 1,
+    language: r.language,
+    visibility: r.visibility,
+    tags: JSON.parse(r.tags) as string[],
+    media: JSON.parse(r.media) as MediaView[],
+    replies: r.replies_count,
+    reblogs: r.reblogs_count,
+    favourites: r.favourites_count,
+    boostedBy: boostedBy.get(r.id) ?? null,
+    seenBy: [...(seenBy.get(r.id) ?? [])].sort((a, b) => a - b),
+    deleted: r.deleted_at !== null,
+  }));
+}
+
+/** Cursors are opaque to callers: "<score or time>:<id>" of the last post of the page. */
+function parseCursor(cursor: string | null | undefined): { key: number; id: number } | null {
+  if (!cursor) return null;
+  const match = /^(-?[\d.e+-]+):(\d+)$/.exec(cursor);
+  if (!match) throw new EngineError('invalid_input', `Not a timeline cursor: ${cursor}`);
+  return { key: Number(match[1]), id: Number(match[2]) };
+}
+
+export async function timelinePage(tx: Tx, query: TimelineQuery): Promise<TimelinePage> {
+  const limit = Math.min(Math.max(1, query.limit ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+  const after = parseCursor(query.cursor);
+  const accountFilter =
+    query.accountId === undefined
+      ? ''
+      : 'AND EXISTS (SELECT 1 FROM timeline_entries e WHERE e.status_id = s.id AND e.account_id = ?)';
+  const accountParams = query.accountId === undefined ? [] : [query.accountId];
+  let rows: (PostRow & { key: number })[];
+  if (query.order === 'ranked') {
+    rows = await tx.all(
+      `SELECT ${POST_COLUMNS}, f.score AS key
+         FROM feed f JOIN statuses s ON s.id = f.status_id JOIN authors a ON a.id = s.author_id
+        WHERE s.deleted_at IS NULL ${after ? 'AND (f.score, f.status_id) < (?, ?)' : ''} ${accountFilter}
+        ORDER BY f.score DESC, f.status_id DESC LIMIT ?`,
+      [...(after ? [after.key, after.id] : []), ...accountParams, limit],
+    );
+  } else {
+    rows = await tx.all(
+      `SELECT ${POST_COLUMNS}, s.created_at AS key
+         FROM statuses s JOIN authors a ON a.id = s.author_id
+        WHERE s.deleted_at IS NULL ${after ? 'AND (s.created_at, s.id) < (?, ?)' : ''}
+          AND EXISTS (SELECT 1 FROM timeline_entries e WHERE e.status_id = s.id AND e.deleted_at IS NULL)
+          ${accountFilter}
+        ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
+      [...(after ? [after.key, after.id] : []), ...accountParams, limit],
+    );
+  }
+  const last = rows[rows.length - 1];
+  return {
+    posts: await toViews(tx, rows),
+    nextCursor: rows.length === limit && last ? `${last.key}:${last.id}` : null,
+  };
+}
+
+/**
+ * Turns what a person types into an FTS5 query: every word must match (the last as a prefix, so
+ * results follow typing), `#tag` searches tags and `@name` author names. Quotes keep FTS5's
+ * operators from being read out of user text.
+ */
+export function ftsQuery(input: string): string | null {
+  const words = input
+    .normalize('NFKC')
+    .split(/\s+/)
+    .map((w) => w.replace(/"/g, ''))
+    .filter((w) => w.replace(/[#@]/g, '').length > 0);
+  if (words.length === 0) return null;
+  return words
+    .map((word, i) => {
+      const prefix = i === words.length - 1 ? '*' : '';
+      if (word.startsWith('#')) return `tags : "${word.slice(1)}"${prefix}`;
+      if (word.startsWith('@')) return `names : "${word.slice(1).replace(/@/g, ' ')}"${prefix}`;
+      return `"${word}"${prefix}`;
+    })
+    .join(' AND ');
+}
+
+export async function searchPosts(tx: Tx, input: string, limit = 50): Promise<PostView[]> {
+  const match = ftsQuery(input);
+  if (match === null) return [];
+  const rows = await tx.all<PostRow>(
+    `SELECT ${POST_COLUMNS}
+       FROM (SELECT rowid, rank FROM statuses_fts WHERE statuses_fts MATCH ? ORDER BY rank LIMIT ?) hits
+       JOIN statuses s ON s.id = hits.rowid JOIN authors a ON a.id = s.author_id
+      WHERE s.deleted_at IS NULL
+      ORDER BY hits.rank`,
+    [match, Math.min(Math.max(1, limit), MAX_PAGE_SIZE)],
+  );
+  return toViews(tx, rows);
+}

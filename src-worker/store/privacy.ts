@@ -1,0 +1,126 @@
+/**
+ * The person's control over what is kept: the privacy level, retention, export and (in the
+ * engine) delete everything.
+ */
+import type { Tx } from '../db/database';
+import {
+  PRIVACY_LEVELS,
+  type ExportBundle,
+  type PrivacyLevel,
+  type PrivacySettings,
+  type RetentionResult,
+} from '../../src-shared/worker-api';
+import { EngineError } from '../errors';
+import type { Engine } from '../engine';
+import { schemaVersion } from '../db/migrate';
+import { foldInteractionsBefore } from './interactions';
+
+const DAY_MS = 24 * 3600 * 1000;
+const MIN_RETENTION_DAYS = 1;
+const MAX_RETENTION_DAYS = 3650;
+
+export async function readSetting<T>(tx: Tx, key: string, fallback: T): Promise<T> {
+  const row = await tx.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]);
+  return row ? (JSON.parse(row.value) as T) : fallback;
+}
+
+export async function writeSetting(tx: Tx, key: string, value: unknown): Promise<void> {
+  await tx.run(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    [key, JSON.stringify(value)],
+  );
+}
+
+export async function getPrivacy(tx: Tx): Promise<PrivacySettings> {
+  return {
+    level: await readSetting<PrivacyLevel>(tx, 'privacy.level', 'LIMITED'),
+    retentionDays: await readSetting<number>(tx, 'privacy.retentionDays', 30),
+  };
+}
+
+export async function setPrivacy(tx: Tx, settings: Partial<PrivacySettings>, now: number): Promise<PrivacySettings> {
+  if (settings.level !== undefined) {
+    if (!PRIVACY_LEVELS.includes(settings.level)) {
+      throw new EngineError('invalid_input', `Privacy level must be one of ${PRIVACY_LEVELS.join(', ')}.`);
+    }
+    await writeSetting(tx, 'privacy.level', settings.level);
+  }
+  if (settings.retentionDays !== undefined) {
+    const days = settings.retentionDays;
+    if (!Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
+      throw new EngineError(
+        'invalid_input',
+        `Retention must be a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.`,
+      );
+    }
+    await writeSetting(tx, 'privacy.retentionDays', days);
+  }
+  const result = await getPrivacy(tx);
+  // Tightening the level takes effect at once rather than at the next daily pass.
+  if (result.level !== 'FULL') await applyRetention(tx, now);
+  return result;
+}
+
+/**
+ * LIMITED and NONE keep raw interactions only for the retention period; older ones are folded
+ * into the affinities and deleted. NONE also drops local-only signals at once (they should not
+ * exist, but may predate the switch).
+ */
+export async function applyRetention(tx: Tx, now: number): Promise<RetentionResult> {
+  const { level, retentionDays } = await getPrivacy(tx);
+  if (level === 'FULL') return { folded: 0 };
+  const cutoff = now - retentionDays * DAY_MS;
+  let folded = await foldInteractionsBefore(tx, cutoff, now);
+  if (level === 'NONE') {
+    const local = await tx.run(
+      `DELETE FROM interactions WHERE kind IN ('view', 'open', 'dwell', 'more_like_this', 'less_like_this')`,
+    );
+    folded += local.changes;
+  }
+  return { folded };
+}
+
+/** Tables the export leaves out: the full-text index is rebuilt from the posts. */
+const DERIVED_TABLE = /^statuses_fts/;
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** Every table as JSON (blobs as base64), plus a byte-for-byte copy of the database file. */
+export async function exportEverything(engine: Engine): Promise<ExportBundle> {
+  const db = engine.db;
+  return db.exclusive(async () => {
+    const tx = db.unlocked;
+    const tables = await tx.all<{ name: string }>(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    );
+    const dump: Record<string, unknown[]> = {};
+    for (const { name } of tables) {
+      if (DERIVED_TABLE.test(name)) continue;
+      const rows = await tx.all<Record<string, unknown>>(`SELECT * FROM "${name}"`);
+      dump[name] = rows.map((row) => {
+        const out: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(row)) {
+          out[key] = value instanceof Uint8Array ? { base64: toBase64(value) } : value;
+        }
+        return out;
+      });
+    }
+    const exportedAt = new Date(engine.now).toISOString();
+    const json = JSON.stringify({
+      format: 'corgi-export',
+      version: 1,
+      exportedAt,
+      schemaVersion: await schemaVersion(tx),
+      tables: dump,
+    });
+    // Under the lock no transaction is open, so the file on storage is complete by itself.
+    const sqlite = await engine.databaseBytes();
+    return { fileName: `corgi-export-${exportedAt.slice(0, 10)}`, json, sqlite };
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * The data worker in the app: wa-sqlite on OPFS (AccessHandlePoolVFS: this worker alone owns the
+ * database, and it writes fastest), exposed to the renderer with comlink.
+ */
+import * as Comlink from 'comlink';
+import * as SQLite from '@journeyapps/wa-sqlite';
+import SQLiteESMFactory from '@journeyapps/wa-sqlite/dist/wa-sqlite.mjs';
+import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url';
+import { AccessHandlePoolVFS } from '@journeyapps/wa-sqlite/src/examples/AccessHandlePoolVFS.js';
+import { Engine, createWorkerApi } from './engine';
+import { EngineError } from './errors';
+import type { EngineHost, FileVFS } from './host';
+import type { WorkerApi } from '../src-shared/worker-api';
+
+const DATABASE_DIRECTORY = 'corgi';
+const RECOVERED_DIRECTORY = 'corgi-recovered';
+
+async function recoveredDirectory(create: boolean): Promise<FileSystemDirectoryHandle | null> {
+  const root = await navigator.storage.getDirectory();
+  try {
+    return await root.getDirectoryHandle(RECOVERED_DIRECTORY, { create });
+  } catch {
+    return null;
+  }
+}
+
+async function createOpfsHost(): Promise<EngineHost> {
+  const module: object = await SQLiteESMFactory({ locateFile: () => wasmUrl });
+  const sqlite3 = SQLite.Factory(module);
+  let vfs: AccessHandlePoolVFS;
+  try {
+    vfs = await AccessHandlePoolVFS.create(DATABASE_DIRECTORY, module);
+  } catch (error) {
+    throw new EngineError(
+      'storage_unavailable',
+      `Corgi's database is in use by another Corgi window or tab, or storage is unavailable (${String(error)}).`,
+    );
+  }
+  sqlite3.vfs_register(vfs as unknown as SQLiteVFS, false);
+  return {
+    sqlite3,
+    vfs: vfs as unknown as FileVFS,
+    storage: 'opfs',
+    async listRecoveredCopies() {
+      const dir = await recoveredDirectory(false);
+      const names: string[] = [];
+      if (dir) for await (const name of dir.keys()) names.push(name);
+      return names.sort().reverse();
+    },
+    async saveRecoveredCopy(name, bytes) {
+      const dir = (await recoveredDirectory(true))!;
+      const file = await dir.getFileHandle(name, { create: true });
+      const handle = await file.createSyncAccessHandle();
+      try {
+        handle.truncate(0);
+        handle.write(bytes, { at: 0 });
+        handle.flush();
+      } finally {
+        handle.close();
+      }
+    },
+    async deleteRecoveredCopies() {
+      const root = await navigator.storage.getDirectory();
+      await root.removeEntry(RECOVERED_DIRECTORY, { recursive: true }).catch(() => undefined);
+    },
+  };
+}
+
+const engineReady = createOpfsHost().then((host) =>
+  Engine.open(host, {
+    onSlowCall: (name, ms) => console.warn(`corgi worker: ${name} took ${Math.round(ms)} ms`),
+  }),
+);
+const apiReady = engineReady.then(createWorkerApi);
+
+/**
+ * The API is exposed at once; each call waits for the engine to open, so the renderer can start
+ * asking before the database is ready, and sees a clear error if it cannot open.
+ */
+function deferred<T extends object>(path: string[] = []): T {
+  return new Proxy(function () {} as unknown as T, {
+    get(_target, key) {
+      if (typeof key !== 'string' || key === 'then') return undefined;
+      return deferred([...path, key]);
+    },
+    async apply(_target, _this, args: unknown[]) {
+      let target: unknown = await apiReady;
+      for (const key of path) target = (target as Record<string, unknown>)[key];
+      if (typeof target !== 'function') throw new EngineError('not_found', `No such command: ${path.join('.')}`);
+      return (target as (...a: unknown[]) => unknown)(...args);
+    },
+  });
+}
+
+Comlink.expose(deferred<WorkerApi>());

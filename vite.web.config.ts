@@ -1,0 +1,19 @@
+// The web edition: the same renderer and worker, served by any static host (and by the
+// end-to-end tests). The desktop build is electron.vite.config.ts.
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('./src-renderer', import.meta.url)),
+  base: './',
+  plugins: [react()],
+  worker: { format: 'es' },
+  optimizeDeps: { exclude: ['@journeyapps/wa-sqlite'] },
+  server: { port: 5173, strictPort: false },
+  build: {
+    outDir: fileURLToPath(new URL('./dist-web', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2023',
+  },
+});
