@@ -79,8 +79,10 @@ const apiReady = engineReady.then(createWorkerApi);
  */
 function deferred<T extends object>(path: string[] = []): T {
   return new Proxy(function () {} as unknown as T, {
-    get(_target, key) {
-      if (typeof key !== 'string' || key === 'then') return undefined;
+    get(target, key) {
+      // comlink calls commands with Function.prototype.apply: leave those to the function itself.
+      if (typeof key !== 'string' || key in Function.prototype) return Reflect.get(target, key);
+      if (key === 'then') return undefined;
       return deferred([...path, key]);
     },
     async apply(_target, _this, args: unknown[]) {

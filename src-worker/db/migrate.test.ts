@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Database } from './database';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrate';
+import { createNodeHost, openNodeEngine } from '../node/open-node-engine';
+import { DATABASE_FILE } from '../host';
+
+const opened: Database[] = [];
+const tempDirs: string[] = [];
+
+afterEach(async () => {
+  for (const db of opened.splice(0)) if (!db.closed) await db.close();
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function openDatabase(directory?: string): Promise<Database> {
+  const host = await createNodeHost(directory);
+  const db = await Database.open(host.sqlite3, DATABASE_FILE, host.vfs.name);
+  await db.exec('PRAGMA foreign_keys = ON');
+  opened.push(db);
+  return db;
+}
+
+async function tableNames(db: Database): Promise<string[]> {
+  const rows = await db.all<{ name: string }>(
+    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  );
+  return rows.map((r) => r.name);
+}
+
+/** One row in every table migration 1 creates, linked the way ingest links them. */
+async function insertVersion1Rows(db: Database): Promise<void> {
+  await db.run(
+    `INSERT INTO accounts (id, instance, remote_id, acct, display_name, is_default, created_at)
+     VALUES (1, 'mastodon.social', '42', 'me@mastodon.social', 'Me', 1, 1000)`,
+  );
+  await db.run(
+    `INSERT INTO authors (id, acct, url, username, display_name, note_html, avatar_url, bot, locked,
+       noindex, followers_count, following_count, statuses_count, last_status_at, updated_at)
+     VALUES (7, 'gargron@mastodon.social', 'https://mastodon.social/@Gargron', 'Gargron', 'Eugen',
+       '<p>Developer</p>', NULL, 0, 0, 0, 10, 20, 30, NULL, 1000)`,
+  );
+  await db.run(
+    `INSERT INTO statuses (id, uri, url, author_id, created_at, language, visibility, sensitive,
+       spoiler_text, content_html, content_text, tags, mentions, media, replies_count,
+       reblogs_count, favourites_count, quotes_count, counts_at, raw_json)
+     VALUES (11, 'https://mastodon.social/users/Gargron/statuses/1', NULL, 7, 2000, 'en', 'public', 0,
+       '', '<p>sort code inheritance</p>', 'sort code inheritance', '["money"]', '[]', '[]', 5, 6, 11, 2,
+       2000, '{}')`,
+  );
+  await db.run(`INSERT INTO status_refs (account_id, remote_id, status_id, favourited) VALUES (1, '1', 11, 0)`);
+  await db.run(
+    `INSERT INTO timeline_entries (account_id, timeline, remote_id, status_id, entry_at, fetched_at)
+     VALUES (1, 'home', '1', 11, 2000, 3000)`,
+  );
+  await db.run(
+    `INSERT INTO timeline_stretches (account_id, timeline, newest_remote_id, newest_at, oldest_remote_id,
+       oldest_at, updated_at) VALUES (1, 'home', '1', 2000, '1', 2000, 3000)`,
+  );
+  await db.run(`INSERT INTO ingest_errors (account_id, timeline, remote_id, error, at) VALUES (1, 'home', '9', 'bad', 1)`);
+  await db.run(
+    `INSERT INTO statuses_fts (rowid, body, names, tags)
+     VALUES (11, 'sort code inheritance', 'Eugen gargron@mastodon.social', 'money')`,
+  );
+}
+
+describe('migrations', () => {
+  it('lists migrations in order, ending at the latest version', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('1: creates the post tables in an empty database, and they accept rows', async () => {
+    const db = await openDatabase();
+    expect(await schemaVersion(db)).toBe(0);
+    expect(await migrate(db, 1)).toEqual([1]);
+    expect(await schemaVersion(db)).toBe(1);
+
+    const tables = await tableNames(db);
+    for (const table of [
+      'accounts',
+      'authors',
+      'statuses',
+      'status_refs',
+      'timeline_entries',
+      'timeline_stretches',
+      'ingest_errors',
+      'statuses_fts',
+    ]) {
+      expect(tables).toContain(table);
+    }
+    // Migration 2's tables are not there yet.
+    expect(tables).not.toContain('interactions');
+    expect(tables).not.toContain('settings');
+
+    await insertVersion1Rows(db);
+    const hits = await db.all<{ rowid: number }>("SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH 'inherit*'");
+    expect(hits.map((h) => h.rowid)).toEqual([11]);
+    // The constraints hold: one default account, no status without an author.
+    await expect(
+      db.run(
+        `INSERT INTO accounts (instance, remote_id, acct, is_default, created_at)
+         VALUES ('example.org', '1', 'x@example.org', 1, 1)`,
+      ),
+    ).rejects.toThrow(/UNIQUE/);
+    await expect(
+      db.run(
+        `INSERT INTO statuses (uri, author_id, created_at, visibility, sensitive, spoiler_text, content_html,
+           content_text, tags, mentions, media, replies_count, reblogs_count, favourites_count,
+           quotes_count, counts_at, raw_json)
+         VALUES ('x', 999, 1, 'public', 0, '', '', '', '[]', '[]', '[]', 0, 0, 0, 0, 1, '{}')`,
+      ),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    // Migrating again to the same version does nothing.
+    expect(await migrate(db, 1)).toEqual([]);
+  });
+
+  it('2: adds the reading tables and keeps every row written at version 1', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db)) {
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    }
+
+    expect(await migrate(db)).toEqual([2]);
+    expect(await schemaVersion(db)).toBe(2);
+
+    for (const [table, rows] of Object.entries(before)) {
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    }
+    const hits = await db.all<{ rowid: number }>("SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH 'sort'");
+    expect(hits.map((h) => h.rowid)).toEqual([11]);
+
+    const tables = await tableNames(db);
+    for (const table of [
+      'interactions',
+      'author_affinities',
+      'tag_affinities',
+      'embeddings',
+      'feed',
+      'ranking_log',
+      'outbox',
+      'settings',
+    ]) {
+      expect(tables).toContain(table);
+    }
+    const settings = await db.all<{ key: string; value: string }>('SELECT key, value FROM settings ORDER BY key');
+    expect(settings).toEqual([
+      { key: 'privacy.level', value: '"LIMITED"' },
+      { key: 'privacy.retentionDays', value: '30' },
+    ]);
+
+    // The new tables take rows that point at the old ones.
+    await db.run(`INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'favourite', 4000)`);
+    await db.run(`INSERT INTO author_affinities (author_id, weight, positives, negatives, ref_at) VALUES (7, 1, 1, 0, 4000)`);
+    await db.run(`INSERT INTO tag_affinities (tag, weight, positives, negatives, ref_at) VALUES ('money', 1, 1, 0, 4000)`);
+    await db.run(`INSERT INTO feed (status_id, score, ranked_at) VALUES (11, 0.5, 4000)`);
+    await db.run(
+      `INSERT INTO outbox (account_id, action, status_id, payload, idempotency_key, next_attempt_at, created_at)
+       VALUES (1, 'favourite', 11, '{}', 'k1', 4000, 4000)`,
+    );
+    const outbox = await db.get<{ state: string; attempts: number }>('SELECT state, attempts FROM outbox');
+    expect(outbox).toEqual({ state: 'pending', attempts: 0 });
+    // One live toggle per account, post and kind; an unknown kind is refused.
+    await expect(
+      db.run(`INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'favourite', 5000)`),
+    ).rejects.toThrow(/UNIQUE/);
+    await expect(
+      db.run(`INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'shrug', 5000)`),
+    ).rejects.toThrow(/CHECK/);
+    await db.run(`UPDATE interactions SET undone_at = 4500`);
+    await db.run(`INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'favourite', 5000)`);
+    expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM interactions'))?.n).toBe(2);
+  });
+
+  it('refuses a database written by a newer schema, naming both versions', async () => {
+    const db = await openDatabase();
+    await migrate(db);
+    await db.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 5}`);
+    await expect(migrate(db)).rejects.toThrow(
+      `The database was written by a newer Corgi (schema ${LATEST_SCHEMA_VERSION + 5}; this one knows up to ${LATEST_SCHEMA_VERSION}).`,
+    );
+    expect(await schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION + 5);
+  });
+
+  it('does not open an engine over a database from a newer schema', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corgi-migrate-'));
+    tempDirs.push(dir);
+    const db = await openDatabase(dir);
+    await migrate(db);
+    await db.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    await db.close();
+    await expect(openNodeEngine({ directory: dir })).rejects.toThrow(/newer Corgi/);
+  });
+});

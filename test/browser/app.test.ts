@@ -1,0 +1,177 @@
+/**
+ * The web edition in Debian's Chromium: the real renderer and worker, with the database on OPFS.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type Browser } from '../support/browser';
+import { serveDirectory, type StaticServer } from '../support/static-server';
+import { docsStatuses, readDocsExample } from '../fixtures/docs-statuses';
+import type { WorkerApi } from '../../src-shared/worker-api';
+
+const DIST = path.join(import.meta.dirname, '../../dist-web');
+
+let server: StaticServer;
+beforeAll(async () => {
+  server = await serveDirectory(DIST);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+declare global {
+  // The engine handle the web edition puts on the page.
+  var corgi: WorkerApi;
+}
+
+async function openApp(page: Page): Promise<void> {
+  await page.goto(server.url);
+  await page.getByText(/posts stored/).waitFor();
+}
+
+/** Signs in a demo identity the way the sign-in flow will, and ingests the docs' real statuses. */
+async function ingestDocsStatuses(page: Page) {
+  const statuses = docsStatuses().map((d) => d.status);
+  const incomplete = (readDocsExample('Context.json') as { ancestors: unknown[] }).ancestors;
+  return page.evaluate(
+    async ({ statuses, incomplete }) => {
+      const account = await corgi.accounts.upsert({
+        instance: 'mastodon.social',
+        remoteId: '1',
+        acct: 'Gargron',
+        displayName: 'Eugen',
+      });
+      return corgi.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [...statuses, ...incomplete] });
+    },
+    { statuses, incomplete },
+  );
+}
+
+/** Every byte of every file in this origin's OPFS, as text, for scanning. */
+async function opfsContents(page: Page): Promise<{ files: string[]; text: string }> {
+  return page.evaluate(async () => {
+    const files: string[] = [];
+    let text = '';
+    async function walk(dir: FileSystemDirectoryHandle, prefix: string): Promise<void> {
+      for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
+        else {
+          const file = await (handle as FileSystemFileHandle).getFile();
+          files.push(`${prefix}${name}`);
+          text += new TextDecoder('latin1').decode(await file.arrayBuffer());
+        }
+      }
+    }
+    await walk(await navigator.storage.getDirectory(), '');
+    return { files, text };
+  });
+}
+
+describe('the web edition', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('stores real Mastodon statuses, refuses the incomplete ones, and finds them after a reload', async () => {
+    const page = await browser.context.newPage();
+    await openApp(page);
+    await expect(page.getByText('No posts stored yet.')).toBeDefined();
+
+    const result = await ingestDocsStatuses(page);
+    expect(result.inserted).toBe(4);
+    expect(result.rejected).toHaveLength(3);
+    expect(result.rejected[0]!.error).toMatch(/uri|account|content/);
+
+    await page.reload();
+    await page.getByText('4 posts stored').waitFor();
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.getByText('I lost my inheritance with one wrong digit on my sort code').waitFor();
+    expect(await timeline.getByRole('article').count()).toBe(4);
+    // The edited status shows its edited text, never a script.
+    await timeline.getByText('edited', { exact: true }).waitFor();
+    expect(await page.locator('.post-content script').count()).toBe(0);
+
+    await page.getByRole('searchbox', { name: 'Search posts' }).fill('inheritance');
+    const results = page.getByRole('region', { name: 'Search results' });
+    await results.getByRole('article').first().waitFor();
+    expect(await results.getByRole('article').count()).toBe(1);
+    await expect(results.getByRole('article').first().textContent()).resolves.toContain('sort code');
+
+    await page.getByRole('searchbox', { name: 'Search posts' }).fill('@gargron');
+    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Search results"] article').length === 1);
+
+    await page.getByRole('searchbox', { name: 'Search posts' }).fill('zzzunmatched');
+    await page.getByText('No posts match “zzzunmatched”.').waitFor();
+    await page.close();
+  });
+
+  it('keeps the posts across a browser restart on the same profile', async () => {
+    const profile = browser.profileDir;
+    await browser.context.close();
+    browser = await launchBrowser(profile);
+    const page = await browser.context.newPage();
+    await openApp(page);
+    await page.getByText('4 posts stored').waitFor();
+    await page.getByRole('searchbox', { name: 'Search posts' }).fill('sort code');
+    await page.getByRole('region', { name: 'Search results' }).getByRole('article').first().waitFor();
+    await page.close();
+  });
+
+  it('exports everything as JSON plus the SQLite file', async () => {
+    const page = await browser.context.newPage();
+    await openApp(page);
+    const downloads: { name: string; bytes: Buffer }[] = [];
+    page.on('download', (download) => {
+      void download.path().then(async (file) => {
+        const fs = await import('node:fs');
+        downloads.push({ name: download.suggestedFilename(), bytes: fs.readFileSync(file!) });
+      });
+    });
+    await page.getByRole('button', { name: 'Export everything' }).click();
+    await page.getByRole('status').getByText(/Exported/).waitFor();
+    await expect.poll(() => downloads.length, { timeout: 20_000 }).toBe(2);
+    const json = downloads.find((d) => d.name.endsWith('.json'))!;
+    const sqlite = downloads.find((d) => d.name.endsWith('.sqlite'))!;
+    const parsed = JSON.parse(json.bytes.toString('utf8'));
+    expect(parsed.format).toBe('corgi-export');
+    expect(parsed.tables.statuses).toHaveLength(4);
+    expect(parsed.tables.accounts[0].acct).toBe('gargron@mastodon.social');
+    expect(sqlite.bytes.subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+    await page.close();
+  });
+
+  it('deletes everything and leaves nothing behind in OPFS', async () => {
+    const page = await browser.context.newPage();
+    await openApp(page);
+    await page.getByText('4 posts stored').waitFor();
+    const before = await opfsContents(page);
+    expect(before.text).toContain('I lost my inheritance');
+
+    await page.getByRole('button', { name: 'Delete everything' }).click();
+    await page.getByRole('button', { name: 'Delete for good' }).click();
+    await page.getByText('Everything was deleted.').waitFor();
+    await page.getByText('0 posts stored').waitFor();
+    await page.getByText('No posts stored yet.').waitFor();
+
+    const after = await opfsContents(page);
+    for (const trace of ['I lost my inheritance', 'mastodon.social/users/Gargron', 'gargron@mastodon.social', 'Eugen']) {
+      expect(after.text).not.toContain(trace);
+    }
+    const counts = await page.evaluate(async () => ({
+      status: await corgi.status(),
+      accounts: await corgi.accounts.list(),
+      search: await corgi.search.posts('inheritance'),
+    }));
+    expect(counts.status.statuses).toBe(0);
+    expect(counts.accounts).toEqual([]);
+    expect(counts.search).toEqual([]);
+
+    await page.reload();
+    await page.getByText('0 posts stored').waitFor();
+    await page.close();
+  });
+});
