@@ -24,18 +24,46 @@ async function recoveredDirectory(create: boolean): Promise<FileSystemDirectoryH
   }
 }
 
+/**
+ * Opens the pool of OPFS files. After a reload or a crash the previous worker may still hold the
+ * files' access handles for a moment, so opening is retried for a few seconds before Corgi says
+ * the database is in use elsewhere.
+ */
+async function openPool(module: object): Promise<AccessHandlePoolVFS> {
+  const deadline = Date.now() + 5000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // Probe first: a failed create() would keep the handles it did get, and block every retry.
+      await probePool();
+      return await AccessHandlePoolVFS.create(DATABASE_DIRECTORY, module);
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new EngineError(
+          'storage_unavailable',
+          `Corgi's database is in use by another Corgi window or tab, or storage is unavailable (${String(error)}).`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
+    }
+  }
+}
+
+/** Throws if any file of the pool is still held by another worker. */
+async function probePool(): Promise<void> {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(DATABASE_DIRECTORY, { create: true });
+  const entries = (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values();
+  for await (const handle of entries) {
+    if (handle.kind !== 'file') continue;
+    const access = await (handle as FileSystemFileHandle).createSyncAccessHandle();
+    access.close();
+  }
+}
+
 async function createOpfsHost(): Promise<EngineHost> {
   const module: object = await SQLiteESMFactory({ locateFile: () => wasmUrl });
   const sqlite3 = SQLite.Factory(module);
-  let vfs: AccessHandlePoolVFS;
-  try {
-    vfs = await AccessHandlePoolVFS.create(DATABASE_DIRECTORY, module);
-  } catch (error) {
-    throw new EngineError(
-      'storage_unavailable',
-      `Corgi's database is in use by another Corgi window or tab, or storage is unavailable (${String(error)}).`,
-    );
-  }
+  const vfs = await openPool(module);
   sqlite3.vfs_register(vfs as unknown as SQLiteVFS, false);
   return {
     sqlite3,

@@ -50,7 +50,9 @@ async function insertVersion1Rows(db: Database): Promise<void> {
        '', '<p>sort code inheritance</p>', 'sort code inheritance', '["money"]', '[]', '[]', 5, 6, 11, 2,
        2000, '{}')`,
   );
-  await db.run(`INSERT INTO status_refs (account_id, remote_id, status_id, favourited) VALUES (1, '1', 11, 0)`);
+  await db.run(
+    `INSERT INTO status_refs (account_id, remote_id, status_id, favourited) VALUES (1, '1', 11, 0)`,
+  );
   await db.run(
     `INSERT INTO timeline_entries (account_id, timeline, remote_id, status_id, entry_at, fetched_at)
      VALUES (1, 'home', '1', 11, 2000, 3000)`,
@@ -59,7 +61,9 @@ async function insertVersion1Rows(db: Database): Promise<void> {
     `INSERT INTO timeline_stretches (account_id, timeline, newest_remote_id, newest_at, oldest_remote_id,
        oldest_at, updated_at) VALUES (1, 'home', '1', 2000, '1', 2000, 3000)`,
   );
-  await db.run(`INSERT INTO ingest_errors (account_id, timeline, remote_id, error, at) VALUES (1, 'home', '9', 'bad', 1)`);
+  await db.run(
+    `INSERT INTO ingest_errors (account_id, timeline, remote_id, error, at) VALUES (1, 'home', '9', 'bad', 1)`,
+  );
   await db.run(
     `INSERT INTO statuses_fts (rowid, body, names, tags)
      VALUES (11, 'sort code inheritance', 'Eugen gargron@mastodon.social', 'money')`,
@@ -96,7 +100,9 @@ describe('migrations', () => {
     expect(tables).not.toContain('settings');
 
     await insertVersion1Rows(db);
-    const hits = await db.all<{ rowid: number }>("SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH 'inherit*'");
+    const hits = await db.all<{ rowid: number }>(
+      "SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH 'inherit*'",
+    );
     expect(hits.map((h) => h.rowid)).toEqual([11]);
     // The constraints hold: one default account, no status without an author.
     await expect(
@@ -132,7 +138,9 @@ describe('migrations', () => {
     for (const [table, rows] of Object.entries(before)) {
       expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
     }
-    const hits = await db.all<{ rowid: number }>("SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH 'sort'");
+    const hits = await db.all<{ rowid: number }>(
+      "SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH 'sort'",
+    );
     expect(hits.map((h) => h.rowid)).toEqual([11]);
 
     const tables = await tableNames(db);
@@ -148,16 +156,24 @@ describe('migrations', () => {
     ]) {
       expect(tables).toContain(table);
     }
-    const settings = await db.all<{ key: string; value: string }>('SELECT key, value FROM settings ORDER BY key');
+    const settings = await db.all<{ key: string; value: string }>(
+      'SELECT key, value FROM settings ORDER BY key',
+    );
     expect(settings).toEqual([
       { key: 'privacy.level', value: '"LIMITED"' },
       { key: 'privacy.retentionDays', value: '30' },
     ]);
 
     // The new tables take rows that point at the old ones.
-    await db.run(`INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'favourite', 4000)`);
-    await db.run(`INSERT INTO author_affinities (author_id, weight, positives, negatives, ref_at) VALUES (7, 1, 1, 0, 4000)`);
-    await db.run(`INSERT INTO tag_affinities (tag, weight, positives, negatives, ref_at) VALUES ('money', 1, 1, 0, 4000)`);
+    await db.run(
+      `INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'favourite', 4000)`,
+    );
+    await db.run(
+      `INSERT INTO author_affinities (author_id, weight, positives, negatives, ref_at) VALUES (7, 1, 1, 0, 4000)`,
+    );
+    await db.run(
+      `INSERT INTO tag_affinities (tag, weight, positives, negatives, ref_at) VALUES ('money', 1, 1, 0, 4000)`,
+    );
     await db.run(`INSERT INTO feed (status_id, score, ranked_at) VALUES (11, 0.5, 4000)`);
     await db.run(
       `INSERT INTO outbox (account_id, action, status_id, payload, idempotency_key, next_attempt_at, created_at)
@@ -173,7 +189,9 @@ describe('migrations', () => {
       db.run(`INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'shrug', 5000)`),
     ).rejects.toThrow(/CHECK/);
     await db.run(`UPDATE interactions SET undone_at = 4500`);
-    await db.run(`INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'favourite', 5000)`);
+    await db.run(
+      `INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'favourite', 5000)`,
+    );
     expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM interactions'))?.n).toBe(2);
   });
 

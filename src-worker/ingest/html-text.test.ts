@@ -18,9 +18,9 @@ describe('htmlToText', () => {
   });
 
   it('decodes named and numeric entities', () => {
-    expect(htmlToText('<p>&quot;quoted&quot; &amp; &lt;tag&gt; &#39;apos&#39; caf&eacute; &#x1F415;</p>')).toBe(
-      '"quoted" & <tag> \'apos\' café 🐕',
-    );
+    expect(
+      htmlToText('<p>&quot;quoted&quot; &amp; &lt;tag&gt; &#39;apos&#39; caf&eacute; &#x1F415;</p>'),
+    ).toBe('"quoted" & <tag> \'apos\' café 🐕');
   });
 
   it('decodes entities in text that has no tags', () => {
@@ -48,7 +48,9 @@ describe('htmlToText', () => {
     const status = readDocsExample('Status.streaming-update-event.json') as { content: string };
     expect(htmlToText(status.content)).toBe('@disarray glad i was able to help');
     expect(
-      htmlToText('<p>Look <a href="https://x.y/tags/corgi" class="mention hashtag" rel="tag">#<span>corgi</span></a></p>'),
+      htmlToText(
+        '<p>Look <a href="https://x.y/tags/corgi" class="mention hashtag" rel="tag">#<span>corgi</span></a></p>',
+      ),
     ).toBe('Look #corgi');
   });
 
@@ -66,7 +68,9 @@ describe('htmlToText', () => {
   });
 
   it('leaves out scripts and styles', () => {
-    expect(htmlToText('<p>shown</p><script>alert("no")</script><style>p { color: red }</style>')).toBe('shown');
+    expect(htmlToText('<p>shown</p><script>alert("no")</script><style>p { color: red }</style>')).toBe(
+      'shown',
+    );
   });
 
   it('separates list items and block quotes from the text around them', () => {

@@ -11,6 +11,7 @@ import type { Tx } from '../db/database';
 import type { MastodonInnerStatus } from '../../src-shared/mastodon/entities';
 import type { IngestPage, IngestResult } from '../../src-shared/worker-api';
 import {
+  absoluteAcct,
   authorRow,
   parseStatus,
   remoteIdOf,
@@ -179,7 +180,8 @@ class PageIngest {
 
   async indexText(id: number, status: MastodonInnerStatus, row: StatusRow, replace: boolean): Promise<void> {
     if (replace) await this.tx.run('DELETE FROM statuses_fts WHERE rowid = ?', [id]);
-    const names = `${status.account.display_name} ${status.account.acct}`;
+    // The handle as shown (user@host), so searching for it finds authors on this server too.
+    const names = `${status.account.display_name} ${absoluteAcct(status.account.acct, this.instance)}`;
     await this.tx.run('INSERT INTO statuses_fts (rowid, body, names, tags) VALUES (?, ?, ?, ?)', [
       id,
       searchableBody(status, row.content_text),

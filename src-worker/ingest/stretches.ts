@@ -2,7 +2,9 @@
  * Gap bookkeeping. A stretch is a run of a timeline fetched without holes. A page fetched with
  * `max_id` continues the stretch whose oldest entry is that id, a page fetched with `min_id` extends
  * the stretch whose newest entry is that id, and a page without a cursor starts a stretch at the
- * top. Stretches that overlap in time merge. Two stretches with nothing joining them are a gap.
+ * top. With both `max_id` and `min_id` Mastodon returns the posts right above `min_id`, so such a
+ * page reaches the `max_id` stretch only when it is short (or empty: then the two join).
+ * Stretches that overlap in time merge. Two stretches with nothing joining them are a gap.
  */
 import type { Tx } from '../db/database';
 import type { PageCursor, TimelineGap } from '../../src-shared/worker-api';
@@ -40,11 +42,26 @@ export async function recordStretch(tx: Tx, input: StretchInput): Promise<void> 
     [accountId, timeline],
   );
   const short = input.limit !== null && input.entries.length < input.limit;
+  // With max_id and a lower bound (min_id or since_id) the page lies inside a gap.
+  const lowerId = cursor.minId ?? cursor.sinceId;
   if (input.entries.length === 0) {
-    // An empty page below a stretch means the server has nothing older.
-    const below = stretches.find((s) => s.oldest_remote_id === cursor.maxId);
-    if (below && !below.reached_end) {
-      await tx.run('UPDATE timeline_stretches SET reached_end = 1, updated_at = ? WHERE id = ?', [input.now, below.id]);
+    const newer = stretches.find((s) => s.oldest_remote_id === cursor.maxId);
+    const older = lowerId === undefined ? undefined : stretches.find((s) => s.newest_remote_id === lowerId);
+    if (newer && older && newer.id !== older.id) {
+      // Nothing between the two stretches: they join.
+      const joined = union(newer, older);
+      await tx.run('DELETE FROM timeline_stretches WHERE id = ?', [older.id]);
+      await tx.run(
+        `UPDATE timeline_stretches SET newest_remote_id = ?, newest_at = ?, oldest_remote_id = ?,
+           oldest_at = ?, reached_end = ?, updated_at = ? WHERE id = ?`,
+        [
+          joined.newest_remote_id, joined.newest_at, joined.oldest_remote_id, joined.oldest_at,
+          joined.reached_end, input.now, newer.id,
+        ],
+      );
+    } else if (newer && lowerId === undefined && !newer.reached_end) {
+      // An empty page below a stretch means the server has nothing older.
+      await tx.run('UPDATE timeline_stretches SET reached_end = 1, updated_at = ? WHERE id = ?', [input.now, newer.id]);
     }
     return;
   }
@@ -59,12 +76,15 @@ export async function recordStretch(tx: Tx, input: StretchInput): Promise<void> 
     newest_at: newest.at,
     oldest_remote_id: oldest.remoteId,
     oldest_at: oldest.at,
-    reached_end: cursor.maxId !== undefined && short ? 1 : 0,
+    reached_end: cursor.maxId !== undefined && lowerId === undefined && short ? 1 : 0,
   };
-  // Stretches this page is known to touch: by cursor, or by overlapping in time.
+  // Stretches this page is known to touch: by cursor, or by overlapping in time. With min_id the
+  // server returns the posts right above it, so the page reaches up to max_id only when short.
   const touching = stretches.filter(
     (s) =>
-      (cursor.maxId !== undefined && s.oldest_remote_id === cursor.maxId) ||
+      (cursor.maxId !== undefined &&
+        (cursor.minId === undefined || short) &&
+        s.oldest_remote_id === cursor.maxId) ||
       (cursor.minId !== undefined && s.newest_remote_id === cursor.minId) ||
       (cursor.sinceId !== undefined && short && s.newest_remote_id === cursor.sinceId) ||
       (s.oldest_at <= bounds.newest_at && bounds.oldest_at <= s.newest_at),

@@ -117,24 +117,25 @@ async function toViews(tx: Tx, rows: PostRow[]): Promise<PostView[]> {
 function parseCursor(cursor: string | null | undefined): { key: number; id: number } | null {
   if (!cursor) return null;
   const match = /^(-?[\d.e+-]+):(\d+)$/.exec(cursor);
-  if (!match) throw new EngineError('invalid_input', `Not a timeline cursor: ${cursor}`);
-  return { key: Number(match[1]), id: Number(match[2]) };
+  const key = Number(match?.[1]);
+  if (!match || !Number.isFinite(key)) throw new EngineError('invalid_input', `Not a timeline cursor: ${cursor}`);
+  return { key, id: Number(match[2]) };
 }
 
 export async function timelinePage(tx: Tx, query: TimelineQuery): Promise<TimelinePage> {
   const limit = Math.min(Math.max(1, query.limit ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
   const after = parseCursor(query.cursor);
-  const accountFilter =
-    query.accountId === undefined
-      ? ''
-      : 'AND EXISTS (SELECT 1 FROM timeline_entries e WHERE e.status_id = s.id AND e.account_id = ?)';
+  // A post is on the timeline while it has an entry (of that account) that was not deleted.
+  const ofAccount = query.accountId === undefined ? '' : 'AND e.account_id = ?';
+  const onTimeline = `AND EXISTS (SELECT 1 FROM timeline_entries e
+      WHERE e.status_id = s.id AND e.deleted_at IS NULL ${ofAccount})`;
   const accountParams = query.accountId === undefined ? [] : [query.accountId];
   let rows: (PostRow & { key: number })[];
   if (query.order === 'ranked') {
     rows = await tx.all(
       `SELECT ${POST_COLUMNS}, f.score AS key
          FROM feed f JOIN statuses s ON s.id = f.status_id JOIN authors a ON a.id = s.author_id
-        WHERE s.deleted_at IS NULL ${after ? 'AND (f.score, f.status_id) < (?, ?)' : ''} ${accountFilter}
+        WHERE s.deleted_at IS NULL ${after ? 'AND (f.score, f.status_id) < (?, ?)' : ''} ${onTimeline}
         ORDER BY f.score DESC, f.status_id DESC LIMIT ?`,
       [...(after ? [after.key, after.id] : []), ...accountParams, limit],
     );
@@ -142,9 +143,7 @@ export async function timelinePage(tx: Tx, query: TimelineQuery): Promise<Timeli
     rows = await tx.all(
       `SELECT ${POST_COLUMNS}, s.created_at AS key
          FROM statuses s JOIN authors a ON a.id = s.author_id
-        WHERE s.deleted_at IS NULL ${after ? 'AND (s.created_at, s.id) < (?, ?)' : ''}
-          AND EXISTS (SELECT 1 FROM timeline_entries e WHERE e.status_id = s.id AND e.deleted_at IS NULL)
-          ${accountFilter}
+        WHERE s.deleted_at IS NULL ${after ? 'AND (s.created_at, s.id) < (?, ?)' : ''} ${onTimeline}
         ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
       [...(after ? [after.key, after.id] : []), ...accountParams, limit],
     );

@@ -13,7 +13,7 @@ import {
 import { EngineError } from '../errors';
 import type { Engine } from '../engine';
 import { schemaVersion } from '../db/migrate';
-import { foldInteractionsBefore } from './interactions';
+import { foldInteractionsBefore, rebuildAllAffinities } from './interactions';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MIN_RETENTION_DAYS = 1;
@@ -76,6 +76,8 @@ export async function applyRetention(tx: Tx, now: number): Promise<RetentionResu
       `DELETE FROM interactions WHERE kind IN ('view', 'open', 'dwell', 'more_like_this', 'less_like_this')`,
     );
     folded += local.changes;
+    // What the deleted signals added to affinities goes with them.
+    if (local.changes > 0) await rebuildAllAffinities(tx, now);
   }
   return { folded };
 }

@@ -19,13 +19,19 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveDirectory(root: string): Promise<StaticServer> {
+/** `extraPages` adds fixed pages (path → HTML) beside the built files, such as a blank host page. */
+export async function serveDirectory(root: string, extraPages: Record<string, string> = {}): Promise<StaticServer> {
   const base = path.resolve(root);
   if (!fs.existsSync(path.join(base, 'index.html'))) {
     throw new Error(`${base} holds no built app: run "npm run build:web" first.`);
   }
   const server = http.createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const extra = extraPages[pathname];
+    if (extra !== undefined) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(extra);
+      return;
+    }
     const file = path.resolve(base, pathname === '/' ? 'index.html' : `.${pathname}`);
     if (!file.startsWith(base) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       response.writeHead(404).end('not found');

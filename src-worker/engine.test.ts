@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { docsStatuses } from '../test/fixtures/docs-statuses';
+import { createWorkerApi, LATEST_SCHEMA_VERSION, type Engine } from './engine';
+import { openNodeEngine } from './node/open-node-engine';
+import type { WorkerApi } from '../src-shared/worker-api';
+
+const GARGRON_URI = 'https://mastodon.social/users/Gargron/statuses/103270115826048975';
+const engines: Engine[] = [];
+const tempDirs: string[] = [];
+
+afterEach(async () => {
+  for (const engine of engines.splice(0)) await engine.close();
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corgi-engine-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+async function open(directory?: string): Promise<{ engine: Engine; api: WorkerApi }> {
+  const engine = await openNodeEngine({ directory, now: () => Date.parse('2026-06-01T09:30:00Z') });
+  engines.push(engine);
+  return { engine, api: createWorkerApi(engine) };
+}
+
+async function fill(api: WorkerApi): Promise<void> {
+  const account = await api.accounts.upsert({
+    instance: 'mastodon.social',
+    remoteId: '3',
+    acct: 'me',
+    displayName: '',
+  });
+  const result = await api.ingest.statuses({
+    accountId: account.id,
+    timeline: 'home',
+    statuses: docsStatuses().map((d) => d.status),
+  });
+  expect(result.rejected).toEqual([]);
+}
+
+/** A file-backed database with posts, closed, then overwritten in its middle pages. */
+async function damagedDirectory(): Promise<{ dir: string; damaged: Buffer }> {
+  const dir = tempDir();
+  const { engine, api } = await open(dir);
+  await fill(api);
+  await engine.close();
+  const file = path.join(dir, 'corgi.sqlite');
+  const size = fs.statSync(file).size;
+  expect(size).toBeGreaterThan(32768 + 65536);
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, Buffer.alloc(65536, 0xab), 0, 65536, 32768);
+  fs.closeSync(fd);
+  return { dir, damaged: fs.readFileSync(file) };
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => new Error('no error'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return error as Error;
+}
+
+describe('engine', () => {
+  it('opens a fresh in-memory database at the latest schema', async () => {
+    const { api } = await open();
+    expect(await api.status()).toEqual({
+      state: 'ready',
+      detail: null,
+      schemaVersion: LATEST_SCHEMA_VERSION,
+      storage: 'memory',
+      statuses: 0,
+      recoveredCopies: [],
+    });
+    await fill(api);
+    expect((await api.status()).statuses).toBe(4);
+  });
+
+  it('keeps posts, accounts and settings across a reopen of a file database', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    await fill(first.api);
+    await first.api.privacy.set({ level: 'FULL' });
+    const before = await first.api.timeline.page({ order: 'chronological' });
+    await first.engine.close();
+
+    const second = await open(dir);
+    expect(await second.api.status()).toMatchObject({ state: 'ready', storage: 'file', statuses: 4 });
+    expect(await second.api.timeline.page({ order: 'chronological' })).toEqual(before);
+    expect((await second.api.search.posts('inheritance')).map((p) => p.uri)).toEqual([GARGRON_URI]);
+    expect((await second.api.accounts.list()).map((a) => a.acct)).toEqual(['me@mastodon.social']);
+    expect((await second.api.privacy.get()).level).toBe('FULL');
+  });
+
+  it('reports a damaged database and refuses other calls with damaged_database', async () => {
+    const { dir } = await damagedDirectory();
+    const { api } = await open(dir);
+    const status = await api.status();
+    expect(status.state).toBe('damaged');
+    expect(status.detail).toEqual(expect.any(String));
+    expect(status.detail!.length).toBeGreaterThan(0);
+    expect(status.recoveredCopies).toEqual([]);
+
+    const calls: [string, () => Promise<unknown>][] = [
+      ['timeline.page', () => api.timeline.page({ order: 'chronological' })],
+      ['search.posts', () => api.search.posts('inheritance')],
+      ['accounts.list', () => api.accounts.list()],
+      ['privacy.get', () => api.privacy.get()],
+      ['exportEverything', () => api.privacy.exportEverything()],
+      ['ingest.statuses', () => api.ingest.statuses({ accountId: 1, timeline: 'home', statuses: [] })],
+    ];
+    for (const [name, call] of calls) {
+      const error = await errorOf(call());
+      expect(error.name, name).toBe('damaged_database');
+      expect(error.message, name).toMatch(/damaged/i);
+    }
+  });
+
+  it('recovers by keeping a copy of the damaged file and starting an empty, working database', async () => {
+    const { dir, damaged } = await damagedDirectory();
+    const { api } = await open(dir);
+    expect((await api.status()).state).toBe('damaged');
+
+    const status = await api.recoverDamagedDatabase();
+    expect(status).toMatchObject({
+      state: 'ready',
+      detail: null,
+      statuses: 0,
+      schemaVersion: LATEST_SCHEMA_VERSION,
+    });
+    expect(status.recoveredCopies).toHaveLength(1);
+    const copy = path.join(dir, 'recovered', status.recoveredCopies[0]!);
+    expect(fs.existsSync(copy)).toBe(true);
+    expect(fs.readFileSync(copy).equals(damaged)).toBe(true);
+
+    expect(await api.accounts.list()).toEqual([]);
+    expect((await api.timeline.page({ order: 'chronological' })).posts).toEqual([]);
+    await fill(api);
+    expect((await api.search.posts('inheritance')).map((p) => p.uri)).toEqual([GARGRON_URI]);
+    // Recovering a healthy database changes nothing.
+    expect(await api.recoverDamagedDatabase()).toMatchObject({ state: 'ready', statuses: 4 });
+    expect((await api.status()).recoveredCopies).toHaveLength(1);
+  });
+
+  it('reports slow calls by name', async () => {
+    const slow: string[] = [];
+    const engine = await openNodeEngine({ slowMs: -1, onSlowCall: (name) => slow.push(name) });
+    engines.push(engine);
+    const api = createWorkerApi(engine);
+    await api.privacy.get();
+    await api.timeline.page({ order: 'ranked' });
+    expect(slow).toEqual(['privacy.get', 'timeline.page']);
+  });
+});

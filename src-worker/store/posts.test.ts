@@ -1,0 +1,217 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readDocsExample } from '../../test/fixtures/docs-statuses';
+import { createWorkerApi, type Engine } from '../engine';
+import { openNodeEngine } from '../node/open-node-engine';
+import type { Account, PostView, TimelineQuery, WorkerApi } from '../../src-shared/worker-api';
+
+type Json = Record<string, unknown>;
+
+const engines: Engine[] = [];
+afterEach(async () => {
+  for (const engine of engines.splice(0)) await engine.close();
+});
+
+async function setup(): Promise<{ engine: Engine; api: WorkerApi; account: Account }> {
+  const engine = await openNodeEngine();
+  engines.push(engine);
+  const api = createWorkerApi(engine);
+  const account = await api.accounts.upsert({
+    instance: 'mastodon.social',
+    remoteId: '5',
+    acct: 'me',
+    displayName: '',
+  });
+  return { engine, api, account };
+}
+
+const doc = (name: string) => readDocsExample(name) as Json;
+const GARGRON = doc('Status.json');
+const FREON = doc('Status.streaming-update-event.json');
+
+function variant(n: number, fields: Json = {}): Json {
+  return {
+    ...GARGRON,
+    id: String(120000000000000000n + BigInt(n)),
+    uri: `https://mastodon.social/users/Gargron/statuses/variant-${n}`,
+    url: null,
+    card: null,
+    ...fields,
+  };
+}
+
+const TAGGED = variant(1, {
+  content:
+    '<p>Sunday walk <a href="https://mastodon.social/tags/Corgis" class="mention hashtag">#<span>Corgis</span></a></p>',
+  tags: [{ name: 'Corgis', url: 'https://mastodon.social/tags/Corgis' }],
+});
+const UNTAGGED = variant(2, { content: '<p>I like corgis a lot</p>' });
+
+const uris = (posts: PostView[]) => posts.map((p) => p.uri).sort();
+
+async function searchSetup() {
+  const ctx = await setup();
+  const result = await ctx.api.ingest.statuses({
+    accountId: ctx.account.id,
+    timeline: 'home',
+    statuses: [GARGRON, FREON, TAGGED, UNTAGGED],
+  });
+  expect(result.rejected).toEqual([]);
+  return ctx;
+}
+
+describe('search.posts', () => {
+  it('finds posts by a whole word, in any case', async () => {
+    const { api } = await searchSetup();
+    expect(uris(await api.search.posts('inheritance'))).toEqual([GARGRON.uri]);
+    expect(uris(await api.search.posts('INHERITANCE Sort'))).toEqual([GARGRON.uri]);
+    expect(uris(await api.search.posts('glad help'))).toEqual([FREON.uri]);
+    expect(await api.search.posts('platypus')).toEqual([]);
+  });
+
+  it('treats the last word as a prefix, and only the last', async () => {
+    const { api } = await searchSetup();
+    expect(uris(await api.search.posts('inherit'))).toEqual([GARGRON.uri]);
+    expect(uris(await api.search.posts('sort co'))).toEqual([GARGRON.uri]);
+    expect(await api.search.posts('inherit code')).toEqual([]);
+  });
+
+  it('finds the words of a link Mastodon shortens on screen', async () => {
+    const { api } = await searchSetup();
+    expect(uris(await api.search.posts('theguardian'))).toEqual([GARGRON.uri]);
+    expect(uris(await api.search.posts('193000'))).toEqual([GARGRON.uri]);
+  });
+
+  it('searches tags with #, by whole tag or prefix', async () => {
+    const { api } = await searchSetup();
+    expect(uris(await api.search.posts('corgis'))).toEqual([TAGGED.uri, UNTAGGED.uri].sort());
+    expect(uris(await api.search.posts('#corgis'))).toEqual([TAGGED.uri]);
+    expect(uris(await api.search.posts('#Corg'))).toEqual([TAGGED.uri]);
+    expect(await api.search.posts('#walk')).toEqual([]);
+  });
+
+  it('searches authors with @, by name, username or full handle', async () => {
+    const { api } = await searchSetup();
+    const byGargron = [GARGRON.uri, TAGGED.uri, UNTAGGED.uri].sort();
+    expect(uris(await api.search.posts('@gargron'))).toEqual(byGargron);
+    expect(uris(await api.search.posts('@Eugen'))).toEqual(byGargron);
+    expect(uris(await api.search.posts('@freon'))).toEqual([FREON.uri]);
+    expect(uris(await api.search.posts('@freon@letsalllovela.in'))).toEqual([FREON.uri]);
+    // The handle as the app shows it: Gargron is on the reader's own server.
+    const [shown] = await api.search.posts('inheritance');
+    expect(shown!.author.acct).toBe('gargron@mastodon.social');
+    expect(uris(await api.search.posts(`@${shown!.author.acct}`))).toEqual(byGargron);
+    expect(uris(await api.search.posts('@gargron inheritance'))).toEqual([GARGRON.uri]);
+    // A mention in the text is not authorship.
+    expect(await api.search.posts('@disarray')).toEqual([]);
+  });
+
+  it('reads FTS syntax in user input as plain text', async () => {
+    const { api } = await searchSetup();
+    const inputs = [
+      '"',
+      'AND(',
+      '*',
+      '(',
+      ')',
+      '-',
+      '^',
+      ':',
+      '{',
+      'NEAR(a b)',
+      'body:glad',
+      '#',
+      '@',
+      '#"',
+      '@*',
+      '""',
+    ];
+    for (const input of [...inputs, 'OR', 'NOT', 'inheritance AND', 'a OR b', '"unbalanced', '#*(']) {
+      await expect(api.search.posts(input), input).resolves.toBeInstanceOf(Array);
+    }
+    expect(uris(await api.search.posts('"inheritance"'))).toEqual([GARGRON.uri]);
+    expect(uris(await api.search.posts('inheritance)'))).toEqual([GARGRON.uri]);
+    // Operators are words to match, not operators: OR does not widen the search.
+    expect(await api.search.posts('inheritance OR glad')).toEqual([]);
+  });
+
+  it('leaves out deleted posts', async () => {
+    const { api, account } = await searchSetup();
+    await api.ingest.deletions(account.id, [GARGRON.id as string]);
+    expect(await api.search.posts('inheritance')).toEqual([]);
+    expect(uris(await api.search.posts('@gargron'))).toEqual([TAGGED.uri, UNTAGGED.uri].sort());
+  });
+
+  it('returns at most the limit asked for', async () => {
+    const { api } = await searchSetup();
+    expect(await api.search.posts('@gargron', 2)).toHaveLength(2);
+  });
+});
+
+describe('timeline.page', () => {
+  const BASE = Date.parse('2026-02-01T00:00:00Z');
+  const COUNT = 25;
+
+  async function pagingSetup() {
+    const ctx = await setup();
+    // Posts come in pairs that share a time, so ties must be broken by the cursor too.
+    const statuses = Array.from({ length: COUNT }, (_, i) =>
+      variant(100 + i, { created_at: new Date(BASE + Math.floor(i / 2) * 60_000).toISOString() }),
+    );
+    await ctx.api.ingest.statuses({ accountId: ctx.account.id, timeline: 'home', statuses });
+    return ctx;
+  }
+
+  async function readAll(api: WorkerApi, query: TimelineQuery): Promise<PostView[]> {
+    const posts: PostView[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 20; pages++) {
+      const page = await api.timeline.page({ ...query, cursor });
+      expect(page.posts.length).toBeLessThanOrEqual(query.limit!);
+      posts.push(...page.posts);
+      cursor = page.nextCursor;
+      if (cursor === null) return posts;
+    }
+    throw new Error('paging did not end');
+  }
+
+  it('pages the chronological timeline, each post once, newest first', async () => {
+    const { api } = await pagingSetup();
+    const posts = await readAll(api, { order: 'chronological', limit: 7 });
+    expect(posts).toHaveLength(COUNT);
+    expect(new Set(posts.map((p) => p.id)).size).toBe(COUNT);
+    const keys = posts.map((p) => [p.createdAt, p.id] as const);
+    const sorted = [...keys].sort((a, b) => b[0] - a[0] || b[1] - a[1]);
+    expect(keys).toEqual(sorted);
+  });
+
+  it('pages the ranked timeline, each post once, best score first', async () => {
+    const { engine, api } = await pagingSetup();
+    // Scores unrelated to time, with ties and fractions.
+    await engine.db.run('UPDATE feed SET score = ((status_id * 7) % 5) + 0.25');
+    const posts = await readAll(api, { order: 'ranked', limit: 6 });
+    expect(posts).toHaveLength(COUNT);
+    expect(new Set(posts.map((p) => p.id)).size).toBe(COUNT);
+    const scores = await engine.db.all<{ status_id: number }>(
+      'SELECT status_id FROM feed ORDER BY score DESC, status_id DESC',
+    );
+    expect(posts.map((p) => p.id)).toEqual(scores.map((s) => s.status_id));
+    expect(posts.map((p) => p.id)).not.toEqual(posts.map((p) => p.id).sort((a, b) => b - a));
+  });
+
+  it('ends with a null cursor when the last page is full', async () => {
+    const { api } = await pagingSetup();
+    const first = await api.timeline.page({ order: 'chronological', limit: COUNT });
+    expect(first.posts).toHaveLength(COUNT);
+    const rest = await api.timeline.page({ order: 'chronological', limit: COUNT, cursor: first.nextCursor });
+    expect(rest).toEqual({ posts: [], nextCursor: null });
+  });
+
+  it('refuses a cursor it did not make', async () => {
+    const { api } = await pagingSetup();
+    for (const cursor of ['garbage', '12:abc', '1.2.3:5', 'e:4', ':5']) {
+      const error = await api.timeline.page({ order: 'ranked', cursor }).catch((e: unknown) => e);
+      expect(error, cursor).toBeInstanceOf(Error);
+      expect((error as Error).name, cursor).toBe('invalid_input');
+    }
+  });
+});
