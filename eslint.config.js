@@ -49,10 +49,25 @@ export default tseslint.config(
     ignores: ['src-shared/**/*.test.ts'],
     rules: restrict('src-shared', { node: false }),
   },
-  { files: ['src-main/**/*.ts'], languageOptions: { globals: globals.node }, rules: restrict('src-main', { node: true }) },
-  { files: ['src-server/**/*.ts'], languageOptions: { globals: globals.node }, rules: restrict('src-server', { node: true }) },
   {
-    files: ['src-worker/node/**/*.ts', '**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{js,mjs,ts}', '*.config.{js,ts}'],
+    files: ['src-main/**/*.ts'],
+    languageOptions: { globals: globals.node },
+    rules: restrict('src-main', { node: true }),
+  },
+  {
+    files: ['src-server/**/*.ts'],
+    languageOptions: { globals: globals.node },
+    rules: restrict('src-server', { node: true }),
+  },
+  {
+    files: [
+      'src-worker/node/**/*.ts',
+      '**/*.test.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.{js,mjs,ts}',
+      '*.config.{js,ts}',
+    ],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

@@ -43,7 +43,10 @@ void app.whenReady().then(() => {
     const resolved = resolveAppRequest(request.url, rendererRoot);
     if (resolved.kind === 'refused') return new Response(resolved.reason, { status: resolved.status });
     const response = await net.fetch(pathToFileURL(resolved.filePath).toString());
-    return new Response(response.body, { status: response.status, headers: { 'content-type': resolved.contentType } });
+    return new Response(response.body, {
+      status: response.status,
+      headers: { 'content-type': resolved.contentType },
+    });
   });
   ipcMain.handle('corgi:save-files', async (event, folderName: unknown, files: unknown) => {
     const window = BrowserWindow.fromWebContents(event.sender);

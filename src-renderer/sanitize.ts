@@ -4,7 +4,25 @@
  */
 import DOMPurify from 'dompurify';
 
-const ALLOWED_TAGS = ['p', 'br', 'a', 'span', 'strong', 'em', 'b', 'i', 'u', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li'];
+const ALLOWED_TAGS = [
+  'p',
+  'br',
+  'a',
+  'span',
+  'strong',
+  'em',
+  'b',
+  'i',
+  'u',
+  's',
+  'del',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+];
 const ALLOWED_ATTR = ['href', 'class', 'rel', 'target', 'title', 'lang'];
 const ALLOWED_URI_REGEXP = /^(?:https?:|mailto:)/i;
 

@@ -12,11 +12,7 @@ export const PRIVACY_LEVELS = ['NONE', 'LIMITED', 'FULL'] as const;
 export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number];
 
 export type EngineErrorKind =
-  | 'invalid_input'
-  | 'not_found'
-  | 'damaged_database'
-  | 'storage_unavailable'
-  | 'internal';
+  'invalid_input' | 'not_found' | 'damaged_database' | 'storage_unavailable' | 'internal';
 
 /** How an error crosses the worker boundary: something the UI can act on. */
 export interface EngineErrorShape {

@@ -105,7 +105,9 @@ export class Engine {
         recoveredCopies,
       };
     }
-    const count = await this.#db.get<{ n: number }>('SELECT count(*) AS n FROM statuses WHERE deleted_at IS NULL');
+    const count = await this.#db.get<{ n: number }>(
+      'SELECT count(*) AS n FROM statuses WHERE deleted_at IS NULL',
+    );
     return {
       state: 'ready',
       detail: null,
@@ -201,7 +203,8 @@ export function createWorkerApi(engine: Engine): WorkerApi {
     },
     ingest: {
       statuses: (page) => engine.write((tx, now) => ingestStatuses(tx, page, now)),
-      deletions: (accountId, remoteIds) => engine.write((tx, now) => applyDeletions(tx, accountId, remoteIds, now)),
+      deletions: (accountId, remoteIds) =>
+        engine.write((tx, now) => applyDeletions(tx, accountId, remoteIds, now)),
     },
     timeline: {
       page: (query) => engine.read((tx) => timelinePage(tx, query)),

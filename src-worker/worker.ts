@@ -116,7 +116,8 @@ function deferred<T extends object>(path: string[] = []): T {
     async apply(_target, _this, args: unknown[]) {
       let target: unknown = await apiReady;
       for (const key of path) target = (target as Record<string, unknown>)[key];
-      if (typeof target !== 'function') throw new EngineError('not_found', `No such command: ${path.join('.')}`);
+      if (typeof target !== 'function')
+        throw new EngineError('not_found', `No such command: ${path.join('.')}`);
       return (target as (...a: unknown[]) => unknown)(...args);
     },
   });

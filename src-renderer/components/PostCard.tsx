@@ -7,12 +7,18 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 export function PostCard({ post }: { post: PostView }) {
   const [revealed, setRevealed] = useState(post.spoilerText === '');
   return (
-    <article className="post" data-post-id={post.id} aria-label={`Post by ${post.author.displayName || post.author.acct}`}>
+    <article
+      className="post"
+      data-post-id={post.id}
+      aria-label={`Post by ${post.author.displayName || post.author.acct}`}
+    >
       {post.boostedBy && (
         <p className="post-boost">Boosted by {post.boostedBy.displayName || post.boostedBy.acct}</p>
       )}
       <header className="post-header">
-        {post.author.avatarUrl && <img className="avatar" src={post.author.avatarUrl} alt="" width={40} height={40} />}
+        {post.author.avatarUrl && (
+          <img className="avatar" src={post.author.avatarUrl} alt="" width={40} height={40} />
+        )}
         <div>
           <strong className="post-author">{post.author.displayName || post.author.acct}</strong>
           <span className="post-acct">@{post.author.acct}</span>
@@ -31,7 +37,11 @@ export function PostCard({ post }: { post: PostView }) {
         </p>
       )}
       {revealed && (
-        <div className="post-content" lang={post.language ?? undefined} dangerouslySetInnerHTML={{ __html: sanitizeStatusHtml(post.contentHtml) }} />
+        <div
+          className="post-content"
+          lang={post.language ?? undefined}
+          dangerouslySetInnerHTML={{ __html: sanitizeStatusHtml(post.contentHtml) }}
+        />
       )}
       {revealed && post.media.length > 0 && (
         <ul className="post-media">
@@ -41,7 +51,8 @@ export function PostCard({ post }: { post: PostView }) {
         </ul>
       )}
       <footer className="post-counts">
-        <span>{post.replies} replies</span> <span>{post.reblogs} boosts</span> <span>{post.favourites} favourites</span>
+        <span>{post.replies} replies</span> <span>{post.reblogs} boosts</span>{' '}
+        <span>{post.favourites} favourites</span>
         {post.tags.length > 0 && <span className="post-tags">{post.tags.map((t) => `#${t}`).join(' ')}</span>}
       </footer>
     </article>

@@ -9,8 +9,8 @@ export function StatusBanner() {
     return (
       <div role="alert" className="banner banner-error">
         <p>
-          Corgi's database on this computer is damaged ({status.detail}). Recovering keeps a copy of the damaged
-          file and starts an empty database; your Mastodon accounts will fill it again.
+          Corgi's database on this computer is damaged ({status.detail}). Recovering keeps a copy of the
+          damaged file and starts an empty database; your Mastodon accounts will fill it again.
         </p>
         <button type="button" onClick={() => void recover()}>
           Keep a copy and start fresh

@@ -105,7 +105,11 @@ const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set,
     if (!nextCursor || loading) return;
     set({ loading: true });
     try {
-      const page = await requireApi(get).timeline.page({ order: get().order, limit: PAGE_SIZE, cursor: nextCursor });
+      const page = await requireApi(get).timeline.page({
+        order: get().order,
+        limit: PAGE_SIZE,
+        cursor: nextCursor,
+      });
       set({ posts: [...get().posts, ...page.posts], nextCursor: page.nextCursor });
     } catch (error) {
       get().report(error);

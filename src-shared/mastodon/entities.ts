@@ -150,10 +150,7 @@ const statusFields = {
 /** A quoted post as Mastodon 4.4+ embeds it: a full status one level deep, or only its id. */
 const quoteSchema = z.looseObject({
   state: z.string(),
-  quoted_status: z
-    .looseObject(statusFields)
-    .nullable()
-    .optional(),
+  quoted_status: z.looseObject(statusFields).nullable().optional(),
   quoted_status_id: nullableString,
 });
 

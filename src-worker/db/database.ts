@@ -106,8 +106,7 @@ export class Database implements Tx {
   readonly #tx: Tx = {
     run: (sql, params = []) => this.runUnlocked(sql, params),
     all: <T>(sql: string, params: SqlParams = []) => this.allUnlocked<T>(sql, params),
-    get: async <T>(sql: string, params: SqlParams = []) =>
-      (await this.allUnlocked<T>(sql, params))[0],
+    get: async <T>(sql: string, params: SqlParams = []) => (await this.allUnlocked<T>(sql, params))[0],
     exec: (sql) => this.execUnlocked(sql),
   };
 

@@ -68,11 +68,10 @@ class PageIngest {
       [this.accountId, this.timeline, wrapper.id, statusId, boostedBy, entryAt, this.fetchedAt],
     );
     // Until the ranker scores it, a post enters the feed at its own time.
-    await this.tx.run('INSERT INTO feed (status_id, score, ranked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
-      statusId,
-      Date.parse(inner.created_at),
-      this.fetchedAt,
-    ]);
+    await this.tx.run(
+      'INSERT INTO feed (status_id, score, ranked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      [statusId, Date.parse(inner.created_at), this.fetchedAt],
+    );
     this.entries.push({ remoteId: wrapper.id, at: entryAt });
     return outcome === 'unchanged' && entry.changes > 0 ? 'updated' : outcome;
   }
@@ -84,7 +83,10 @@ class PageIngest {
     let quoteUri: string | null = null;
     const quoted = status.quote?.quoted_status;
     if (quoted) {
-      const stored = await this.storeStatus(quoted, (raw as { quote: { quoted_status: unknown } }).quote.quoted_status);
+      const stored = await this.storeStatus(
+        quoted,
+        (raw as { quote: { quoted_status: unknown } }).quote.quoted_status,
+      );
       quoteUri = quoted.uri;
       quoteOutcome = stored.outcome === 'unchanged' ? 'unchanged' : 'updated';
     } else if (status.quote?.quoted_status_id) {
@@ -105,7 +107,10 @@ class PageIngest {
       outcome = 'inserted';
     } else {
       id = existing.id;
-      outcome = existing.deleted_at === null ? await this.refreshStatus(existing, status, row, quoteUri) : 'unchanged';
+      outcome =
+        existing.deleted_at === null
+          ? await this.refreshStatus(existing, status, row, quoteUri)
+          : 'unchanged';
     }
     const refChanged = await this.storeRef(status, id);
     if (outcome === 'unchanged' && (refChanged || quoteOutcome !== 'unchanged')) outcome = 'updated';
@@ -121,12 +126,33 @@ class PageIngest {
          raw_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        row.uri, row.url, authorId, row.created_at, row.edited_at, row.language, row.visibility,
-        row.sensitive, row.spoiler_text, row.content_html, row.content_text, row.tags,
-        row.mentions, row.media, row.card, row.poll, row.in_reply_to_remote_id,
-        row.in_reply_to_account_remote_id, row.in_reply_to_remote_id ? this.instance : null,
-        quoteUri, row.quote_state, row.replies_count, row.reblogs_count, row.favourites_count,
-        row.quotes_count ?? 0, this.fetchedAt, row.raw_json,
+        row.uri,
+        row.url,
+        authorId,
+        row.created_at,
+        row.edited_at,
+        row.language,
+        row.visibility,
+        row.sensitive,
+        row.spoiler_text,
+        row.content_html,
+        row.content_text,
+        row.tags,
+        row.mentions,
+        row.media,
+        row.card,
+        row.poll,
+        row.in_reply_to_remote_id,
+        row.in_reply_to_account_remote_id,
+        row.in_reply_to_remote_id ? this.instance : null,
+        quoteUri,
+        row.quote_state,
+        row.replies_count,
+        row.reblogs_count,
+        row.favourites_count,
+        row.quotes_count ?? 0,
+        this.fetchedAt,
+        row.raw_json,
       ],
     );
     return result.lastInsertRowid;
@@ -140,7 +166,8 @@ class PageIngest {
     quoteUri: string | null,
   ): Promise<Outcome> {
     let outcome: Outcome = 'unchanged';
-    const edited = row.edited_at !== null && (existing.edited_at === null || row.edited_at > existing.edited_at);
+    const edited =
+      row.edited_at !== null && (existing.edited_at === null || row.edited_at > existing.edited_at);
     if (edited) {
       await this.tx.run(
         `UPDATE statuses SET url = ?, edited_at = ?, language = ?, sensitive = ?, spoiler_text = ?,
@@ -148,9 +175,22 @@ class PageIngest {
            poll = ?, quote_uri = ?, quote_state = ?, raw_json = ?
          WHERE id = ?`,
         [
-          row.url, row.edited_at, row.language, row.sensitive, row.spoiler_text, row.content_html,
-          row.content_text, row.tags, row.mentions, row.media, row.card, row.poll, quoteUri,
-          row.quote_state, row.raw_json, existing.id,
+          row.url,
+          row.edited_at,
+          row.language,
+          row.sensitive,
+          row.spoiler_text,
+          row.content_html,
+          row.content_text,
+          row.tags,
+          row.mentions,
+          row.media,
+          row.card,
+          row.poll,
+          quoteUri,
+          row.quote_state,
+          row.raw_json,
+          existing.id,
         ],
       );
       await this.indexText(existing.id, status, row, true);
@@ -169,8 +209,13 @@ class PageIngest {
         `UPDATE statuses SET replies_count = ?, reblogs_count = ?, favourites_count = ?,
            quotes_count = ?, poll = ?, counts_at = ? WHERE id = ?`,
         [
-          row.replies_count, row.reblogs_count, row.favourites_count, quotes, row.poll,
-          this.fetchedAt, existing.id,
+          row.replies_count,
+          row.reblogs_count,
+          row.favourites_count,
+          quotes,
+          row.poll,
+          this.fetchedAt,
+          existing.id,
         ],
       );
       outcome = 'updated';
@@ -220,8 +265,18 @@ class PageIngest {
     const known = this.authorIds.get(row.acct);
     if (known !== undefined) return known;
     const values = [
-      row.url, row.username, row.display_name, row.note_html, row.avatar_url, row.bot, row.locked,
-      row.noindex, row.followers_count, row.following_count, row.statuses_count, row.last_status_at,
+      row.url,
+      row.username,
+      row.display_name,
+      row.note_html,
+      row.avatar_url,
+      row.bot,
+      row.locked,
+      row.noindex,
+      row.followers_count,
+      row.following_count,
+      row.statuses_count,
+      row.last_status_at,
     ];
     await this.tx.run(
       `INSERT INTO authors (acct, url, username, display_name, note_html, avatar_url, bot, locked,

@@ -55,13 +55,21 @@ export async function recordStretch(tx: Tx, input: StretchInput): Promise<void> 
         `UPDATE timeline_stretches SET newest_remote_id = ?, newest_at = ?, oldest_remote_id = ?,
            oldest_at = ?, reached_end = ?, updated_at = ? WHERE id = ?`,
         [
-          joined.newest_remote_id, joined.newest_at, joined.oldest_remote_id, joined.oldest_at,
-          joined.reached_end, input.now, newer.id,
+          joined.newest_remote_id,
+          joined.newest_at,
+          joined.oldest_remote_id,
+          joined.oldest_at,
+          joined.reached_end,
+          input.now,
+          newer.id,
         ],
       );
     } else if (newer && lowerId === undefined && !newer.reached_end) {
       // An empty page below a stretch means the server has nothing older.
-      await tx.run('UPDATE timeline_stretches SET reached_end = 1, updated_at = ? WHERE id = ?', [input.now, newer.id]);
+      await tx.run('UPDATE timeline_stretches SET reached_end = 1, updated_at = ? WHERE id = ?', [
+        input.now,
+        newer.id,
+      ]);
     }
     return;
   }
@@ -98,8 +106,13 @@ export async function recordStretch(tx: Tx, input: StretchInput): Promise<void> 
       `UPDATE timeline_stretches SET newest_remote_id = ?, newest_at = ?, oldest_remote_id = ?,
          oldest_at = ?, reached_end = ?, updated_at = ? WHERE id = ?`,
       [
-        bounds.newest_remote_id, bounds.newest_at, bounds.oldest_remote_id, bounds.oldest_at,
-        bounds.reached_end, input.now, keep.id,
+        bounds.newest_remote_id,
+        bounds.newest_at,
+        bounds.oldest_remote_id,
+        bounds.oldest_at,
+        bounds.reached_end,
+        input.now,
+        keep.id,
       ],
     );
   } else {
@@ -107,8 +120,14 @@ export async function recordStretch(tx: Tx, input: StretchInput): Promise<void> 
       `INSERT INTO timeline_stretches (account_id, timeline, newest_remote_id, newest_at,
          oldest_remote_id, oldest_at, reached_end, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        accountId, timeline, bounds.newest_remote_id, bounds.newest_at, bounds.oldest_remote_id,
-        bounds.oldest_at, bounds.reached_end, input.now,
+        accountId,
+        timeline,
+        bounds.newest_remote_id,
+        bounds.newest_at,
+        bounds.oldest_remote_id,
+        bounds.oldest_at,
+        bounds.reached_end,
+        input.now,
       ],
     );
   }

@@ -27,7 +27,9 @@ export class NodeFileVFS extends FacadeVFS {
   }
 
   #pathOf(name: string | null): string {
-    const base = name ? path.basename(new URL(name, 'file:///').pathname) : `tmp-${Math.random().toString(36).slice(2)}`;
+    const base = name
+      ? path.basename(new URL(name, 'file:///').pathname)
+      : `tmp-${Math.random().toString(36).slice(2)}`;
     return path.join(this.directory, base);
   }
 

@@ -32,7 +32,9 @@ export interface NodeEngineOptions extends EngineOptions {
 export async function createNodeHost(directory?: string): Promise<EngineHost> {
   const { module, sqlite3 } = await loadSqlite();
   const name = `corgi-${directory ? 'file' : 'memory'}-${++vfsCounter}`;
-  const vfs = (directory ? new NodeFileVFS(name, module, directory) : new MemoryVFS(name, module)) as unknown as FileVFS;
+  const vfs = (directory
+    ? new NodeFileVFS(name, module, directory)
+    : new MemoryVFS(name, module)) as unknown as FileVFS;
   sqlite3.vfs_register(vfs, false);
   const recovered = directory ? path.join(directory, 'recovered') : null;
   const memoryCopies = new Map<string, Uint8Array>();
@@ -41,7 +43,8 @@ export async function createNodeHost(directory?: string): Promise<EngineHost> {
     vfs,
     storage: directory ? 'file' : 'memory',
     async listRecoveredCopies() {
-      const names = recovered && fs.existsSync(recovered) ? fs.readdirSync(recovered) : [...memoryCopies.keys()];
+      const names =
+        recovered && fs.existsSync(recovered) ? fs.readdirSync(recovered) : [...memoryCopies.keys()];
       return names.sort().reverse();
     },
     async saveRecoveredCopy(fileName, bytes) {

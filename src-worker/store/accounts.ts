@@ -39,7 +39,9 @@ export async function listAccounts(tx: Tx): Promise<Account[]> {
 }
 
 export async function upsertAccount(tx: Tx, input: AccountInput, now: number): Promise<Account> {
-  const instance = String(input.instance ?? '').trim().toLowerCase();
+  const instance = String(input.instance ?? '')
+    .trim()
+    .toLowerCase();
   if (!HOST.test(instance)) throw new EngineError('invalid_input', `Not a server name: ${input.instance}`);
   if (!input.remoteId || typeof input.remoteId !== 'string') {
     throw new EngineError('invalid_input', 'An account needs its id on the server.');
@@ -57,7 +59,15 @@ export async function upsertAccount(tx: Tx, input: AccountInput, now: number): P
      ON CONFLICT (instance, remote_id) DO UPDATE SET acct = excluded.acct,
        display_name = excluded.display_name, avatar_url = excluded.avatar_url,
        is_default = max(is_default, excluded.is_default), state = 'active'`,
-    [instance, input.remoteId, acct, input.displayName ?? '', input.avatarUrl ?? null, makeDefault ? 1 : 0, now],
+    [
+      instance,
+      input.remoteId,
+      acct,
+      input.displayName ?? '',
+      input.avatarUrl ?? null,
+      makeDefault ? 1 : 0,
+      now,
+    ],
   );
   const row = await tx.get<AccountRow>('SELECT * FROM accounts WHERE instance = ? AND remote_id = ?', [
     instance,
@@ -78,7 +88,9 @@ export async function setDefaultAccount(tx: Tx, accountId: number): Promise<void
  * through it go with it (ON DELETE CASCADE).
  */
 export async function removeAccount(tx: Tx, accountId: number): Promise<void> {
-  const row = await tx.get<{ is_default: number }>('SELECT is_default FROM accounts WHERE id = ?', [accountId]);
+  const row = await tx.get<{ is_default: number }>('SELECT is_default FROM accounts WHERE id = ?', [
+    accountId,
+  ]);
   if (!row) throw new EngineError('not_found', `No account with id ${accountId}.`);
   await tx.run('DELETE FROM accounts WHERE id = ?', [accountId]);
   if (row.is_default === 1) {

@@ -57,7 +57,8 @@ function checkInput(input: InteractionInput): void {
   if (!INTERACTION_KINDS.includes(input.kind)) {
     throw new EngineError('invalid_input', `Unknown interaction kind: ${String(input.kind)}`);
   }
-  if (!Number.isInteger(input.statusId)) throw new EngineError('invalid_input', 'statusId must be an integer');
+  if (!Number.isInteger(input.statusId))
+    throw new EngineError('invalid_input', 'statusId must be an integer');
   if (input.value !== undefined && !Number.isFinite(input.value)) {
     throw new EngineError('invalid_input', 'value must be a finite number');
   }
@@ -72,7 +73,9 @@ export async function recordInteraction(
 ): Promise<boolean> {
   checkInput(input);
   if (level === 'NONE' && LOCAL_ONLY_KINDS.has(input.kind)) return false;
-  const status = await tx.get<{ author_id: number }>('SELECT author_id FROM statuses WHERE id = ?', [input.statusId]);
+  const status = await tx.get<{ author_id: number }>('SELECT author_id FROM statuses WHERE id = ?', [
+    input.statusId,
+  ]);
   if (!status) throw new EngineError('not_found', `No post with id ${input.statusId}.`);
   const result = await tx.run(
     `INSERT INTO interactions (account_id, status_id, kind, at, value, context)
@@ -171,8 +174,15 @@ export async function rebuildAuthorAffinity(tx: Tx, authorId: number, now: numbe
        negatives = excluded.negatives, last_at = max(ifnull(last_at, 0), ifnull(excluded.last_at, 0)),
        ref_at = excluded.ref_at, folded_weight = excluded.folded_weight`,
     [
-      authorId, s.weight, s.positives, s.negatives, s.lastAt, now, s.foldedWeight,
-      folded?.folded_positives ?? 0, folded?.folded_negatives ?? 0,
+      authorId,
+      s.weight,
+      s.positives,
+      s.negatives,
+      s.lastAt,
+      now,
+      s.foldedWeight,
+      folded?.folded_positives ?? 0,
+      folded?.folded_negatives ?? 0,
     ],
   );
 }
@@ -196,8 +206,15 @@ export async function rebuildTagAffinity(tx: Tx, tag: string, now: number): Prom
        negatives = excluded.negatives, last_at = max(ifnull(last_at, 0), ifnull(excluded.last_at, 0)),
        ref_at = excluded.ref_at, folded_weight = excluded.folded_weight`,
     [
-      tag, s.weight, s.positives, s.negatives, s.lastAt, now, s.foldedWeight,
-      folded?.folded_positives ?? 0, folded?.folded_negatives ?? 0,
+      tag,
+      s.weight,
+      s.positives,
+      s.negatives,
+      s.lastAt,
+      now,
+      s.foldedWeight,
+      folded?.folded_positives ?? 0,
+      folded?.folded_negatives ?? 0,
     ],
   );
 }
@@ -221,7 +238,9 @@ export async function rebuildAllAffinities(tx: Tx, now: number): Promise<void> {
  * not change: what the raw rows contributed moves into the folded columns.
  */
 export async function foldInteractionsBefore(tx: Tx, cutoff: number, now: number): Promise<number> {
-  const old = await tx.all<Contribution & { id: number; author_id: number; tags: string; undone_at: number | null }>(
+  const old = await tx.all<
+    Contribution & { id: number; author_id: number; tags: string; undone_at: number | null }
+  >(
     `SELECT i.id, i.kind, i.value, i.at, i.undone_at, s.author_id, s.tags
        FROM interactions i JOIN statuses s ON s.id = i.status_id WHERE i.at < ?`,
     [cutoff],
@@ -240,7 +259,12 @@ export async function foldInteractionsBefore(tx: Tx, cutoff: number, now: number
       byTag.set(tag, tagList);
     }
   }
-  const fold = async (table: 'author_affinities' | 'tag_affinities', key: string, id: number | string, rows: Contribution[]) => {
+  const fold = async (
+    table: 'author_affinities' | 'tag_affinities',
+    key: string,
+    id: number | string,
+    rows: Contribution[],
+  ) => {
     let weight = 0;
     let positives = 0;
     let negatives = 0;

@@ -118,7 +118,8 @@ function parseCursor(cursor: string | null | undefined): { key: number; id: numb
   if (!cursor) return null;
   const match = /^(-?[\d.e+-]+):(\d+)$/.exec(cursor);
   const key = Number(match?.[1]);
-  if (!match || !Number.isFinite(key)) throw new EngineError('invalid_input', `Not a timeline cursor: ${cursor}`);
+  if (!match || !Number.isFinite(key))
+    throw new EngineError('invalid_input', `Not a timeline cursor: ${cursor}`);
   return { key, id: Number(match[2]) };
 }
 

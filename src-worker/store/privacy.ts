@@ -38,7 +38,11 @@ export async function getPrivacy(tx: Tx): Promise<PrivacySettings> {
   };
 }
 
-export async function setPrivacy(tx: Tx, settings: Partial<PrivacySettings>, now: number): Promise<PrivacySettings> {
+export async function setPrivacy(
+  tx: Tx,
+  settings: Partial<PrivacySettings>,
+  now: number,
+): Promise<PrivacySettings> {
   if (settings.level !== undefined) {
     if (!PRIVACY_LEVELS.includes(settings.level)) {
       throw new EngineError('invalid_input', `Privacy level must be one of ${PRIVACY_LEVELS.join(', ')}.`);

@@ -41,7 +41,11 @@ async function ingestDocsStatuses(page: Page) {
         acct: 'Gargron',
         displayName: 'Eugen',
       });
-      return corgi.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [...statuses, ...incomplete] });
+      return corgi.ingest.statuses({
+        accountId: account.id,
+        timeline: 'home',
+        statuses: [...statuses, ...incomplete],
+      });
     },
     { statuses, incomplete },
   );
@@ -53,7 +57,9 @@ async function opfsContents(page: Page): Promise<{ files: string[]; text: string
     const files: string[] = [];
     let text = '';
     async function walk(dir: FileSystemDirectoryHandle, prefix: string): Promise<void> {
-      for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+      for await (const [name, handle] of (
+        dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }
+      ).entries()) {
         if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
         else {
           const file = await (handle as FileSystemFileHandle).getFile();
@@ -102,7 +108,9 @@ describe('the web edition', () => {
     await expect(results.getByRole('article').first().textContent()).resolves.toContain('sort code');
 
     await page.getByRole('searchbox', { name: 'Search posts' }).fill('@gargron');
-    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Search results"] article').length === 1);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[aria-label="Search results"] article').length === 1,
+    );
 
     await page.getByRole('searchbox', { name: 'Search posts' }).fill('zzzunmatched');
     await page.getByText('No posts match “zzzunmatched”.').waitFor();
@@ -132,7 +140,10 @@ describe('the web edition', () => {
       });
     });
     await page.getByRole('button', { name: 'Export everything' }).click();
-    await page.getByRole('status').getByText(/Exported/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/Exported/)
+      .waitFor();
     await expect.poll(() => downloads.length, { timeout: 20_000 }).toBe(2);
     const json = downloads.find((d) => d.name.endsWith('.json'))!;
     const sqlite = downloads.find((d) => d.name.endsWith('.sqlite'))!;
@@ -158,7 +169,12 @@ describe('the web edition', () => {
     await page.getByText('No posts stored yet.').waitFor();
 
     const after = await opfsContents(page);
-    for (const trace of ['I lost my inheritance', 'mastodon.social/users/Gargron', 'gargron@mastodon.social', 'Eugen']) {
+    for (const trace of [
+      'I lost my inheritance',
+      'mastodon.social/users/Gargron',
+      'gargron@mastodon.social',
+      'Eugen',
+    ]) {
       expect(after.text).not.toContain(trace);
     }
     const counts = await page.evaluate(async () => ({

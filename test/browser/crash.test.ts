@@ -71,9 +71,10 @@ describe('crash safety', () => {
         const host = window as unknown as HostWindow;
         host.dataWorker = new Worker(workerUrl, { type: 'module' });
         const status = (await host.callWorker(['status'], [])) as { state: string; statuses: number };
-        const account = (await host.callWorker(['accounts', 'upsert'], [
-          { instance: 'crash.example', remoteId: '1', acct: 'tester', displayName: 'Tester' },
-        ])) as { id: number };
+        const account = (await host.callWorker(
+          ['accounts', 'upsert'],
+          [{ instance: 'crash.example', remoteId: '1', acct: 'tester', displayName: 'Tester' }],
+        )) as { id: number };
         return { ...status, accountId: account.id };
       }, `/assets/${workerFile}`);
 
@@ -99,9 +100,11 @@ describe('crash safety', () => {
             content: `<p>Round ${round} post ${i} ${'lorem ipsum dolor sit amet '.repeat(20)}</p>`,
           }));
           host.committed = false;
-          void host.callWorker(['ingest', 'statuses'], [{ accountId, timeline: 'home', statuses }]).then(() => {
-            host.committed = true;
-          });
+          void host
+            .callWorker(['ingest', 'statuses'], [{ accountId, timeline: 'home', statuses }])
+            .then(() => {
+              host.committed = true;
+            });
         },
         { template, accountId: opened.accountId, round, batch: BATCH },
       );
@@ -122,7 +125,8 @@ describe('crash safety', () => {
       void cdp.send('Page.crash').catch(() => undefined);
       await crashed;
       await page.close().catch(() => undefined);
-      if (process.env.CORGI_CRASH_TRACE) console.log(`round ${round} ${committed} ${Date.now() - roundStart} ms`);
+      if (process.env.CORGI_CRASH_TRACE)
+        console.log(`round ${round} ${committed} ${Date.now() - roundStart} ms`);
       if (committed) confirmed++;
       else cutOff++;
     }

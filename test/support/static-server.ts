@@ -20,7 +20,10 @@ export interface StaticServer {
 }
 
 /** `extraPages` adds fixed pages (path → HTML) beside the built files, such as a blank host page. */
-export async function serveDirectory(root: string, extraPages: Record<string, string> = {}): Promise<StaticServer> {
+export async function serveDirectory(
+  root: string,
+  extraPages: Record<string, string> = {},
+): Promise<StaticServer> {
   const base = path.resolve(root);
   if (!fs.existsSync(path.join(base, 'index.html'))) {
     throw new Error(`${base} holds no built app: run "npm run build:web" first.`);
