@@ -10,7 +10,7 @@ describe('sync server configuration', () => {
       port: 8787,
       databaseUrl: URL_ENV.CORGI_SYNC_DATABASE_URL,
       retentionDays: 90,
-      minInstallsPerBucket: 5,
+      minInstallsPerBucket: 10,
     });
   });
 

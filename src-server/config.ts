@@ -49,6 +49,6 @@ export function readServerConfig(env: Env): ServerConfig {
     port: integer(env, 'CORGI_SYNC_PORT', 8787, 1, 65535),
     databaseUrl,
     retentionDays: integer(env, 'CORGI_SYNC_RETENTION_DAYS', 90, 1, 3650),
-    minInstallsPerBucket: integer(env, 'CORGI_SYNC_MIN_INSTALLS', 5, 2, 1_000_000),
+    minInstallsPerBucket: integer(env, 'CORGI_SYNC_MIN_INSTALLS', 10, 2, 1_000_000),
   };
 }
