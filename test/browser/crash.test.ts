@@ -48,6 +48,7 @@ interface HostWindow {
   dataWorker: Worker;
   callWorker(path: string[], args: unknown[]): Promise<unknown>;
   committed?: boolean;
+  ingestMs?: number;
 }
 
 describe('crash safety', () => {
@@ -57,6 +58,7 @@ describe('crash safety', () => {
     const template = readDocsExample('Status.json') as Record<string, unknown>;
     let confirmed = 0;
     let cutOff = 0;
+    let ingestMs = 0;
     for (let round = 0; round <= ROUNDS; round++) {
       const roundStart = Date.now();
       if (process.env.CORGI_CRASH_TRACE) console.log(`round ${round} start`);
@@ -100,22 +102,27 @@ describe('crash safety', () => {
             content: `<p>Round ${round} post ${i} ${'lorem ipsum dolor sit amet '.repeat(20)}</p>`,
           }));
           host.committed = false;
+          const started = performance.now();
           void host
             .callWorker(['ingest', 'statuses'], [{ accountId, timeline: 'home', statuses }])
             .then(() => {
               host.committed = true;
+              host.ingestMs = performance.now() - started;
             });
         },
         { template, accountId: opened.accountId, round, batch: BATCH },
       );
-      // Most rounds are cut off at a different moment of the ingest; every fifth runs to its commit
-      // first, so that there are confirmed batches to find again.
-      if (round % 5 === 4) {
+      // Every fifth round, starting with the first, runs to its commit: those are confirmed batches
+      // to find again, and they time an ingest. The other rounds are cut off at a different moment
+      // of an ingest each, spread over 5–95% of that time.
+      if (round % 5 === 0) {
         await page.waitForFunction(() => (window as unknown as HostWindow).committed === true, null, {
           timeout: 120_000,
         });
+        ingestMs = await page.evaluate(() => (window as unknown as HostWindow).ingestMs ?? 0);
       } else {
-        await new Promise((resolve) => setTimeout(resolve, 100 + ((round * 97) % 900)));
+        const fraction = 0.05 + ((round * 37) % 91) / 100;
+        await new Promise((resolve) => setTimeout(resolve, ingestMs * fraction));
       }
       const committed = await page.evaluate(() => (window as unknown as HostWindow).committed === true);
       // Kill the renderer process that hosts the page and its worker, as a crash would.
@@ -126,7 +133,9 @@ describe('crash safety', () => {
       await crashed;
       await page.close().catch(() => undefined);
       if (process.env.CORGI_CRASH_TRACE)
-        console.log(`round ${round} ${committed} ${Date.now() - roundStart} ms`);
+        console.log(
+          `round ${round} ${committed} ${Date.now() - roundStart} ms (ingest ${Math.round(ingestMs)} ms)`,
+        );
       if (committed) confirmed++;
       else cutOff++;
     }
