@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDocsExample } from '../../test/fixtures/docs-statuses';
-import { createWorkerApi, type Engine } from '../engine';
-import { openNodeEngine } from '../node/open-node-engine';
+import type { Engine } from '../engine';
+import { useTestEngines } from '../../test/support/engine';
 import type { PageCursor, WorkerApi } from '../../src-shared/worker-api';
 
 const BASE = Date.parse('2026-03-01T00:00:00Z');
 const LIMIT = 20;
-const engines: Engine[] = [];
-
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
-});
+const engines = useTestEngines();
 
 /** Status.json as post number n: a higher number is a newer post with a higher id. */
 function post(n: number): Record<string, unknown> {
@@ -38,15 +34,7 @@ async function setup(): Promise<{
   fetch: (statuses: Record<string, unknown>[], cursor?: PageCursor) => Promise<void>;
   gaps: () => ReturnType<WorkerApi['timeline']['gaps']>;
 }> {
-  const engine = await openNodeEngine();
-  engines.push(engine);
-  const api = createWorkerApi(engine);
-  const account = await api.accounts.upsert({
-    instance: 'mastodon.social',
-    remoteId: '9',
-    acct: 'me',
-    displayName: '',
-  });
+  const { engine, api, account } = await engines.openWithAccount();
   return {
     api,
     engine,

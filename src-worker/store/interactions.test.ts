@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDocsExample } from '../../test/fixtures/docs-statuses';
-import { createWorkerApi, type Engine } from '../engine';
-import { openNodeEngine } from '../node/open-node-engine';
+import type { Engine } from '../engine';
+import { useTestEngines } from '../../test/support/engine';
 import type { InteractionInput, WorkerApi } from '../../src-shared/worker-api';
 
 type Json = Record<string, unknown>;
 
 const DAY = 24 * 3600 * 1000;
 const NOW = Date.parse('2026-05-01T12:00:00Z');
-const engines: Engine[] = [];
-
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
-});
+const engines = useTestEngines();
 
 const doc = (name: string) => readDocsExample(name) as Json;
 const tag = (name: string) => ({ name, url: `https://mastodon.social/tags/${name}` });
@@ -20,15 +16,7 @@ const tag = (name: string) => ({ name, url: `https://mastodon.social/tags/${name
 /** Two posts by Gargron (tagged corgis+dogs and corgis) and one by freon (tagged cats). */
 async function setup() {
   let clock = NOW;
-  const engine = await openNodeEngine({ now: () => clock });
-  engines.push(engine);
-  const api = createWorkerApi(engine);
-  const account = await api.accounts.upsert({
-    instance: 'mastodon.social',
-    remoteId: '8',
-    acct: 'me',
-    displayName: '',
-  });
+  const { engine, api, account } = await engines.openWithAccount({ now: () => clock });
   const statuses = [
     { ...doc('Status.json'), tags: [tag('Corgis'), tag('dogs')] },
     {

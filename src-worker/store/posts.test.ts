@@ -1,27 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDocsExample } from '../../test/fixtures/docs-statuses';
-import { createWorkerApi, type Engine } from '../engine';
-import { openNodeEngine } from '../node/open-node-engine';
+import type { Engine } from '../engine';
+import { useTestEngines } from '../../test/support/engine';
 import type { Account, PostView, TimelineQuery, WorkerApi } from '../../src-shared/worker-api';
 
 type Json = Record<string, unknown>;
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
-});
+const engines = useTestEngines();
 
 async function setup(): Promise<{ engine: Engine; api: WorkerApi; account: Account }> {
-  const engine = await openNodeEngine();
-  engines.push(engine);
-  const api = createWorkerApi(engine);
-  const account = await api.accounts.upsert({
-    instance: 'mastodon.social',
-    remoteId: '5',
-    acct: 'me',
-    displayName: '',
-  });
-  return { engine, api, account };
+  return engines.openWithAccount();
 }
 
 const doc = (name: string) => readDocsExample(name) as Json;

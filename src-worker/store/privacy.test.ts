@@ -1,32 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { docsStatuses } from '../../test/fixtures/docs-statuses';
-import { createWorkerApi, type Engine } from '../engine';
-import { openNodeEngine } from '../node/open-node-engine';
+import { useTestEngines } from '../../test/support/engine';
 import type { WorkerApi } from '../../src-shared/worker-api';
 
 const GARGRON_URI = 'https://mastodon.social/users/Gargron/statuses/103270115826048975';
-const engines: Engine[] = [];
-const tempDirs: string[] = [];
-
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corgi-privacy-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-async function open(directory?: string): Promise<{ engine: Engine; api: WorkerApi }> {
-  const engine = await openNodeEngine({ directory, now: () => Date.parse('2026-04-02T08:00:00Z') });
-  engines.push(engine);
-  return { engine, api: createWorkerApi(engine) };
-}
+const engines = useTestEngines();
+const tempDir = engines.tempDir;
+const open = (directory?: string) =>
+  engines.open({ directory, now: () => Date.parse('2026-04-02T08:00:00Z') });
 
 /** An account, the documentation statuses and a few interactions. */
 async function fill(api: WorkerApi): Promise<number> {
