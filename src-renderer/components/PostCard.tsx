@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { PostView } from '../../src-shared/worker-api';
 import { sanitizeStatusHtml } from '../sanitize';
+import { Avatar } from './Avatar';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -16,9 +17,7 @@ export function PostCard({ post }: { post: PostView }) {
         <p className="post-boost">Boosted by {post.boostedBy.displayName || post.boostedBy.acct}</p>
       )}
       <header className="post-header">
-        {post.author.avatarUrl && (
-          <img className="avatar" src={post.author.avatarUrl} alt="" width={40} height={40} />
-        )}
+        <Avatar author={post.author} />
         <div>
           <strong className="post-author">{post.author.displayName || post.author.acct}</strong>
           <span className="post-acct">@{post.author.acct}</span>

@@ -92,8 +92,11 @@ const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set,
   async loadFirstPage() {
     set({ loading: true });
     try {
-      const page = await requireApi(get).timeline.page({ order: get().order, limit: PAGE_SIZE });
-      set({ posts: page.posts, nextCursor: page.nextCursor });
+      const [page, status] = await Promise.all([
+        requireApi(get).timeline.page({ order: get().order, limit: PAGE_SIZE }),
+        requireApi(get).status(),
+      ]);
+      set({ posts: page.posts, nextCursor: page.nextCursor, status });
     } catch (error) {
       get().report(error);
     } finally {
