@@ -85,13 +85,17 @@ describe('the web edition', () => {
   it('stores real Mastodon statuses, refuses the incomplete ones, and finds them after a reload', async () => {
     const page = await browser.context.newPage();
     await openApp(page);
-    await expect(page.getByText('No posts stored yet.')).toBeDefined();
+    await page.getByText('No posts stored yet.').waitFor();
+    await page.getByText('0 posts stored').waitFor();
 
     const result = await ingestDocsStatuses(page);
     expect(result.inserted).toBe(4);
     expect(result.rejected).toHaveLength(3);
     expect(result.rejected[0]!.error).toMatch(/uri|account|content/);
 
+    // Refresh shows them at once; a reload shows them from the database.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText('4 posts stored').waitFor();
     await page.reload();
     await page.getByText('4 posts stored').waitFor();
     const timeline = page.getByRole('region', { name: 'Timeline' });
