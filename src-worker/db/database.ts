@@ -27,7 +27,6 @@ export interface Tx {
 
 interface CachedStatement {
   handle: number;
-  columns: string[] | null;
 }
 
 export class SqliteError extends Error {
@@ -152,16 +151,19 @@ export class Database implements Tx {
   private async allUnlocked<T>(sql: string, params: SqlParams): Promise<T[]> {
     const statement = await this.prepare(sql);
     const rows: T[] = [];
+    // Read once per run, not once per statement: SQLite re-prepares a cached statement after a
+    // schema change, and `SELECT *` may then have other columns.
+    let columns: string[] | null = null;
     try {
       this.bind(statement.handle, params);
       while ((await this.sqlite3.step(statement.handle)) === SQLite.SQLITE_ROW) {
-        statement.columns ??= this.sqlite3.column_names(statement.handle);
+        columns ??= this.sqlite3.column_names(statement.handle);
         const values = this.sqlite3.row(statement.handle);
         const row: Record<string, unknown> = {};
         for (let i = 0; i < values.length; i++) {
           const value = values[i];
           // wa-sqlite hands out blobs as views into WebAssembly memory: copy them out.
-          row[statement.columns[i]!] = value instanceof Uint8Array ? value.slice() : value;
+          row[columns[i]!] = value instanceof Uint8Array ? value.slice() : value;
         }
         rows.push(row as T);
       }
@@ -194,7 +196,7 @@ export class Database implements Tx {
     const cached = this.#statements.get(sql);
     if (cached) return cached;
     for await (const handle of this.sqlite3.statements(this.handle, sql, { unscoped: true })) {
-      const statement = { handle, columns: null };
+      const statement = { handle };
       this.#statements.set(sql, statement);
       return statement;
     }

@@ -132,7 +132,7 @@ describe('migrations', () => {
       if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
     }
 
-    expect(await migrate(db)).toEqual([2]);
+    expect(await migrate(db, 2)).toEqual([2]);
     expect(await schemaVersion(db)).toBe(2);
 
     for (const [table, rows] of Object.entries(before)) {
@@ -193,6 +193,29 @@ describe('migrations', () => {
       `INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'favourite', 5000)`,
     );
     expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM interactions'))?.n).toBe(2);
+  });
+
+  it('3: gives authors a raw_json column and keeps every row', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 2);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db)) {
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    }
+
+    expect(await migrate(db, 3)).toEqual([3]);
+    expect(await schemaVersion(db)).toBe(3);
+    for (const [table, rows] of Object.entries(before)) {
+      const expected =
+        table === 'authors' ? rows.map((row) => ({ ...(row as object), raw_json: null })) : rows;
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(expected);
+    }
+    await db.run(`UPDATE authors SET raw_json = '{"id":"1","fields":[]}' WHERE id = 7`);
+    expect(await db.get('SELECT raw_json FROM authors WHERE id = 7')).toEqual({
+      raw_json: '{"id":"1","fields":[]}',
+    });
   });
 
   it('refuses a database written by a newer schema, naming both versions', async () => {

@@ -1,6 +1,7 @@
 import type { Database, Tx } from './database';
 import { migration001 } from './migrations/001-posts';
 import { migration002 } from './migrations/002-reading';
+import { migration003 } from './migrations/003-author-raw';
 
 export interface Migration {
   version: number;
@@ -9,7 +10,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -297,6 +297,82 @@ describe('ingest.statuses', () => {
     expect((await api.search.posts('inheritance')).map((p) => p.uri)).toEqual([GARGRON_URI]);
   });
 
+  it('keeps raw JSON without what is stored elsewhere, and the whole account with the author', async () => {
+    const { engine, ingest } = await setup();
+    const status = doc('Status.json');
+    const quotePost: Json = { ...doc('Status.streaming-update-event.json'), quote: doc('Quote.json') };
+    expect((await ingest([status, quotePost])).rejected).toEqual([]);
+    const row = async (uri: unknown) =>
+      (await engine.db.get<{ raw_json: string; content_html: string; card: string | null }>(
+        'SELECT raw_json, content_html, card FROM statuses WHERE uri = ?',
+        [uri as string],
+      ))!;
+
+    const stored = await row(GARGRON_URI);
+    const { content, card, poll, account, ...rest } = status;
+    expect(poll).toBeNull();
+    expect(JSON.parse(stored.raw_json)).toEqual({ ...rest, account: { id: (account as Json).id } });
+    expect(stored.content_html).toBe(content);
+    expect(JSON.parse(stored.card!)).toEqual(card);
+    const author = await engine.db.get<{ raw_json: string }>('SELECT raw_json FROM authors WHERE acct = ?', [
+      'gargron@mastodon.social',
+    ]);
+    expect(JSON.parse(author!.raw_json)).toEqual(account);
+
+    // The quoted post has its own row; the quote keeps a reference to it.
+    const quoteRaw = JSON.parse((await row(quotePost.uri)).raw_json) as Json;
+    expect(quoteRaw.quote).toEqual({ state: 'accepted', quoted_status: { id: status.id, uri: GARGRON_URI } });
+  });
+
+  it('rejects alone a status that fails after its schema check, and indexes only the rest', async () => {
+    const { engine, api, ingest, uris } = await setup();
+    const refused: Json = {
+      ...doc('Status.streaming-update-event.json'),
+      id: '7',
+      uri: 'https://example.social/users/x/statuses/7',
+      content: '<p>refused zeppelin</p>',
+    };
+    await engine.db.exec(
+      `CREATE TEMP TRIGGER refuse BEFORE INSERT ON statuses WHEN NEW.uri = '${refused.uri as string}'
+       BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END`,
+    );
+    const other = doc('Status.streaming-update-event.json');
+    const result = await ingest([doc('Status.json'), refused, other]);
+    expect(result).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
+    expect(result.rejected).toEqual([
+      { index: 1, remoteId: '7', error: expect.stringMatching(/refused by a trigger/) },
+    ]);
+    expect((await uris()).sort()).toEqual([GARGRON_URI, other.uri].sort());
+    expect(await count(engine, 'SELECT 1 FROM timeline_entries')).toBe(2);
+    expect(await count(engine, 'SELECT 1 FROM ingest_errors')).toBe(1);
+    expect(await api.search.posts('zeppelin')).toEqual([]);
+    expect(await api.search.posts('inheritance')).toHaveLength(1);
+    expect(await api.search.posts('glad')).toHaveLength(1);
+  });
+
+  it('indexes the last text of a post edited twice in one page', async () => {
+    const { api, ingest } = await setup();
+    const edited = doc('Status.streaming-status.update-event.json');
+    const original = { ...edited, edited_at: null, content: '<p>original zeppelin wording</p>' };
+    expect(await ingest([original, edited])).toMatchObject({ inserted: 1, updated: 1, rejected: [] });
+    expect(await api.search.posts('zeppelin')).toEqual([]);
+    expect((await api.search.posts('edited')).map((p) => p.uri)).toEqual([edited.uri]);
+
+    // Stored before the page, then edited twice in it.
+    const later = (minutes: number, text: string) => ({
+      ...edited,
+      edited_at: new Date(Date.parse(edited.edited_at as string) + minutes * 60_000).toISOString(),
+      content: `<p>${text}</p>`,
+    });
+    expect(await ingest([later(1, 'airship wording'), later(2, 'balloon wording')])).toMatchObject({
+      inserted: 0,
+      updated: 2,
+    });
+    expect(await api.search.posts('edited')).toEqual([]);
+    expect(await api.search.posts('airship')).toEqual([]);
+    expect((await api.search.posts('balloon')).map((p) => p.contentText)).toEqual(['balloon wording']);
+  });
+
   it('marks authors with #nobot in their bio as noindex', async () => {
     const { engine, ingest } = await setup();
     const freon = doc('Status.streaming-update-event.json');

@@ -3,12 +3,27 @@
  *
  * Boosts are unwrapped (the inner post is stored, the boost becomes the timeline entry), edits
  * replace the text when `edited_at` moves forward, counts are refreshed, tombstoned posts stay
- * tombstoned. Each status is stored under its own savepoint, so one that fails is rejected alone
- * with an `ingest_errors` record and the rest of the page is stored. Ingesting the same page twice
- * changes nothing.
+ * tombstoned. A status that fails is rejected alone, with an `ingest_errors` record, and the rest of
+ * the page is stored. Ingesting the same page twice changes nothing.
+ *
+ * Where the time goes, and how the page is written to keep it down:
+ * - A status that fails its schema check is rejected before anything is written for it. The rest
+ *   are stored under one savepoint for the page; only if one of them fails past the check (a
+ *   constraint, say) is the page rolled back and stored again with a savepoint per status, so
+ *   that one is rejected alone. A savepoint per status costs a copy of every database page it
+ *   touches into the statement journal, for every status.
+ * - The full-text index is written once at the end of the page, in rowid order. FTS5 writes its
+ *   pending rows to disk as a new segment at every savepoint and statement journal, so indexing
+ *   each status as it is stored made a tiny segment per status and kept the index merging.
+ * - Each author is written once per page; a stored status that is not edited is compared on its
+ *   edit time and counts, without rebuilding its text, columns and raw JSON.
  */
 import type { Tx } from '../db/database';
-import type { MastodonInnerStatus } from '../../src-shared/mastodon/entities';
+import type {
+  MastodonAccount,
+  MastodonInnerStatus,
+  MastodonStatus,
+} from '../../src-shared/mastodon/entities';
 import type { IngestPage, IngestResult } from '../../src-shared/worker-api';
 import {
   absoluteAcct,
@@ -17,7 +32,8 @@ import {
   remoteIdOf,
   searchableBody,
   statusRow,
-  type AuthorRow,
+  statusVersion,
+  uniqueTags,
   type StatusRow,
 } from './normalize';
 import { recordStretch, type PageEntry } from './stretches';
@@ -37,10 +53,23 @@ interface ExistingStatus {
 
 type Outcome = 'inserted' | 'updated' | 'unchanged';
 
+/** A status's full-text row, written when the page's statuses are stored. */
+interface IndexEntry {
+  id: number;
+  /** The status was indexed before this page: its old row goes first. */
+  replace: boolean;
+  body: string;
+  names: string;
+  tags: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
 class PageIngest {
   readonly authorIds = new Map<string, number>();
   readonly result: IngestResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
   readonly entries: PageEntry[] = [];
+  readonly indexEntries: IndexEntry[] = [];
 
   constructor(
     readonly tx: Tx,
@@ -48,14 +77,45 @@ class PageIngest {
     readonly instance: string,
     readonly timeline: string,
     readonly fetchedAt: number,
+    /** One savepoint per status, so one that fails is rolled back alone. */
+    readonly guarded: boolean,
   ) {}
 
-  async storeEntry(raw: unknown): Promise<Outcome> {
-    const parsed = parseStatus(raw);
-    if (!parsed.ok) throw new EngineError('invalid_input', parsed.error);
-    const wrapper = parsed.status;
+  /** Stores the page's statuses. Unguarded, the first failure past the schema check is thrown. */
+  async storeAll(statuses: readonly unknown[]): Promise<void> {
+    for (let index = 0; index < statuses.length; index++) {
+      const raw = statuses[index];
+      const parsed = parseStatus(raw);
+      if (!parsed.ok) {
+        // Nothing has been written for it: no savepoint to roll back.
+        await this.reject(index, raw, new EngineError('invalid_input', parsed.error));
+        continue;
+      }
+      if (!this.guarded) {
+        this.result[await this.storeEntry(raw, parsed.status)]++;
+        continue;
+      }
+      const indexed = this.indexEntries.length;
+      await this.tx.run('SAVEPOINT status');
+      try {
+        this.result[await this.storeEntry(raw, parsed.status)]++;
+        await this.tx.run('RELEASE status');
+      } catch (error) {
+        await this.tx.run('ROLLBACK TO status');
+        await this.tx.run('RELEASE status');
+        // Authors cached under the rolled-back savepoint may no longer exist.
+        this.authorIds.clear();
+        this.indexEntries.length = indexed;
+        await this.reject(index, raw, error);
+      }
+    }
+  }
+
+  async storeEntry(raw: unknown, wrapper: MastodonStatus): Promise<Outcome> {
     const inner: MastodonInnerStatus = wrapper.reblog ?? wrapper;
-    const boostedBy = wrapper.reblog ? await this.authorId(authorRow(wrapper.account, this.instance)) : null;
+    const boostedBy = wrapper.reblog
+      ? await this.authorId(wrapper.account, (raw as JsonObject).account)
+      : null;
     const raws = wrapper.reblog ? (raw as { reblog: unknown }).reblog : raw;
     const { id: statusId, outcome } = await this.storeStatus(inner, raws);
 
@@ -77,8 +137,7 @@ class PageIngest {
   }
 
   async storeStatus(status: MastodonInnerStatus, raw: unknown): Promise<{ id: number; outcome: Outcome }> {
-    const authorId = await this.authorId(authorRow(status.account, this.instance));
-    const row = statusRow(status, raw);
+    const authorId = await this.authorId(status.account, (raw as JsonObject).account);
     let quoteOutcome: Outcome = 'unchanged';
     let quoteUri: string | null = null;
     const quoted = status.quote?.quoted_status;
@@ -97,19 +156,20 @@ class PageIngest {
       `SELECT id, edited_at, deleted_at, replies_count, reblogs_count, favourites_count,
               quotes_count, poll, counts_at
          FROM statuses WHERE uri = ?`,
-      [row.uri],
+      [status.uri],
     );
     let id: number;
     let outcome: Outcome;
     if (!existing) {
+      const row = statusRow(status, raw);
       id = await this.insertStatus(row, authorId, quoteUri);
-      await this.indexText(id, status, row, false);
+      this.index(id, status, row, false);
       outcome = 'inserted';
     } else {
       id = existing.id;
       outcome =
         existing.deleted_at === null
-          ? await this.refreshStatus(existing, status, row, quoteUri)
+          ? await this.refreshStatus(existing, status, raw, quoteUri)
           : 'unchanged';
     }
     const refChanged = await this.storeRef(status, id);
@@ -162,13 +222,16 @@ class PageIngest {
   async refreshStatus(
     existing: ExistingStatus,
     status: MastodonInnerStatus,
-    row: StatusRow,
+    raw: unknown,
     quoteUri: string | null,
   ): Promise<Outcome> {
     let outcome: Outcome = 'unchanged';
+    // The full row (text, media, raw JSON…) is only built for an edit.
+    const version = statusVersion(status);
     const edited =
-      row.edited_at !== null && (existing.edited_at === null || row.edited_at > existing.edited_at);
+      version.edited_at !== null && (existing.edited_at === null || version.edited_at > existing.edited_at);
     if (edited) {
+      const row = statusRow(status, raw);
       await this.tx.run(
         `UPDATE statuses SET url = ?, edited_at = ?, language = ?, sensitive = ?, spoiler_text = ?,
            content_html = ?, content_text = ?, tags = ?, mentions = ?, media = ?, card = ?,
@@ -193,27 +256,27 @@ class PageIngest {
           existing.id,
         ],
       );
-      await this.indexText(existing.id, status, row, true);
+      this.index(existing.id, status, row, true);
       outcome = 'updated';
     }
-    const quotes = row.quotes_count ?? existing.quotes_count;
+    const quotes = version.quotes_count ?? existing.quotes_count;
     const countsChanged =
-      existing.replies_count !== row.replies_count ||
-      existing.reblogs_count !== row.reblogs_count ||
-      existing.favourites_count !== row.favourites_count ||
+      existing.replies_count !== version.replies_count ||
+      existing.reblogs_count !== version.reblogs_count ||
+      existing.favourites_count !== version.favourites_count ||
       existing.quotes_count !== quotes ||
-      (!edited && existing.poll !== row.poll);
+      (!edited && existing.poll !== version.poll);
     // An older page fetched late must not roll counts back.
     if (countsChanged && this.fetchedAt >= existing.counts_at) {
       await this.tx.run(
         `UPDATE statuses SET replies_count = ?, reblogs_count = ?, favourites_count = ?,
            quotes_count = ?, poll = ?, counts_at = ? WHERE id = ?`,
         [
-          row.replies_count,
-          row.reblogs_count,
-          row.favourites_count,
+          version.replies_count,
+          version.reblogs_count,
+          version.favourites_count,
           quotes,
-          row.poll,
+          version.poll,
           this.fetchedAt,
           existing.id,
         ],
@@ -223,16 +286,38 @@ class PageIngest {
     return outcome;
   }
 
-  async indexText(id: number, status: MastodonInnerStatus, row: StatusRow, replace: boolean): Promise<void> {
-    if (replace) await this.tx.run('DELETE FROM statuses_fts WHERE rowid = ?', [id]);
-    // The handle as shown (user@host), so searching for it finds authors on this server too.
-    const names = `${status.account.display_name} ${absoluteAcct(status.account.acct, this.instance)}`;
-    await this.tx.run('INSERT INTO statuses_fts (rowid, body, names, tags) VALUES (?, ?, ?, ?)', [
+  /** Queues the status's full-text row; `writeIndex` writes the page's rows. */
+  index(id: number, status: MastodonInnerStatus, row: StatusRow, replace: boolean): void {
+    this.indexEntries.push({
       id,
-      searchableBody(status, row.content_text),
-      names,
-      JSON.parse(row.tags).join(' '),
-    ]);
+      replace,
+      body: searchableBody(status, row.content_text),
+      // The handle as shown (user@host), so searching for it finds authors on this server too.
+      names: `${status.account.display_name} ${absoluteAcct(status.account.acct, this.instance)}`,
+      tags: uniqueTags(status).join(' '),
+    });
+  }
+
+  /**
+   * Writes the queued full-text rows, in rowid order (FTS5 writes its pending rows out whenever a
+   * rowid goes backwards). A status indexed twice in the page keeps its last text.
+   */
+  async writeIndex(): Promise<void> {
+    const byId = new Map<number, IndexEntry>();
+    for (const entry of this.indexEntries) {
+      const earlier = byId.get(entry.id);
+      // Only a row indexed before this page has an old row to delete.
+      byId.set(entry.id, earlier ? { ...entry, replace: earlier.replace } : entry);
+    }
+    for (const entry of [...byId.values()].sort((a, b) => a.id - b.id)) {
+      if (entry.replace) await this.tx.run('DELETE FROM statuses_fts WHERE rowid = ?', [entry.id]);
+      await this.tx.run('INSERT INTO statuses_fts (rowid, body, names, tags) VALUES (?, ?, ?, ?)', [
+        entry.id,
+        entry.body,
+        entry.names,
+        entry.tags,
+      ]);
+    }
   }
 
   /** This account's id for the post and its own view of it; true when something changed. */
@@ -261,9 +346,12 @@ class PageIngest {
     return result.changes > 0;
   }
 
-  async authorId(row: AuthorRow): Promise<number> {
-    const known = this.authorIds.get(row.acct);
+  /** The author's id, written (inserted, or updated when newer and different) once per page. */
+  async authorId(account: MastodonAccount, raw: unknown): Promise<number> {
+    const acct = absoluteAcct(account.acct, this.instance);
+    const known = this.authorIds.get(acct);
     if (known !== undefined) return known;
+    const row = authorRow(account, raw, this.instance);
     const values = [
       row.url,
       row.username,
@@ -277,18 +365,21 @@ class PageIngest {
       row.following_count,
       row.statuses_count,
       row.last_status_at,
+      row.raw_json,
     ];
-    await this.tx.run(
+    // RETURNING gives the id when a row is inserted or updated; an unchanged one is looked up.
+    const written = await this.tx.all<{ id: number }>(
       `INSERT INTO authors (acct, url, username, display_name, note_html, avatar_url, bot, locked,
-         noindex, followers_count, following_count, statuses_count, last_status_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         noindex, followers_count, following_count, statuses_count, last_status_at, raw_json,
+         updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (acct) DO UPDATE SET
          url = excluded.url, username = excluded.username, display_name = excluded.display_name,
          note_html = excluded.note_html, avatar_url = excluded.avatar_url, bot = excluded.bot,
          locked = excluded.locked, noindex = excluded.noindex,
          followers_count = excluded.followers_count, following_count = excluded.following_count,
          statuses_count = excluded.statuses_count, last_status_at = excluded.last_status_at,
-         updated_at = excluded.updated_at
+         raw_json = excluded.raw_json, updated_at = excluded.updated_at
        WHERE excluded.updated_at >= updated_at AND (
          url IS NOT excluded.url OR username IS NOT excluded.username
          OR display_name IS NOT excluded.display_name OR note_html IS NOT excluded.note_html
@@ -297,12 +388,16 @@ class PageIngest {
          OR followers_count IS NOT excluded.followers_count
          OR following_count IS NOT excluded.following_count
          OR statuses_count IS NOT excluded.statuses_count
-         OR last_status_at IS NOT excluded.last_status_at)`,
-      [row.acct, ...values, this.fetchedAt],
+         OR last_status_at IS NOT excluded.last_status_at
+         OR raw_json IS NOT excluded.raw_json)
+       RETURNING id`,
+      [acct, ...values, this.fetchedAt],
     );
-    const found = await this.tx.get<{ id: number }>('SELECT id FROM authors WHERE acct = ?', [row.acct]);
-    this.authorIds.set(row.acct, found!.id);
-    return found!.id;
+    const id =
+      written[0]?.id ??
+      (await this.tx.get<{ id: number }>('SELECT id FROM authors WHERE acct = ?', [acct]))!.id;
+    this.authorIds.set(acct, id);
+    return id;
   }
 
   async uriOfRemoteId(remoteId: string): Promise<string | null> {
@@ -341,28 +436,39 @@ export async function ingestStatuses(tx: Tx, page: IngestPage, now: number): Pro
   if (typeof page.timeline !== 'string' || page.timeline.length === 0) {
     throw new EngineError('invalid_input', 'timeline must be a non-empty string');
   }
-  const ingest = new PageIngest(tx, page.accountId, account.instance, page.timeline, page.fetchedAt ?? now);
-  for (let index = 0; index < page.statuses.length; index++) {
-    const raw = page.statuses[index];
-    await tx.run('SAVEPOINT status');
+  const start = (guarded: boolean) =>
+    new PageIngest(tx, page.accountId, account.instance, page.timeline, page.fetchedAt ?? now, guarded);
+  await tx.run('SAVEPOINT ingest_page');
+  try {
+    let ingest = start(false);
     try {
-      ingest.result[await ingest.storeEntry(raw)]++;
-      await tx.run('RELEASE status');
+      await ingest.storeAll(page.statuses);
     } catch (error) {
-      await tx.run('ROLLBACK TO status');
-      await tx.run('RELEASE status');
-      // Authors cached under the rolled-back savepoint may no longer exist.
-      ingest.authorIds.clear();
-      await ingest.reject(index, raw, error);
+      // A status failed past its schema check: store the page again with a savepoint per status,
+      // which rejects that one alone (and throws again if the failure was not the status's).
+      await tx.run('ROLLBACK TO ingest_page').catch(() => {
+        throw error;
+      });
+      ingest = start(true);
+      await ingest.storeAll(page.statuses);
     }
+    await ingest.writeIndex();
+    await recordStretch(tx, {
+      accountId: page.accountId,
+      timeline: page.timeline,
+      entries: ingest.entries,
+      cursor: page.cursor ?? {},
+      limit: page.limit ?? null,
+      now: ingest.fetchedAt,
+    });
+    await tx.run('RELEASE ingest_page');
+    return ingest.result;
+  } catch (error) {
+    // Leave the caller's transaction as it was before the page, if SQLite still can.
+    await tx
+      .run('ROLLBACK TO ingest_page')
+      .then(() => tx.run('RELEASE ingest_page'))
+      .catch(() => undefined);
+    throw error;
   }
-  await recordStretch(tx, {
-    accountId: page.accountId,
-    timeline: page.timeline,
-    entries: ingest.entries,
-    cursor: page.cursor ?? {},
-    limit: page.limit ?? null,
-    now: ingest.fetchedAt,
-  });
-  return ingest.result;
 }
