@@ -63,6 +63,20 @@ describe('search.posts', () => {
     expect(await api.search.posts('inherit code')).toEqual([]);
   });
 
+  it('puts the better match first, and the newer of two equal ones', async () => {
+    const { api, account } = await setup();
+    const text = '<p>Walked the dog in the rain</p>';
+    const older = variant(3, { content: text, created_at: '2026-01-01T10:00:00.000Z' });
+    const newer = variant(4, { content: text, created_at: '2026-01-02T10:00:00.000Z' });
+    const best = variant(5, { content: '<p>Dog, dog, dog: the dog again</p>' });
+    // The older post is stored last, as a backfill brings it; a later page brings the best match.
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [newer] });
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [older] });
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [best] });
+    const found = await api.search.posts('dog');
+    expect(found.map((p) => p.uri)).toEqual([best.uri, newer.uri, older.uri].map(String));
+  });
+
   it('finds the words of a link Mastodon shortens on screen', async () => {
     const { api } = await searchSetup();
     expect(uris(await api.search.posts('theguardian'))).toEqual([GARGRON.uri]);

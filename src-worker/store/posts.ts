@@ -178,15 +178,25 @@ export function ftsQuery(input: string): string | null {
     .join(' AND ');
 }
 
+/**
+ * How many of the most recently stored matches a search ranks. Ranking every match of a common
+ * word costs time in proportion to the whole history (60 ms at 100,000 posts); the newest matches
+ * are also what a reader looking for a post they saw is most likely to mean.
+ */
+const SEARCH_WINDOW = 1000;
+
 export async function searchPosts(tx: Tx, input: string, limit = 50): Promise<PostView[]> {
   const match = ftsQuery(input);
   if (match === null) return [];
   const rows = await tx.all<PostRow>(
     `SELECT ${POST_COLUMNS}
-       FROM (SELECT rowid, rank FROM statuses_fts WHERE statuses_fts MATCH ? ORDER BY rank LIMIT ?) hits
+       FROM (SELECT rowid, score FROM (
+               SELECT rowid, bm25(statuses_fts) AS score FROM statuses_fts
+                WHERE statuses_fts MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_WINDOW})
+              ORDER BY score LIMIT ?) hits
        JOIN statuses s ON s.id = hits.rowid JOIN authors a ON a.id = s.author_id
       WHERE s.deleted_at IS NULL
-      ORDER BY hits.rank`,
+      ORDER BY hits.score, s.created_at DESC, s.id DESC`,
     [match, Math.min(Math.max(1, limit), MAX_PAGE_SIZE)],
   );
   return toViews(tx, rows);
