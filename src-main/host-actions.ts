@@ -16,21 +16,31 @@ export function isSafeExternalUrl(url: string): boolean {
 
 const SAFE_NAME = /^[\w.-]{1,120}$/;
 
-/** Writes export files into `<parent>/<folderName>`; returns the folder written. */
+/**
+ * Writes export files into `<parent>/<folderName>`; returns the folder written. Every name and
+ * content is checked before anything is written, so a refused request leaves nothing behind.
+ */
 export async function saveFilesInto(parent: string, folderName: unknown, files: unknown): Promise<string> {
-  if (typeof folderName !== 'string' || !SAFE_NAME.test(folderName) || folderName.startsWith('.')) {
+  if (typeof folderName !== 'string' || !isPlainName(folderName)) {
     throw new Error('Refused: not a plain folder name.');
   }
-  if (!Array.isArray(files)) throw new Error('Refused: files must be a list.');
+  if (!Array.isArray(files) || files.length === 0)
+    throw new Error('Refused: files must be a non-empty list.');
+  const checked = (files as unknown[]).map((file) => {
+    const { name, bytes } = (file ?? {}) as { name?: unknown; bytes?: unknown };
+    if (typeof name !== 'string' || !isPlainName(name)) throw new Error('Refused: not a plain file name.');
+    if (!(bytes instanceof Uint8Array)) throw new Error('Refused: file contents must be bytes.');
+    return { name, bytes };
+  });
+  if (new Set(checked.map((f) => f.name)).size !== checked.length) {
+    throw new Error('Refused: two files with one name.');
+  }
   const folder = path.join(parent, folderName);
   await fs.mkdir(folder, { recursive: true });
-  for (const file of files as unknown[]) {
-    const { name, bytes } = (file ?? {}) as { name?: unknown; bytes?: unknown };
-    if (typeof name !== 'string' || !SAFE_NAME.test(name) || name.startsWith('.')) {
-      throw new Error('Refused: not a plain file name.');
-    }
-    if (!(bytes instanceof Uint8Array)) throw new Error('Refused: file contents must be bytes.');
-    await fs.writeFile(path.join(folder, name), bytes);
-  }
+  for (const { name, bytes } of checked) await fs.writeFile(path.join(folder, name), bytes);
   return folder;
+}
+
+function isPlainName(name: string): boolean {
+  return SAFE_NAME.test(name) && !name.startsWith('.');
 }
