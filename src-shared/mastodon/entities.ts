@@ -148,7 +148,7 @@ const statusFields = {
 };
 
 /** A quoted post as Mastodon 4.4+ embeds it: a full status one level deep, or only its id. */
-const quoteSchema = z.looseObject({
+export const quoteSchema = z.looseObject({
   state: z.string(),
   quoted_status: z.looseObject(statusFields).nullable().optional(),
   quoted_status_id: nullableString,
@@ -165,3 +165,187 @@ export const statusSchema = innerStatusSchema.extend({
   reblog: innerStatusSchema.nullable().optional(),
 });
 export type MastodonStatus = z.infer<typeof statusSchema>;
+
+// ---- Sign-in ---------------------------------------------------------------------------------
+
+/** `GET /.well-known/oauth-authorization-server` (Mastodon 4.3+). */
+export const authServerMetadataSchema = z.looseObject({
+  issuer: z.string(),
+  authorization_endpoint: z.string(),
+  token_endpoint: z.string(),
+  app_registration_endpoint: z.string().optional(),
+  revocation_endpoint: z.string().optional(),
+  userinfo_endpoint: z.string().optional(),
+  scopes_supported: z.array(z.string()).optional(),
+  response_types_supported: z.array(z.string()).optional(),
+  code_challenge_methods_supported: z.array(z.string()).optional(),
+  grant_types_supported: z.array(z.string()).optional(),
+});
+export type AuthServerMetadata = z.infer<typeof authServerMetadataSchema>;
+
+export const applicationSchema = z.looseObject({
+  id: id.optional(),
+  name: z.string(),
+  website: nullableString,
+  scopes: z.array(z.string()).optional(),
+  redirect_uri: z.string().optional(),
+  redirect_uris: z.array(z.string()).optional(),
+});
+
+/** `POST /api/v1/apps`: every app is a confidential client. */
+export const credentialApplicationSchema = applicationSchema.extend({
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1),
+});
+export type CredentialApplication = z.infer<typeof credentialApplicationSchema>;
+
+/** `POST /oauth/token`: no refresh token and no expiry. */
+export const tokenSchema = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string(),
+  scope: z.string(),
+  created_at: z.number().int(),
+});
+export type MastodonToken = z.infer<typeof tokenSchema>;
+
+/** The account behind a token, with its private `source` settings. */
+export const credentialAccountSchema = accountSchema.extend({
+  source: z
+    .looseObject({
+      privacy: z.string().optional(),
+      sensitive: z.boolean().optional(),
+      language: nullableString,
+      note: z.string().optional(),
+      fields: z.array(accountFieldSchema).optional(),
+    })
+    .optional(),
+});
+
+/** `GET /api/v2/instance`: only what Corgi uses (streaming host, API version). */
+export const instanceSchema = z.looseObject({
+  domain: z.string().min(1),
+  title: z.string(),
+  version: z.string(),
+  api_versions: z.looseObject({ mastodon: z.number().int().optional() }).optional(),
+  configuration: z.looseObject({
+    urls: z.looseObject({ streaming: z.string().optional() }),
+    statuses: z.looseObject({ max_characters: count.optional() }).optional(),
+  }),
+});
+export type MastodonInstance = z.infer<typeof instanceSchema>;
+
+// ---- Reading -----------------------------------------------------------------------------------
+
+/** A thread around a status. Its members are validated one by one by ingest, like any page. */
+export const contextSchema = z.looseObject({
+  ancestors: z.array(z.unknown()),
+  descendants: z.array(z.unknown()),
+});
+
+export const tagHistorySchema = z.looseObject({
+  day: z.string(),
+  uses: z.string(),
+  accounts: z.string(),
+});
+
+/** A hashtag as followed tags, trends and the tag endpoints describe it. */
+export const tagSchema = z.looseObject({
+  id: id.optional(),
+  name: z.string().min(1),
+  url: z.string(),
+  history: z.array(tagHistorySchema).optional(),
+  following: z.boolean().optional(),
+});
+export type MastodonTag = z.infer<typeof tagSchema>;
+
+/** A trending link: a preview card with usage history. */
+export const trendsLinkSchema = previewCardSchema.extend({ history: z.array(tagHistorySchema) });
+
+export const relationshipSchema = z.looseObject({
+  id,
+  following: z.boolean(),
+  showing_reblogs: z.boolean(),
+  notifying: z.boolean().optional(),
+  followed_by: z.boolean(),
+  blocking: z.boolean(),
+  blocked_by: z.boolean(),
+  muting: z.boolean(),
+  muting_notifications: z.boolean(),
+  requested: z.boolean(),
+  domain_blocking: z.boolean(),
+  endorsed: z.boolean().optional(),
+});
+export type MastodonRelationship = z.infer<typeof relationshipSchema>;
+
+/** A v2 filter with its keywords and status rules. */
+export const filterSchema = z.looseObject({
+  id,
+  title: z.string(),
+  context: z.array(z.string()),
+  expires_at: nullableString,
+  filter_action: z.string(),
+  keywords: z.array(z.looseObject({ id, keyword: z.string(), whole_word: z.boolean() })).optional(),
+  statuses: z.array(z.looseObject({ id, status_id: id })).optional(),
+});
+export type MastodonFilter = z.infer<typeof filterSchema>;
+
+export const markerSchema = z.looseObject({
+  last_read_id: id,
+  version: z.number().int(),
+  updated_at: isoTime,
+});
+export const markersSchema = z.looseObject({
+  home: markerSchema.optional(),
+  notifications: markerSchema.optional(),
+});
+export type MastodonMarkers = z.infer<typeof markersSchema>;
+
+/** A v1 notification; a malformed status refuses the notification it came in. */
+export const notificationSchema = z.looseObject({
+  id,
+  type: z.string().min(1),
+  created_at: isoTime,
+  group_key: z.string().optional(),
+  account: accountSchema,
+  status: statusSchema.nullable().optional(),
+});
+export type MastodonNotification = z.infer<typeof notificationSchema>;
+
+/** Some servers send the newest notification id as a number: ids are strings everywhere else. */
+const lenientId = z.union([id, z.number().int()]).transform(String);
+
+export const notificationGroupSchema = z.looseObject({
+  group_key: z.string().min(1),
+  notifications_count: count,
+  type: z.string().min(1),
+  most_recent_notification_id: lenientId,
+  page_min_id: lenientId.optional(),
+  page_max_id: lenientId.optional(),
+  latest_page_notification_at: isoTime.optional(),
+  sample_account_ids: z.array(id),
+  status_id: id.nullable().optional(),
+});
+
+/** `GET /api/v2/notifications`: groups, with the accounts and statuses they refer to. */
+export const groupedNotificationsSchema = z.looseObject({
+  accounts: z.array(accountSchema),
+  statuses: z.array(z.unknown()),
+  notification_groups: z.array(notificationGroupSchema),
+});
+export type GroupedNotifications = z.infer<typeof groupedNotificationsSchema>;
+
+/** An error body: `{"error": "…"}`, sometimes with a description. */
+export const errorBodySchema = z.looseObject({
+  error: z.string(),
+  error_description: z.string().optional(),
+});
+
+// ---- Streaming ---------------------------------------------------------------------------------
+
+/** One WebSocket frame. `payload` is JSON encoded a second time, except for `delete` (an id). */
+export const streamingEnvelopeSchema = z.looseObject({
+  stream: z.array(z.string()).optional(),
+  event: z.string().min(1),
+  payload: z.string().optional(),
+});
+export type StreamingEnvelope = z.infer<typeof streamingEnvelopeSchema>;
