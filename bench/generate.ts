@@ -334,7 +334,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-interface Author {
+export interface Author {
   json: Json;
   username: string;
   instance: string;
@@ -721,6 +721,14 @@ export class StatusGenerator {
       poll,
       quote_approval: { automatic: ['public'], manual: [], current_user: 'automatic' },
     };
+  }
+
+  /**
+   * A status that is not a boost, by `author` at `createdMs` with id `id`, drawn from `rng`. Its
+   * reply and quote links point at made-up ids: a caller with a real graph sets them.
+   */
+  compose(rng: Rng, index: number, createdMs: number, id: string, author: Author): Json {
+    return this.#inner(rng, index, createdMs, id, author);
   }
 
   /** Timeline entry `index` (0 = newest) exactly as the home timeline API returns it. */
