@@ -77,6 +77,30 @@ export interface IngestPage {
   limit?: number;
   /** When the page was fetched (ms since epoch); defaults to now. */
   fetchedAt?: number;
+  /** Where the sync of this source stands after this page: stored with the page, or not at all. */
+  sync?: SyncCursorUpdate;
+}
+
+/** A source's sync position, as stored beside the pages it came with. */
+export interface SyncCursor {
+  accountId: number;
+  /** "home", "favourites", "bookmarks", "notifications", "list:<id>", "tag:<name>". */
+  source: string;
+  /** The Link URL backfill continues from; null when there is nothing older to fetch. */
+  nextUrl: string | null;
+  /** The newest id seen, for catching up with min_id. */
+  newestId: string | null;
+  backfillDone: boolean;
+  updatedAt: number;
+}
+
+export interface SyncCursorUpdate {
+  source: string;
+  /** Omitted: unchanged. */
+  nextUrl?: string | null;
+  /** Kept only when newer than the stored one (ids compare by length, then text). */
+  newestId?: string | null;
+  backfillDone?: boolean;
 }
 
 export interface IngestRejection {
@@ -206,6 +230,8 @@ export interface WorkerApi {
     list(): Promise<Account[]>;
     upsert(input: AccountInput): Promise<Account>;
     setDefault(accountId: number): Promise<void>;
+    /** "needs_sign_in" when the server stopped accepting the account's token. */
+    setState(accountId: number, state: Account['state']): Promise<void>;
     remove(accountId: number): Promise<void>;
   };
   ingest: {
@@ -216,6 +242,11 @@ export interface WorkerApi {
   timeline: {
     page(query: TimelineQuery): Promise<TimelinePage>;
     gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
+  };
+  sync: {
+    cursor(accountId: number, source: string): Promise<SyncCursor | null>;
+    /** Stores a cursor on its own (for a page with no statuses in it). */
+    saveCursor(accountId: number, update: SyncCursorUpdate): Promise<SyncCursor>;
   };
   search: {
     posts(query: string, limit?: number): Promise<PostView[]>;

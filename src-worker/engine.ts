@@ -13,9 +13,11 @@ import {
   applyDeletions,
   listAccounts,
   removeAccount,
+  setAccountState,
   setDefaultAccount,
   upsertAccount,
 } from './store/accounts';
+import { getSyncCursor, saveSyncCursor } from './store/sync-cursors';
 import { searchPosts, timelinePage } from './store/posts';
 import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
@@ -199,6 +201,7 @@ export function createWorkerApi(engine: Engine): WorkerApi {
       list: () => engine.read((tx) => listAccounts(tx)),
       upsert: (input) => engine.write((tx, now) => upsertAccount(tx, input, now)),
       setDefault: (accountId) => engine.write((tx) => setDefaultAccount(tx, accountId)),
+      setState: (accountId, state) => engine.write((tx) => setAccountState(tx, accountId, state)),
       remove: (accountId) => engine.write((tx) => removeAccount(tx, accountId)),
     },
     ingest: {
@@ -209,6 +212,11 @@ export function createWorkerApi(engine: Engine): WorkerApi {
     timeline: {
       page: (query) => engine.read((tx) => timelinePage(tx, query)),
       gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
+    },
+    sync: {
+      cursor: (accountId, source) => engine.read((tx) => getSyncCursor(tx, accountId, source)),
+      saveCursor: (accountId, update) =>
+        engine.write((tx, now) => saveSyncCursor(tx, accountId, update, now)),
     },
     search: {
       posts: (query, limit) => engine.read((tx) => searchPosts(tx, query, limit)),

@@ -218,6 +218,31 @@ describe('migrations', () => {
     });
   });
 
+  it('4: adds sync cursors that belong to an account, and keeps every row', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 3);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db)) {
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    }
+
+    expect(await migrate(db, 4)).toEqual([4]);
+    for (const [table, rows] of Object.entries(before)) {
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    }
+    await db.run(
+      `INSERT INTO sync_cursors (account_id, source, next_url, newest_id, updated_at)
+       VALUES (1, 'home', 'https://mastodon.social/api/v1/timelines/home?max_id=5', '9', 1)`,
+    );
+    await expect(
+      db.run(`INSERT INTO sync_cursors (account_id, source, updated_at) VALUES (99, 'home', 1)`),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await db.run('DELETE FROM accounts WHERE id = 1');
+    expect(await db.all('SELECT * FROM sync_cursors')).toEqual([]);
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

@@ -2,6 +2,7 @@ import type { Database, Tx } from './database';
 import { migration001 } from './migrations/001-posts';
 import { migration002 } from './migrations/002-reading';
 import { migration003 } from './migrations/003-author-raw';
+import { migration004 } from './migrations/004-sync';
 
 export interface Migration {
   version: number;
@@ -10,7 +11,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

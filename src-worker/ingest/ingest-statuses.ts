@@ -37,6 +37,7 @@ import {
   type StatusRow,
 } from './normalize';
 import { recordStretch, type PageEntry } from './stretches';
+import { saveSyncCursor } from '../store/sync-cursors';
 import { EngineError } from '../errors';
 
 interface ExistingStatus {
@@ -436,8 +437,12 @@ export async function ingestStatuses(tx: Tx, page: IngestPage, now: number): Pro
   if (typeof page.timeline !== 'string' || page.timeline.length === 0) {
     throw new EngineError('invalid_input', 'timeline must be a non-empty string');
   }
+  if (page.fetchedAt !== undefined && !Number.isFinite(page.fetchedAt)) {
+    throw new EngineError('invalid_input', 'fetchedAt must be a time in milliseconds');
+  }
+  const fetchedAt = Math.floor(page.fetchedAt ?? now);
   const start = (guarded: boolean) =>
-    new PageIngest(tx, page.accountId, account.instance, page.timeline, page.fetchedAt ?? now, guarded);
+    new PageIngest(tx, page.accountId, account.instance, page.timeline, fetchedAt, guarded);
   await tx.run('SAVEPOINT ingest_page');
   try {
     let ingest = start(false);
@@ -461,6 +466,7 @@ export async function ingestStatuses(tx: Tx, page: IngestPage, now: number): Pro
       limit: page.limit ?? null,
       now: ingest.fetchedAt,
     });
+    if (page.sync) await saveSyncCursor(tx, page.accountId, page.sync, now);
     await tx.run('RELEASE ingest_page');
     return ingest.result;
   } catch (error) {

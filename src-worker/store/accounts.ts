@@ -76,6 +76,14 @@ export async function upsertAccount(tx: Tx, input: AccountInput, now: number): P
   return toAccount(row!);
 }
 
+export async function setAccountState(tx: Tx, accountId: number, state: Account['state']): Promise<void> {
+  if (state !== 'active' && state !== 'needs_sign_in')
+    throw new EngineError('invalid_input', `unknown account state ${JSON.stringify(state)}`);
+  const row = await tx.get('SELECT id FROM accounts WHERE id = ?', [accountId]);
+  if (!row) throw new EngineError('not_found', `No account with id ${accountId}.`);
+  await tx.run('UPDATE accounts SET state = ? WHERE id = ?', [state, accountId]);
+}
+
 export async function setDefaultAccount(tx: Tx, accountId: number): Promise<void> {
   const row = await tx.get('SELECT id FROM accounts WHERE id = ?', [accountId]);
   if (!row) throw new EngineError('not_found', `No account with id ${accountId}.`);

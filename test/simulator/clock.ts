@@ -18,7 +18,7 @@ export class SimulatedClock implements Clock {
   }
 
   advance(ms: number): void {
-    this.#now += Math.max(0, ms);
+    this.#now += Math.max(0, Math.round(ms));
   }
 
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {

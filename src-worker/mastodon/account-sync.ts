@@ -1,0 +1,267 @@
+/**
+ * Keeps one signed-in account's posts current in the local database.
+ *
+ * Each source (home, favourites, bookmarks, a list, a followed hashtag, mentions) is paged by its
+ * Link headers. Backfill walks `rel="next"` (older) and stores, with every page and in the same
+ * transaction, where it will continue: a restart resumes at the first page not stored. Catching up
+ * walks `min_id` (the page immediately newer than the newest seen, so nothing in between is
+ * skipped) until a short page; it runs at start and after every streaming reconnect, because the
+ * stream replays nothing. Favourites and bookmarks are paged by the server's own record ids, which
+ * are not status ids: only their Link headers are followed.
+ *
+ * A revoked token marks the account "needs sign-in" and stops this account's sync alone.
+ */
+import type { Clock } from './clock';
+import { MastodonError, type MastodonHttp } from './http';
+import type { IngestResult, PageCursor, WorkerApi } from '../../src-shared/worker-api';
+
+export interface Source {
+  /** Also the engine's timeline name. */
+  name: string;
+  path: string;
+  query?: Record<string, string | readonly string[]>;
+  /** Whether the cursors in this source's Links are ids of the entries themselves. */
+  idCursors: boolean;
+  limit: number;
+  /** Turns a response body into statuses (notifications carry theirs inside). */
+  statuses?: (body: unknown[]) => unknown[];
+}
+
+export const SOURCES = {
+  home: { name: 'home', path: '/api/v1/timelines/home', idCursors: true, limit: 40 },
+  favourites: { name: 'favourites', path: '/api/v1/favourites', idCursors: false, limit: 40 },
+  bookmarks: { name: 'bookmarks', path: '/api/v1/bookmarks', idCursors: false, limit: 40 },
+  mentions: {
+    name: 'notifications',
+    path: '/api/v1/notifications',
+    query: { types: ['mention'] },
+    idCursors: false,
+    limit: 80,
+    statuses: (body: unknown[]) =>
+      body
+        .map((n) => (n && typeof n === 'object' ? (n as { status?: unknown }).status : undefined))
+        .filter((s) => s !== undefined && s !== null),
+  },
+} satisfies Record<string, Source>;
+
+export function listSource(id: string): Source {
+  return {
+    name: `list:${id}`,
+    path: `/api/v1/timelines/list/${encodeURIComponent(id)}`,
+    idCursors: true,
+    limit: 40,
+  };
+}
+
+export function tagSource(tag: string): Source {
+  const name = tag.toLowerCase();
+  return {
+    name: `tag:${name}`,
+    path: `/api/v1/timelines/tag/${encodeURIComponent(name)}`,
+    idCursors: true,
+    limit: 40,
+  };
+}
+
+export interface SyncProgress {
+  pages: number;
+  statuses: number;
+  rejected: number;
+  done: boolean;
+}
+
+export interface AccountSyncOptions {
+  api: WorkerApi;
+  http: MastodonHttp;
+  accountId: number;
+  clock: Clock;
+  /** Stop a backfill after this many pages (it resumes from there next time). */
+  maxPages?: number;
+}
+
+function param(url: string, name: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get(name) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class AccountSync {
+  readonly #options: AccountSyncOptions;
+  #stopped = false;
+
+  constructor(options: AccountSyncOptions) {
+    this.#options = options;
+  }
+
+  get accountId(): number {
+    return this.#options.accountId;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  #url(source: Source, extra: Record<string, string> = {}): string {
+    const url = new URL(source.path, `${this.#options.http.baseUrl}/`);
+    url.searchParams.set('limit', String(source.limit));
+    for (const [key, value] of Object.entries(source.query ?? {})) {
+      if (Array.isArray(value)) for (const v of value) url.searchParams.append(`${key}[]`, v);
+      else url.searchParams.set(key, value as string);
+    }
+    for (const [key, value] of Object.entries(extra)) url.searchParams.set(key, value);
+    return url.href;
+  }
+
+  /** Fetches one page, waiting out a 206 ("feed regenerating") as often as the server asks. */
+  async #fetch(
+    url: string,
+    signal?: AbortSignal,
+  ): Promise<{ body: unknown[]; next: string | null; prev: string | null }> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.#options.http.request<unknown>({ path: url, signal });
+      if (response.status === 206 && attempt < 20) {
+        await this.#options.clock.sleep((response.retryAfterSeconds ?? 5) * 1000, signal);
+        continue;
+      }
+      if (!Array.isArray(response.body))
+        throw new MastodonError(
+          'malformed',
+          `${new URL(url).pathname} did not answer with a list.`,
+          response.status,
+        );
+      return {
+        body: response.body,
+        next: response.links.get('next') ?? null,
+        prev: response.links.get('prev') ?? null,
+      };
+    }
+  }
+
+  async #store(
+    source: Source,
+    statuses: unknown[],
+    cursor: PageCursor | undefined,
+    sync: { nextUrl?: string | null; newestId?: string | null; backfillDone?: boolean },
+  ): Promise<IngestResult> {
+    return this.#options.api.ingest.statuses({
+      accountId: this.#options.accountId,
+      timeline: source.name,
+      statuses,
+      cursor: source.idCursors ? cursor : undefined,
+      limit: source.limit,
+      fetchedAt: this.#options.clock.now(),
+      sync: { source: source.name, ...sync },
+    });
+  }
+
+  /**
+   * Pages a source from where it stopped towards its oldest post. The first page ever fetched also
+   * records the newest id, from which `catchUp` continues.
+   */
+  async backfill(source: Source, signal?: AbortSignal): Promise<SyncProgress> {
+    const progress: SyncProgress = { pages: 0, statuses: 0, rejected: 0, done: false };
+    const cursor = await this.#options.api.sync.cursor(this.#options.accountId, source.name);
+    if (cursor?.backfillDone) return { ...progress, done: true };
+    let url = cursor?.nextUrl ?? this.#url(source);
+    const first = !cursor;
+    while (!this.#stopped && progress.pages < (this.#options.maxPages ?? Number.POSITIVE_INFINITY)) {
+      const page = await this.#fetch(url, signal);
+      const statuses = source.statuses ? source.statuses(page.body) : page.body;
+      const done = page.body.length === 0 || page.next === null;
+      const newestId = first && progress.pages === 0 && page.prev ? param(page.prev, 'min_id') : undefined;
+      const maxId = param(url, 'max_id');
+      const result = await this.#store(source, statuses, maxId ? { maxId } : undefined, {
+        nextUrl: done ? null : page.next,
+        newestId,
+        backfillDone: done,
+      });
+      progress.pages++;
+      progress.statuses += result.inserted + result.updated + result.unchanged;
+      progress.rejected += result.rejected.length;
+      if (done) {
+        progress.done = true;
+        break;
+      }
+      url = page.next!;
+    }
+    return progress;
+  }
+
+  /** Fetches everything newer than the newest id seen, oldest first, with no gaps. */
+  async catchUp(source: Source, signal?: AbortSignal): Promise<SyncProgress> {
+    const progress: SyncProgress = { pages: 0, statuses: 0, rejected: 0, done: false };
+    const cursor = await this.#options.api.sync.cursor(this.#options.accountId, source.name);
+    if (!cursor?.newestId) {
+      // Never fetched: the newest page is the catch-up, and backfill continues below it.
+      const backfill = await this.backfill({ ...source }, signal);
+      return { ...backfill, done: true };
+    }
+    let newest = cursor.newestId;
+    while (!this.#stopped) {
+      const url = this.#url(source, { min_id: newest });
+      const page = await this.#fetch(url, signal);
+      const statuses = source.statuses ? source.statuses(page.body) : page.body;
+      const next = (page.prev ? param(page.prev, 'min_id') : undefined) ?? newest;
+      const result = await this.#store(source, statuses, { minId: newest }, { newestId: next });
+      progress.pages++;
+      progress.statuses += result.inserted + result.updated + result.unchanged;
+      progress.rejected += result.rejected.length;
+      if (page.body.length < source.limit || next === newest) break;
+      newest = next;
+    }
+    progress.done = true;
+    return progress;
+  }
+
+  /** Fills the holes the engine found between stored stretches of a timeline. */
+  async fillGaps(source: Source, signal?: AbortSignal): Promise<number> {
+    let pages = 0;
+    for (let round = 0; round < 50 && !this.#stopped; round++) {
+      const gaps = await this.#options.api.timeline.gaps(this.#options.accountId, source.name);
+      if (gaps.length === 0) break;
+      const gap = gaps[0]!;
+      const page = await this.#fetch(this.#url(source, { max_id: gap.olderThan }), signal);
+      await this.#store(
+        source,
+        source.statuses ? source.statuses(page.body) : page.body,
+        { maxId: gap.olderThan },
+        {},
+      );
+      pages++;
+      if (page.body.length === 0) break;
+    }
+    return pages;
+  }
+
+  /**
+   * The first sync of a newly signed-in account: home to its end, then favourites and bookmarks
+   * (the person's history, for a ranking that knows them from the first day), then mentions.
+   */
+  async initialSync(signal?: AbortSignal): Promise<Record<string, SyncProgress>> {
+    const out: Record<string, SyncProgress> = {};
+    for (const source of [SOURCES.home, SOURCES.favourites, SOURCES.bookmarks, SOURCES.mentions]) {
+      out[source.name] = await this.#guard(() => this.backfill(source, signal));
+    }
+    return out;
+  }
+
+  /** Runs a step; a token the server no longer accepts marks the account and stops its sync. */
+  async #guard<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof MastodonError && error.kind === 'unauthorized') {
+        this.#stopped = true;
+        await this.#options.api.accounts.setState(this.#options.accountId, 'needs_sign_in');
+      }
+      throw error;
+    }
+  }
+
+  /** `step` with the revoked-token rule applied, for callers outside this class. */
+  guard<T>(step: () => Promise<T>): Promise<T> {
+    return this.#guard(step);
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The Mastodon client against the simulator over real HTTP, storing into the real engine: sign-in
+ * and sign-out, rate limits, failures, and a revoked token.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { approveInBrowser, startFediverse, type Fediverse } from '../../test/support/fediverse';
+import { useTestEngines } from '../../test/support/engine';
+import type { RateLimitConfig } from '../../test/simulator/rate-limits';
+import type { UserSpec } from '../../test/simulator/world';
+import { AccountSync, SOURCES } from './account-sync';
+import { MastodonError, MastodonHttp } from './http';
+import { beginSignIn, exchangeCode, OAuthError, readCallback, registerApp } from './oauth';
+import { MemoryVault, SignIn } from './sign-in';
+import type { Account } from '../../src-shared/worker-api';
+
+const engines = useTestEngines();
+const running: Fediverse[] = [];
+afterEach(async () => {
+  for (const f of running.splice(0)) await f.close();
+});
+
+const REDIRECT = 'http://127.0.0.1/callback';
+
+async function fediverse(users: UserSpec[], extra: { limits?: RateLimitConfig; domains?: string[] } = {}) {
+  const f = await startFediverse({ users, ...extra });
+  running.push(f);
+  const { engine, api } = await engines.open();
+  const vault = new MemoryVault();
+  const signIn = new SignIn({ api, vault, redirectUri: REDIRECT });
+  async function signInAs(username: string, password: string, domain?: string): Promise<Account> {
+    const { url } = await signIn.start(f.server(domain).url);
+    return signIn.finish(await approveInBrowser(url, { username, password }));
+  }
+  function syncFor(account: Account, options: { timeoutMs?: number } = {}) {
+    const server = f.servers.find((s) => new URL(s.url).host === account.instance)!;
+    const http = new MastodonHttp({
+      baseUrl: server.url,
+      token: () => vault.getToken(account.id),
+      clock: f.clock,
+      timeoutMs: options.timeoutMs,
+    });
+    return { http, sync: new AccountSync({ api, http, accountId: account.id, clock: f.clock }) };
+  }
+  async function entries(accountId: number, timeline: string): Promise<number> {
+    const row = await engine.read((tx) =>
+      tx.get<{ n: number }>(
+        'SELECT count(*) AS n FROM timeline_entries WHERE account_id = ? AND timeline = ?',
+        [accountId, timeline],
+      ),
+    );
+    return row!.n;
+  }
+  return { f, engine, api, vault, signIn, signInAs, syncFor, entries };
+}
+
+describe('signing in', () => {
+  it('signs in two accounts on one server and one on another, and signs one out', async () => {
+    const t = await fediverse(
+      [
+        { username: 'ana', password: 'pw-ana' },
+        { username: 'ben', password: 'pw-ben' },
+        { username: 'cy', password: 'pw-cy', domain: 'fosstodon.org' },
+      ],
+      { domains: ['mastodon.social', 'fosstodon.org'] },
+    );
+    const ana = await t.signInAs('ana', 'pw-ana');
+    // The browser still has ana's session: only a forced login lets ben sign in.
+    const second = await t.signIn.start(t.f.server().url);
+    expect(new URL(second.url).searchParams.get('force_login')).toBe('true');
+    const ben = await t.signIn.finish(
+      await approveInBrowser(second.url, { username: 'ben', password: 'pw-ben' }),
+    );
+    const cy = await t.signInAs('cy', 'pw-cy', 'fosstodon.org');
+
+    const accounts = await t.api.accounts.list();
+    expect(accounts.map((a) => a.acct).sort()).toEqual(
+      [`ana@${ana.instance}`, `ben@${ben.instance}`, `cy@${cy.instance}`].sort(),
+    );
+    expect(ana.instance).toBe(ben.instance);
+    expect(cy.instance).not.toBe(ana.instance);
+    expect(accounts.find((a) => a.id === ana.id)?.isDefault).toBe(true);
+    // One app registration per server, reused for the second account.
+    expect(t.vault.apps.size).toBe(2);
+    // The database never holds a token.
+    const dump = await t.engine.read((tx) => tx.all('SELECT * FROM accounts'));
+    for (const token of t.vault.tokens.values()) expect(JSON.stringify(dump)).not.toContain(token);
+
+    const benToken = (await t.vault.getToken(ben.id))!;
+    await t.signIn.signOut(ben.id);
+    expect(await t.vault.getToken(ben.id)).toBeNull();
+    expect((await t.api.accounts.list()).map((a) => a.id).sort()).toEqual([ana.id, cy.id].sort());
+    const after = await fetch(`${t.f.server().url}/api/v1/accounts/verify_credentials`, {
+      headers: { Authorization: `Bearer ${benToken}` },
+    });
+    expect(after.status).toBe(401);
+  });
+
+  it('refuses a token request whose PKCE verifier does not match', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const app = await registerApp({ instance: t.f.server().url, redirectUri: REDIRECT });
+    const { url, pending } = await beginSignIn(app);
+    const code = readCallback(await approveInBrowser(url, { username: 'ana', password: 'pw' }), pending);
+    await expect(exchangeCode(app, { ...pending, verifier: `${pending.verifier}x` }, code)).rejects.toThrow(
+      /code verifier does not match/,
+    );
+    // The right verifier still works once, and the code cannot be used twice.
+    expect((await exchangeCode(app, pending, code)).access_token).toBeTruthy();
+    await expect(exchangeCode(app, pending, code)).rejects.toBeInstanceOf(OAuthError);
+  });
+
+  it('refuses an answer with the wrong state and stores nothing', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const { url } = await t.signIn.start(t.f.server().url);
+    const callback = new URL(await approveInBrowser(url, { username: 'ana', password: 'pw' }));
+    callback.searchParams.set('state', 'forged');
+    await expect(t.signIn.finish(callback.href)).rejects.toThrow(/does not match a sign-in in progress/);
+    expect(await t.api.accounts.list()).toEqual([]);
+    expect(t.vault.tokens.size).toBe(0);
+  });
+
+  it('says so when the person denies access', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const { url } = await t.signIn.start(t.f.server().url);
+    const callback = await approveInBrowser(url, { username: 'ana', password: 'pw' }, 'deny');
+    await expect(t.signIn.finish(callback)).rejects.toThrow(/Access was not granted/);
+    expect(await t.api.accounts.list()).toEqual([]);
+  });
+});
+
+describe('keeping within the rate limits', () => {
+  const tight: RateLimitConfig = {
+    perToken: { limit: 40, periodMs: 5 * 60_000 },
+    perUser: { limit: 100, periodMs: 5 * 60_000 },
+    paging: { limit: 12, periodMs: 15 * 60_000 },
+    deletes: { limit: 30, periodMs: 30 * 60_000 },
+  };
+
+  it('backfills across several windows without one refused request', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw', favourites: 300, bookmarks: 10 }], {
+      limits: tight,
+    });
+    const ana = await t.signInAs('ana', 'pw');
+    const server = t.f.server();
+    server.resetStats();
+    const started = t.f.clock.now();
+    const { sync, http } = t.syncFor(ana);
+    const progress = await sync.initialSync();
+
+    expect(server.stats.limitHits).toBe(0);
+    expect(http.stats.limitHits).toBe(0);
+    expect(progress.home?.done).toBe(true);
+    expect(progress.favourites?.done).toBe(true);
+    const user = t.f.world.userByName('ana')!;
+    expect(await t.entries(ana.id, 'home')).toBe(user.home.length);
+    expect(await t.entries(ana.id, 'favourites')).toBe(user.favourites.length);
+    // At most 9 paging requests per 15-minute window (12, less a quarter left to the person's
+    // other apps): the backfill needed several windows.
+    const windows = Math.ceil(server.stats.pagingRequests / 9);
+    expect(windows).toBeGreaterThanOrEqual(3);
+    expect(t.f.clock.now() - started).toBeGreaterThan((windows - 1) * 15 * 60_000);
+  });
+
+  it('waits for the reset after a 429 it could not foresee, then finishes', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw', favourites: 120 }], { limits: tight });
+    const ana = await t.signInAs('ana', 'pw');
+    const server = t.f.server();
+    const { sync, http } = t.syncFor(ana);
+    await sync.backfill(SOURCES.home);
+    // The person's other apps spend the paging budget behind Corgi's back.
+    const user = t.f.world.userByName('ana')!;
+    server.limiter.consumePaging(user.accountId, 100, t.f.clock.now());
+    const before = t.f.clock.now();
+    const progress = await sync.backfill(SOURCES.favourites);
+    expect(progress.done).toBe(true);
+    expect(http.stats.limitHits).toBeGreaterThanOrEqual(1);
+    const windowEnd = (Math.floor(before / tight.paging.periodMs) + 1) * tight.paging.periodMs;
+    expect(t.f.clock.now()).toBeGreaterThanOrEqual(windowEnd);
+    expect(await t.entries(ana.id, 'favourites')).toBe(120);
+  });
+});
+
+describe('failures', () => {
+  it('retries 5xx answers, timeouts and cut-short bodies, and waits out a regenerating feed', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const server = t.f.server();
+    const user = t.f.world.userByName('ana')!;
+    server.faults.serverErrors = 3;
+    server.faults.hangs = 1;
+    server.faults.malformedBodies = 1;
+    server.regenerateHome(user.accountId, 30);
+    const before = t.f.clock.now();
+    const { sync, http } = t.syncFor(ana, { timeoutMs: 300 });
+    const progress = await sync.backfill(SOURCES.home);
+    expect(progress.done).toBe(true);
+    expect(http.stats.retries).toBeGreaterThanOrEqual(5);
+    expect(t.f.clock.now() - before).toBeGreaterThanOrEqual(30_000);
+    expect(await t.entries(ana.id, 'home')).toBe(user.home.length);
+  });
+
+  it('skips a malformed status with an error record and stores the rest of its page', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const user = t.f.world.userByName('ana')!;
+    // A post that appears once in the feed: not boosted or quoted by another entry.
+    const referenced = new Set(
+      user.home.flatMap((id) => {
+        const s = t.f.world.statuses.get(id)!;
+        return [s.reblogOf, t.f.world.inner(s).quoteOf].filter(Boolean);
+      }),
+    );
+    const bad = user.home
+      .map((id) => t.f.world.statuses.get(id)!)
+      .find((s) => !s.reblogOf && !s.quoteOf && !referenced.has(s.id))!;
+    bad.malformed = true;
+    const { sync } = t.syncFor(ana);
+    const progress = await sync.backfill(SOURCES.home);
+    expect(progress.rejected).toBe(1);
+    expect(await t.entries(ana.id, 'home')).toBe(user.home.length - 1);
+    const errors = await t.engine.read((tx) =>
+      tx.all<{ remote_id: string; error: string }>('SELECT * FROM ingest_errors'),
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.remote_id).toBe(bad.id);
+    expect(errors[0]!.error).toMatch(/favourites_count/);
+  });
+
+  it('marks an account whose token was revoked as needing sign-in, and the others go on', async () => {
+    const t = await fediverse([
+      { username: 'ana', password: 'pw' },
+      { username: 'ben', password: 'pw2' },
+    ]);
+    const ana = await t.signInAs('ana', 'pw');
+    const ben = await t.signInAs('ben', 'pw2');
+    t.f.server().revokeTokens(t.f.world.userByName('ana')!.accountId);
+    const error = await t
+      .syncFor(ana)
+      .sync.initialSync()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MastodonError);
+    expect((error as MastodonError).kind).toBe('unauthorized');
+    const accounts = await t.api.accounts.list();
+    expect(accounts.find((a) => a.id === ana.id)?.state).toBe('needs_sign_in');
+    expect(accounts.find((a) => a.id === ben.id)?.state).toBe('active');
+    const progress = await t.syncFor(ben).sync.initialSync();
+    expect(progress.home?.done).toBe(true);
+    expect(await t.entries(ben.id, 'home')).toBeGreaterThan(0);
+  });
+
+  it('resumes a backfill where it stopped, and catches up with what was posted since', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const user = t.f.world.userByName('ana')!;
+    const first = t.syncFor(ana);
+    const stopped = new AccountSync({
+      api: t.api,
+      http: first.http,
+      accountId: ana.id,
+      clock: t.f.clock,
+      maxPages: 3,
+    });
+    expect((await stopped.backfill(SOURCES.home)).pages).toBe(3);
+    const cursor = await t.api.sync.cursor(ana.id, 'home');
+    expect(cursor?.nextUrl).toMatch(/max_id=/);
+    expect(cursor?.backfillDone).toBe(false);
+
+    // New posts by people ana follows while Corgi was closed.
+    const followed = [...user.follows].slice(0, 5);
+    for (let i = 0; i < 45; i++) {
+      t.f.clock.advance(60_000);
+      t.f.world.publish(followed[i % followed.length]!);
+    }
+    const fresh = t.syncFor(ana);
+    fresh.http.stats.requests = 0;
+    const resumed = await fresh.sync.backfill(SOURCES.home);
+    expect(resumed.done).toBe(true);
+    const caughtUp = await fresh.sync.catchUp(SOURCES.home);
+    expect(caughtUp.statuses).toBeGreaterThanOrEqual(45);
+    expect(await t.entries(ana.id, 'home')).toBe(user.home.length);
+    expect(await t.api.timeline.gaps(ana.id, 'home')).toEqual([]);
+  });
+});
