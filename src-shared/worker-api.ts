@@ -60,6 +60,9 @@ export interface Account {
  */
 export type TimelineName = string;
 
+/** The timeline name that refreshes stored posts (edits, counts) without adding timeline entries. */
+export const REFRESH = 'refresh';
+
 export interface PageCursor {
   maxId?: string;
   minId?: string;

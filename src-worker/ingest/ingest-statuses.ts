@@ -38,6 +38,7 @@ import {
 } from './normalize';
 import { recordStretch, type PageEntry } from './stretches';
 import { saveSyncCursor } from '../store/sync-cursors';
+import { REFRESH } from '../../src-shared/worker-api';
 import { EngineError } from '../errors';
 
 interface ExistingStatus {
@@ -120,6 +121,7 @@ class PageIngest {
     const raws = wrapper.reblog ? (raw as { reblog: unknown }).reblog : raw;
     const { id: statusId, outcome } = await this.storeStatus(inner, raws);
 
+    if (this.timeline === REFRESH_TIMELINE) return outcome;
     const entryAt = Date.parse(wrapper.created_at);
     const entry = await this.tx.run(
       `INSERT INTO timeline_entries
@@ -428,6 +430,12 @@ class PageIngest {
   }
 }
 
+/**
+ * Statuses stored under this name update what is known of them (edits, counts, flags) without
+ * adding them to any timeline: streamed edits, refreshed counts, posts of a thread.
+ */
+export const REFRESH_TIMELINE = REFRESH;
+
 export async function ingestStatuses(tx: Tx, page: IngestPage, now: number): Promise<IngestResult> {
   const account = await tx.get<{ instance: string }>('SELECT instance FROM accounts WHERE id = ?', [
     page.accountId,
@@ -458,14 +466,15 @@ export async function ingestStatuses(tx: Tx, page: IngestPage, now: number): Pro
       await ingest.storeAll(page.statuses);
     }
     await ingest.writeIndex();
-    await recordStretch(tx, {
-      accountId: page.accountId,
-      timeline: page.timeline,
-      entries: ingest.entries,
-      cursor: page.cursor ?? {},
-      limit: page.limit ?? null,
-      now: ingest.fetchedAt,
-    });
+    if (page.timeline !== REFRESH_TIMELINE)
+      await recordStretch(tx, {
+        accountId: page.accountId,
+        timeline: page.timeline,
+        entries: ingest.entries,
+        cursor: page.cursor ?? {},
+        limit: page.limit ?? null,
+        now: ingest.fetchedAt,
+      });
     if (page.sync) await saveSyncCursor(tx, page.accountId, page.sync, now);
     await tx.run('RELEASE ingest_page');
     return ingest.result;

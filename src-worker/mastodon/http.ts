@@ -4,9 +4,10 @@
  * a 206 ("your feed is being regenerated") is passed up with its retry time, and a 401 means the
  * token no longer works. The token is never part of an error message or a log line.
  *
- * masto.js is not used for REST: its requests go straight to the platform `fetch` with no hook
- * before each one, which the budget needs, and its paginators do not expose the Link cursors that
- * make paging resumable across restarts.
+ * masto.js is not used: its requests go straight to the platform `fetch` with no hook before each
+ * one, which the budget needs; its paginators do not expose the Link cursors that make paging
+ * resumable across restarts; and it rewrites every key of every entity to camelCase, while Corgi
+ * keeps Mastodon's JSON as sent and checks it with the schemas the simulator serves through.
  */
 import type { Clock } from './clock';
 import { parseLinkHeader } from './link-header';

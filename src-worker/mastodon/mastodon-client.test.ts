@@ -11,13 +11,25 @@ import { AccountSync, SOURCES } from './account-sync';
 import { MastodonError, MastodonHttp } from './http';
 import { beginSignIn, exchangeCode, OAuthError, readCallback, registerApp } from './oauth';
 import { MemoryVault, SignIn } from './sign-in';
+import { AccountStream } from './streaming';
 import type { Account } from '../../src-shared/worker-api';
 
 const engines = useTestEngines();
 const running: Fediverse[] = [];
+const streams: AccountStream[] = [];
 afterEach(async () => {
+  for (const s of streams.splice(0)) s.stop();
   for (const f of running.splice(0)) await f.close();
 });
+
+/** Polls until `check` holds, for things that happen over real sockets. */
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${check.toString()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 const REDIRECT = 'http://127.0.0.1/callback';
 
@@ -278,5 +290,91 @@ describe('failures', () => {
     expect(caughtUp.statuses).toBeGreaterThanOrEqual(45);
     expect(await t.entries(ana.id, 'home')).toBe(user.home.length);
     expect(await t.api.timeline.gaps(ana.id, 'home')).toEqual([]);
+  });
+});
+
+describe('streaming', () => {
+  it('after a dropped socket, stores every post published during the outage, none twice', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const { sync } = t.syncFor(ana);
+    await sync.initialSync();
+    const server = t.f.server();
+    const user = t.f.world.userByName('ana')!;
+    const followed = [...user.follows].slice(0, 8);
+    const published: string[] = [];
+    const publish = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        t.f.clock.advance(1000);
+        published.push(t.f.world.publish(followed[i % followed.length]!).id);
+      }
+    };
+    const initial = await t.entries(ana.id, 'home');
+    const stream = new AccountStream({
+      api: t.api,
+      sync,
+      accountId: ana.id,
+      streamingUrl: server.streamingUrl,
+      token: (await t.vault.getToken(ana.id))!,
+    });
+    streams.push(stream);
+    stream.start();
+    await until(() => stream.state === 'live');
+
+    publish(10);
+    await until(async () => (await t.entries(ana.id, 'home')) === initial + 10);
+
+    server.faults.streamingDown = true;
+    server.dropSockets();
+    publish(60);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await t.entries(ana.id, 'home')).toBe(initial + 10);
+    server.faults.streamingDown = false;
+    await until(() => stream.connections >= 2 && stream.state === 'live');
+    await stream.idle();
+    expect(await t.entries(ana.id, 'home')).toBe(initial + 70);
+
+    publish(5);
+    await until(async () => (await t.entries(ana.id, 'home')) === initial + 75);
+    await stream.idle();
+    const stored = await t.engine.read((tx) =>
+      tx.all<{ remote_id: string }>(
+        `SELECT remote_id FROM timeline_entries WHERE account_id = ? AND timeline = 'home'`,
+        [ana.id],
+      ),
+    );
+    const ids = new Set(stored.map((r) => r.remote_id));
+    expect(published.filter((id) => !ids.has(id))).toEqual([]);
+    expect(stored).toHaveLength(ids.size);
+    expect(await t.api.timeline.gaps(ana.id, 'home')).toEqual([]);
+  });
+
+  it('tombstones a post deleted while streaming', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const { sync } = t.syncFor(ana);
+    await sync.backfill(SOURCES.home);
+    const user = t.f.world.userByName('ana')!;
+    const stream = new AccountStream({
+      api: t.api,
+      sync,
+      accountId: ana.id,
+      streamingUrl: t.f.server().streamingUrl,
+      token: (await t.vault.getToken(ana.id))!,
+    });
+    streams.push(stream);
+    stream.start();
+    await until(() => stream.state === 'live');
+    const victim = user.home.map((id) => t.f.world.statuses.get(id)!).find((s) => !s.reblogOf)!;
+    t.f.world.delete(victim.id);
+    const deleted = async () =>
+      (
+        await t.engine.read((tx) =>
+          tx.get<{ deleted_at: number | null }>('SELECT deleted_at FROM statuses WHERE uri = ?', [
+            victim.json.uri,
+          ]),
+        )
+      )?.deleted_at != null;
+    await until(deleted);
   });
 });

@@ -1,0 +1,281 @@
+/**
+ * Live updates for one account over Mastodon's streaming WebSocket: the token as the subprotocol,
+ * several streams on one socket, the payload decoded a second time, and reconnects with backoff.
+ *
+ * The stream replays nothing after a reconnect, so every time a socket opens Corgi first catches
+ * up over REST with `min_id` from the newest stored post, holding back what the stream sends
+ * meanwhile; only then are streamed posts stored, each extending the same gapless stretch of the
+ * home timeline. Deletions tombstone, edits refresh the stored post, mentions are stored with the
+ * notifications.
+ *
+ * masto.js's streaming client is not used: it rewrites every key of every entity to camelCase,
+ * and Corgi stores Mastodon's JSON as sent and checks it with the same schemas as REST pages.
+ */
+import { streamingEnvelopeSchema } from '../../src-shared/mastodon/entities';
+import { REFRESH, type WorkerApi } from '../../src-shared/worker-api';
+import { SOURCES, type AccountSync } from './account-sync';
+
+export interface StreamEvent {
+  stream: string[];
+  event: string;
+  payload: unknown;
+}
+
+interface Subscription {
+  stream: string;
+  list?: string;
+  tag?: string;
+}
+
+/**
+ * One socket with its subscriptions, reopened after every close with growing, jittered delays
+ * (reset once a socket has opened).
+ */
+export class StreamConnection {
+  #socket: WebSocket | undefined;
+  #stopped = false;
+  #failures = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly options: {
+      streamingUrl: string;
+      token: string;
+      subscriptions: Subscription[];
+      WebSocket: typeof WebSocket;
+      onOpen: () => void;
+      onClose: () => void;
+      onEvent: (event: StreamEvent) => void;
+      onBadFrame?: (why: string) => void;
+    },
+  ) {}
+
+  start(): void {
+    this.#stopped = false;
+    this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#socket?.close();
+    this.#socket = undefined;
+  }
+
+  #connect(): void {
+    const url = new URL('/api/v1/streaming', this.options.streamingUrl.replace(/^http/, 'ws'));
+    const socket = new this.options.WebSocket(url.href, this.options.token);
+    this.#socket = socket;
+    socket.addEventListener('open', () => {
+      this.#failures = 0;
+      for (const subscription of this.options.subscriptions)
+        socket.send(JSON.stringify({ type: 'subscribe', ...subscription }));
+      this.options.onOpen();
+    });
+    socket.addEventListener('message', (message) => this.#frame(String(message.data)));
+    // A refused handshake may end in 'error' alone: either event schedules the next attempt, once.
+    const lost = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.options.onClose();
+      if (this.#stopped) return;
+      const delay = Math.min(60_000, 250 * 2 ** this.#failures++) * (0.5 + Math.random());
+      this.#timer = setTimeout(() => this.#connect(), delay);
+    };
+    socket.addEventListener('close', lost);
+    socket.addEventListener('error', () => {
+      lost();
+      socket.close();
+    });
+  }
+
+  #frame(text: string): void {
+    let envelope;
+    try {
+      envelope = streamingEnvelopeSchema.parse(JSON.parse(text));
+    } catch {
+      this.options.onBadFrame?.('a frame that is not a streaming event');
+      return;
+    }
+    let payload: unknown = envelope.payload;
+    if (envelope.event !== 'delete' && typeof envelope.payload === 'string') {
+      try {
+        payload = JSON.parse(envelope.payload);
+      } catch {
+        this.options.onBadFrame?.(`a ${envelope.event} event whose payload is not JSON`);
+        return;
+      }
+    }
+    this.options.onEvent({ stream: envelope.stream ?? [], event: envelope.event, payload });
+  }
+}
+
+export type StreamState = 'connecting' | 'catching_up' | 'live' | 'closed';
+
+export interface AccountStreamOptions {
+  api: WorkerApi;
+  sync: AccountSync;
+  accountId: number;
+  /** From the instance's configuration.urls.streaming. */
+  streamingUrl: string;
+  token: string;
+  lists?: string[];
+  tags?: string[];
+  onState?: (state: StreamState) => void;
+  onError?: (error: unknown) => void;
+  /** The platform's WebSocket (Node 22 and browsers have one). */
+  WebSocket?: typeof WebSocket;
+}
+
+function idOf(status: unknown): string | null {
+  const id = (status as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+function newer(a: string | null, b: string | null): string | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a.length !== b.length ? (a.length > b.length ? a : b) : a > b ? a : b;
+}
+
+export class AccountStream {
+  readonly #options: AccountStreamOptions;
+  #connection: StreamConnection | undefined;
+  /** Posts streamed while a catch-up runs; null when live. */
+  #held: unknown[] | null = [];
+  #newest: string | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  #state: StreamState = 'closed';
+  #connections = 0;
+
+  constructor(options: AccountStreamOptions) {
+    this.#options = options;
+  }
+
+  get state(): StreamState {
+    return this.#state;
+  }
+
+  /** How many times a socket has opened (1 + reconnects). */
+  get connections(): number {
+    return this.#connections;
+  }
+
+  #setState(state: StreamState): void {
+    this.#state = state;
+    this.#options.onState?.(state);
+  }
+
+  /** Runs `task` after everything queued before it, so stored order follows arrival order. */
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    this.#queue = this.#queue.then(task).catch((error: unknown) => this.#options.onError?.(error));
+    return this.#queue;
+  }
+
+  start(): void {
+    if (this.#connection) return;
+    this.#setState('connecting');
+    const subscriptions: Subscription[] = [
+      { stream: 'user' },
+      ...(this.#options.lists ?? []).map((list) => ({ stream: 'list', list })),
+      ...(this.#options.tags ?? []).map((tag) => ({ stream: 'hashtag', tag })),
+    ];
+    this.#connection = new StreamConnection({
+      streamingUrl: this.#options.streamingUrl,
+      token: this.#options.token,
+      subscriptions,
+      WebSocket: this.#options.WebSocket ?? WebSocket,
+      onOpen: () => this.#opened(),
+      onClose: () => {
+        if (this.#connection) this.#setState('connecting');
+      },
+      onEvent: (event) => this.#handle(event),
+      onBadFrame: (why) => this.#options.onError?.(new Error(`The streaming server sent ${why}.`)),
+    });
+    this.#connection.start();
+  }
+
+  stop(): void {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    connection?.stop();
+    this.#setState('closed');
+  }
+
+  /** Settles once everything received so far is stored. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  #opened(): void {
+    this.#connections++;
+    this.#held ??= [];
+    this.#setState('catching_up');
+    void this.#enqueue(async () => {
+      const { sync, api, accountId } = this.#options;
+      await sync.guard(() => sync.catchUp(SOURCES.home));
+      await sync.guard(() => sync.catchUp(SOURCES.mentions));
+      this.#newest = (await api.sync.cursor(accountId, SOURCES.home.name))?.newestId ?? null;
+      const held = this.#held ?? [];
+      this.#held = null;
+      for (const status of held) await this.#storeHome(status);
+      if (this.#connection) this.#setState('live');
+    });
+  }
+
+  async #storeHome(status: unknown): Promise<void> {
+    const id = idOf(status);
+    // Older than what is stored (the catch-up already had it): refresh, don't extend.
+    const extends_ = id !== null && newer(this.#newest, id) === id && id !== this.#newest;
+    await this.#options.api.ingest.statuses({
+      accountId: this.#options.accountId,
+      timeline: extends_ ? SOURCES.home.name : REFRESH,
+      statuses: [status],
+      cursor: extends_ && this.#newest ? { minId: this.#newest } : undefined,
+      sync: extends_ ? { source: SOURCES.home.name, newestId: id } : undefined,
+    });
+    if (extends_) this.#newest = id;
+  }
+
+  #handle(event: StreamEvent): void {
+    const { api, accountId } = this.#options;
+    const stream = event.stream[0];
+    switch (event.event) {
+      case 'update': {
+        if (stream !== 'user') {
+          const timeline =
+            stream === 'list' ? `list:${event.stream[1]}` : `tag:${String(event.stream[1]).toLowerCase()}`;
+          void this.#enqueue(async () => {
+            await api.ingest.statuses({ accountId, timeline, statuses: [event.payload] });
+          });
+        } else if (this.#held) this.#held.push(event.payload);
+        else void this.#enqueue(() => this.#storeHome(event.payload));
+        return;
+      }
+      case 'status.update':
+        void this.#enqueue(async () => {
+          await api.ingest.statuses({ accountId, timeline: REFRESH, statuses: [event.payload] });
+        });
+        return;
+      case 'delete':
+        void this.#enqueue(async () => {
+          await api.ingest.deletions(accountId, [String(event.payload)]);
+        });
+        return;
+      case 'notification': {
+        const notification = event.payload as { type?: string; status?: unknown };
+        if (notification.type !== 'mention' || !notification.status) return;
+        void this.#enqueue(async () => {
+          await api.ingest.statuses({
+            accountId,
+            timeline: SOURCES.mentions.name,
+            statuses: [notification.status],
+          });
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}
