@@ -371,7 +371,7 @@ describe('streaming', () => {
       (
         await t.engine.read((tx) =>
           tx.get<{ deleted_at: number | null }>('SELECT deleted_at FROM statuses WHERE uri = ?', [
-            victim.json.uri,
+            String(victim.json.uri),
           ]),
         )
       )?.deleted_at != null;
