@@ -169,7 +169,8 @@ export class AccountSync {
     while (!this.#stopped && progress.pages < (this.#options.maxPages ?? Number.POSITIVE_INFINITY)) {
       const page = await this.#fetch(url, signal);
       const statuses = source.statuses ? source.statuses(page.body) : page.body;
-      const done = page.body.length === 0 || page.next === null;
+      // A page holds `limit` entries unless fewer remain: a short one is the end, no need to ask again.
+      const done = page.body.length < source.limit || page.next === null;
       const newestId = first && progress.pages === 0 && page.prev ? param(page.prev, 'min_id') : undefined;
       const maxId = param(url, 'max_id');
       const result = await this.#store(source, statuses, maxId ? { maxId } : undefined, {

@@ -29,6 +29,8 @@ export interface SimulatorOptions {
   /** The instance's domain in the world; defaults to the world's first. */
   domain?: string;
   limits?: RateLimitConfig;
+  /** Simulated time each API request takes, when the clock can be moved (a SimulatedClock). */
+  responseMs?: number;
 }
 
 interface App {
@@ -135,8 +137,10 @@ export class Simulator {
   #streaming!: http.Server;
   #wss!: WebSocketServer;
   readonly #unsubscribe: () => void;
+  readonly #responseMs: number;
 
   constructor(options: SimulatorOptions) {
+    this.#responseMs = options.responseMs ?? 0;
     this.world = options.world;
     this.clock = options.clock;
     this.domain = options.domain ?? options.world.domains[0]!;
@@ -292,6 +296,8 @@ export class Simulator {
     const routeKey = `${request.method} ${path.replace(/\/\d+(?=\/|$)/g, '/:id')}`;
     this.stats.byPath.set(routeKey, (this.stats.byPath.get(routeKey) ?? 0) + 1);
     if (!path.startsWith('/api/')) return;
+    if (this.#responseMs > 0)
+      (this.clock as Clock & { advance?: (ms: number) => void }).advance?.(this.#responseMs);
     if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
     if (this.faults.hangs > 0) {
       this.faults.hangs--;

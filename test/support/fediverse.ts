@@ -25,6 +25,8 @@ export async function startFediverse(options: {
   authors?: number;
   seed?: number;
   limits?: RateLimitConfig;
+  /** Simulated milliseconds each API request takes. */
+  responseMs?: number;
 }): Promise<Fediverse> {
   const clock = new SimulatedClock(WORLD_START);
   const world = new World({
@@ -37,7 +39,9 @@ export async function startFediverse(options: {
   });
   const servers: Simulator[] = [];
   for (const domain of world.domains)
-    servers.push(await startSimulator({ world, clock, domain, limits: options.limits }));
+    servers.push(
+      await startSimulator({ world, clock, domain, limits: options.limits, responseMs: options.responseMs }),
+    );
   return {
     clock,
     world,
