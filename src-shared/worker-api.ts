@@ -210,6 +210,41 @@ export interface InteractionInput {
   context?: Record<string, string | number | boolean | null>;
 }
 
+export const MASTODON_ACTIONS = [
+  'favourite',
+  'unfavourite',
+  'reblog',
+  'unreblog',
+  'bookmark',
+  'unbookmark',
+  'reply',
+] as const;
+export type MastodonAction = (typeof MASTODON_ACTIONS)[number];
+
+export interface ActionInput {
+  /** The account to act through: any signed-in account whose timeline holds the post. */
+  accountId: number;
+  statusId: number;
+  action: MastodonAction;
+  reply?: { text: string; spoilerText?: string; visibility?: 'public' | 'unlisted' | 'private' | 'direct' };
+}
+
+export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** An action on its way to the server. `failed` ones carry the server's reason. */
+export interface OutboxItem {
+  id: number;
+  accountId: number;
+  action: MastodonAction;
+  statusId: number | null;
+  state: OutboxState;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  remoteId: string | null;
+  reply: { text: string; spoilerText?: string; visibility?: string } | null;
+}
+
 export interface PrivacySettings {
   level: PrivacyLevel;
   retentionDays: number;
@@ -245,6 +280,14 @@ export interface WorkerApi {
   timeline: {
     page(query: TimelineQuery): Promise<TimelinePage>;
     gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
+  };
+  actions: {
+    /**
+     * Applies the action locally at once and queues it for the server; null when it cancelled a
+     * still-waiting opposite (favourite then unfavourite while offline).
+     */
+    perform(input: ActionInput): Promise<OutboxItem | null>;
+    list(states?: readonly OutboxState[]): Promise<OutboxItem[]>;
   };
   sync: {
     cursor(accountId: number, source: string): Promise<SyncCursor | null>;

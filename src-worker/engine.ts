@@ -18,6 +18,7 @@ import {
   upsertAccount,
 } from './store/accounts';
 import { getSyncCursor, saveSyncCursor } from './store/sync-cursors';
+import { listOutbox, performAction } from './store/outbox';
 import { searchPosts, timelinePage } from './store/posts';
 import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
@@ -212,6 +213,10 @@ export function createWorkerApi(engine: Engine): WorkerApi {
     timeline: {
       page: (query) => engine.read((tx) => timelinePage(tx, query)),
       gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
+    },
+    actions: {
+      perform: (input) => engine.write((tx, now) => performAction(tx, input, now)),
+      list: (states) => engine.read((tx) => listOutbox(tx, states)),
     },
     sync: {
       cursor: (accountId, source) => engine.read((tx) => getSyncCursor(tx, accountId, source)),

@@ -54,6 +54,8 @@ export interface RequestOptions {
   /** Interactive requests may use the reserve; paging ones count against the paging budget. */
   kind?: RequestKind;
   signal?: AbortSignal;
+  /** Retries after network errors, timeouts and 5xx (default: the client's). */
+  maxRetries?: number;
 }
 
 export interface HttpStats {
@@ -110,7 +112,7 @@ export class MastodonHttp {
     const kind: RequestKind = paging ? 'paging' : (options.kind ?? 'api');
     const { clock } = this.#options;
     const fetchImpl = this.#options.fetch ?? fetch;
-    const maxRetries = this.#options.maxRetries ?? 5;
+    const maxRetries = options.maxRetries ?? this.#options.maxRetries ?? 5;
     let failures = 0;
     let refusals = 0;
     for (;;) {

@@ -12,6 +12,8 @@ import { MastodonError, MastodonHttp } from './http';
 import { beginSignIn, exchangeCode, OAuthError, readCallback, registerApp } from './oauth';
 import { MemoryVault, SignIn } from './sign-in';
 import { AccountStream } from './streaming';
+import { OutboxSender, ingestRefresh } from './outbox-sender';
+import type { Engine } from '../engine';
 import type { Account } from '../../src-shared/worker-api';
 
 const engines = useTestEngines();
@@ -36,7 +38,7 @@ const REDIRECT = 'http://127.0.0.1/callback';
 async function fediverse(users: UserSpec[], extra: { limits?: RateLimitConfig; domains?: string[] } = {}) {
   const f = await startFediverse({ users, ...extra });
   running.push(f);
-  const { engine, api } = await engines.open();
+  const { engine, api } = await engines.open({ now: () => f.clock.now() });
   const vault = new MemoryVault();
   const signIn = new SignIn({ api, vault, redirectUri: REDIRECT });
   async function signInAs(username: string, password: string, domain?: string): Promise<Account> {
@@ -376,5 +378,140 @@ describe('streaming', () => {
         )
       )?.deleted_at != null;
     await until(deleted);
+  });
+});
+
+describe('actions', () => {
+  function senderFor(
+    engine: Engine,
+    api: ReturnType<typeof import('../engine').createWorkerApi>,
+    http: MastodonHttp,
+    f: Fediverse,
+  ) {
+    return new OutboxSender({ engine, httpFor: () => http, clock: f.clock, ingest: ingestRefresh(api) });
+  }
+
+  it('sends actions taken offline exactly once when the network returns, across a restart', async () => {
+    const f = await startFediverse({ users: [{ username: 'ana', password: 'pw' }] });
+    running.push(f);
+    const directory = engines.tempDir();
+    const first = await engines.open({ directory, now: () => f.clock.now() });
+    const vault = new MemoryVault();
+    const signIn = new SignIn({ api: first.api, vault, redirectUri: REDIRECT });
+    const { url } = await signIn.start(f.server().url);
+    const ana = await signIn.finish(await approveInBrowser(url, { username: 'ana', password: 'pw' }));
+    const server = f.server();
+    const http = new MastodonHttp({
+      baseUrl: server.url,
+      token: () => vault.getToken(ana.id),
+      clock: f.clock,
+      timeoutMs: 2000,
+    });
+    await new AccountSync({ api: first.api, http, accountId: ana.id, clock: f.clock }).backfill(SOURCES.home);
+
+    const user = f.world.userByName('ana')!;
+    const targets = user.home
+      .map((id) => f.world.statuses.get(id)!)
+      .filter((s) => !s.reblogOf && !user.favourited.has(s.id) && !user.bookmarked.has(s.id))
+      .slice(0, 3);
+    const localId = async (engine: Engine, uri: unknown) =>
+      (await engine.read((tx) =>
+        tx.get<{ id: number }>('SELECT id FROM statuses WHERE uri = ?', [String(uri)]),
+      ))!.id;
+    const [s1, s2, s3] = await Promise.all(targets.map((s) => localId(first.engine, s.json.uri)));
+    const favouritesBefore = Number(targets[0]!.json.favourites_count);
+
+    server.faults.offline = true;
+    await first.api.actions.perform({ accountId: ana.id, statusId: s1!, action: 'favourite' });
+    await first.api.actions.perform({
+      accountId: ana.id,
+      statusId: s2!,
+      action: 'reply',
+      reply: { text: 'Well said!', visibility: 'unlisted' },
+    });
+    await first.api.actions.perform({ accountId: ana.id, statusId: s3!, action: 'bookmark' });
+    await first.api.actions.perform({ accountId: ana.id, statusId: s3!, action: 'favourite' });
+    // Changed their mind while still offline: neither goes to the server.
+    expect(
+      await first.api.actions.perform({ accountId: ana.id, statusId: s3!, action: 'unfavourite' }),
+    ).toBeNull();
+    const offline = await senderFor(first.engine, first.api, http, f).flush();
+    expect(offline.sent).toBe(0);
+    expect(offline.postponed).toBeGreaterThan(0);
+    const flag = await first.engine.read((tx) =>
+      tx.get<{ favourited: number }>(
+        'SELECT favourited FROM status_refs WHERE account_id = ? AND status_id = ?',
+        [ana.id, s1!],
+      ),
+    );
+    expect(flag?.favourited).toBe(1);
+    await first.engine.close();
+
+    // The app starts again; the network is back, but the answers to the reply and the favourite get
+    // lost on the way: both are sent again, and the server must see each once.
+    const second = await engines.open({ directory, now: () => f.clock.now() });
+    expect((await second.api.actions.list(['pending', 'sending'])).map((i) => i.action)).toEqual([
+      'favourite',
+      'reply',
+      'bookmark',
+    ]);
+    server.faults.offline = false;
+    server.faults.lostAnswers = [
+      'POST /api/v1/statuses',
+      `POST /api/v1/statuses/${targets[0]!.id}/favourite`,
+    ];
+    const sender = senderFor(second.engine, second.api, http, f);
+    for (
+      let round = 0;
+      round < 10 && (await second.api.actions.list(['pending', 'sending'])).length > 0;
+      round++
+    ) {
+      f.clock.advance(10 * 60_000);
+      await sender.flush();
+    }
+    expect((await second.api.actions.list()).map((i) => i.state)).toEqual(['sent', 'sent', 'sent']);
+    expect(server.faults.lostAnswers).toEqual([]);
+    expect(user.favourited.has(targets[0]!.id)).toBe(true);
+    expect(Number(targets[0]!.json.favourites_count)).toBe(favouritesBefore + 1);
+    const replies = f.world.repliesTo(targets[1]!.id).filter((r) => r.accountId === user.accountId);
+    expect(replies).toHaveLength(1);
+    expect(String(replies[0]!.json.content)).toContain('Well said!');
+    expect(replies[0]!.json.visibility).toBe('unlisted');
+    expect(user.bookmarked.has(targets[2]!.id)).toBe(true);
+    expect(user.favourited.has(targets[2]!.id)).toBe(false);
+  });
+
+  it('undoes an action the server refuses and keeps the reason', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const { sync, http } = t.syncFor(ana);
+    await sync.backfill(SOURCES.home);
+    const user = t.f.world.userByName('ana')!;
+    const gone = user.home
+      .map((id) => t.f.world.statuses.get(id)!)
+      .find((s) => !s.reblogOf && !user.favourited.has(s.id))!;
+    const statusId = (await t.engine.read((tx) =>
+      tx.get<{ id: number }>('SELECT id FROM statuses WHERE uri = ?', [String(gone.json.uri)]),
+    ))!.id;
+    t.f.world.delete(gone.id);
+    await t.api.actions.perform({ accountId: ana.id, statusId, action: 'favourite' });
+    const result = await senderFor(t.engine, t.api, http, t.f).flush();
+    expect(result.failed).toBe(1);
+    const [item] = await t.api.actions.list();
+    expect(item?.state).toBe('failed');
+    expect(item?.lastError).toMatch(/Record not found/);
+    const ref = await t.engine.read((tx) =>
+      tx.get<{ favourited: number }>(
+        'SELECT favourited FROM status_refs WHERE account_id = ? AND status_id = ?',
+        [ana.id, statusId],
+      ),
+    );
+    expect(ref?.favourited).toBe(0);
+    const interactions = await t.engine.read((tx) =>
+      tx.all("SELECT * FROM interactions WHERE status_id = ? AND kind = 'favourite' AND undone_at IS NULL", [
+        statusId,
+      ]),
+    );
+    expect(interactions).toEqual([]);
   });
 });

@@ -71,6 +71,10 @@ export class Faults {
   malformedBodies = 0;
   /** The streaming server refuses new connections. */
   streamingDown = false;
+  /** Every API connection is reset before an answer: the network is down. */
+  offline = false;
+  /** Requests ("POST /api/v1/statuses") carried out once each, but whose answer is lost on the way back. */
+  lostAnswers: string[] = [];
 }
 
 export interface SimulatorStats {
@@ -260,6 +264,14 @@ export class Simulator {
     await app.register(formbody);
     // Every request is counted and, for the API, authenticated and throttled before its route.
     app.addHook('onRequest', async (request, reply) => this.#gate(request, reply));
+    app.addHook('onSend', async (request, _reply, payload) => {
+      const at = this.faults.lostAnswers.indexOf(`${request.method} ${request.url.split('?')[0]}`);
+      if (at >= 0) {
+        this.faults.lostAnswers.splice(at, 1);
+        request.raw.socket.destroy();
+      }
+      return payload;
+    });
     this.#routes(app);
     await app.listen({ host: '127.0.0.1', port: 0 });
     this.#http = app;
@@ -296,6 +308,10 @@ export class Simulator {
     const routeKey = `${request.method} ${path.replace(/\/\d+(?=\/|$)/g, '/:id')}`;
     this.stats.byPath.set(routeKey, (this.stats.byPath.get(routeKey) ?? 0) + 1);
     if (!path.startsWith('/api/')) return;
+    if (this.faults.offline) {
+      request.raw.socket.destroy();
+      return reply.hijack();
+    }
     if (this.#responseMs > 0)
       (this.clock as Clock & { advance?: (ms: number) => void }).advance?.(this.#responseMs);
     if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));

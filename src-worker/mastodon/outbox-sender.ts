@@ -1,0 +1,122 @@
+/**
+ * Sends the outbox's actions to Mastodon, oldest first, each exactly once: every request carries
+ * the action's idempotency key (Mastodon answers a repeated status post with the first one, and
+ * favourite, boost and bookmark are idempotent by nature), so an action whose answer was lost, or
+ * that was being sent when the app closed, is simply sent again. Network trouble postpones an
+ * action with growing delays; a refusal (the post is gone, the reply too long…) undoes the local
+ * change and keeps the server's reason for the person to see.
+ */
+import type { Engine } from '../engine';
+import { claimNextAction, failAction, markActionSent, nextDueAt, postponeAction } from '../store/outbox';
+import type { OutboxPayload } from '../store/outbox';
+import { REFRESH } from '../../src-shared/worker-api';
+import type { Clock } from './clock';
+import { MastodonError, type MastodonHttp } from './http';
+
+export interface OutboxSenderOptions {
+  engine: Engine;
+  /** The client for an account, or null when it cannot act (signed out). */
+  httpFor: (accountId: number) => MastodonHttp | null;
+  clock: Clock;
+  ingest: (accountId: number, statuses: unknown[]) => Promise<unknown>;
+}
+
+export interface FlushResult {
+  sent: number;
+  failed: number;
+  postponed: number;
+}
+
+export class OutboxSender {
+  readonly #options: OutboxSenderOptions;
+  #wake: (() => void) | undefined;
+
+  constructor(options: OutboxSenderOptions) {
+    this.#options = options;
+  }
+
+  /** Sends everything that is due now; what cannot go yet stays for later. */
+  async flush(): Promise<FlushResult> {
+    const result: FlushResult = { sent: 0, failed: 0, postponed: 0 };
+    const { engine, clock } = this.#options;
+    const postponedNow = new Set<number>();
+    for (;;) {
+      const item = await engine.write((tx) => claimNextAction(tx, clock.now()));
+      if (!item || postponedNow.has(item.id)) {
+        if (item)
+          await engine.write((tx) => postponeAction(tx, item.id, item.lastError ?? '', clock.now() + 1000));
+        break;
+      }
+      const http = this.#options.httpFor(item.accountId);
+      const payload: OutboxPayload = { remoteId: item.remoteId, reply: item.reply ?? undefined };
+      try {
+        if (!http) throw new MastodonError('unauthorized', 'This account needs to sign in again.');
+        const response =
+          item.action === 'reply'
+            ? await http.request({
+                method: 'POST',
+                path: '/api/v1/statuses',
+                body: {
+                  status: payload.reply!.text,
+                  in_reply_to_id: payload.remoteId,
+                  spoiler_text: payload.reply!.spoilerText ?? '',
+                  visibility: payload.reply!.visibility,
+                },
+                headers: { 'Idempotency-Key': item.idempotencyKey },
+                kind: 'interactive',
+                maxRetries: 1,
+              })
+            : await http.request({
+                method: 'POST',
+                path: `/api/v1/statuses/${encodeURIComponent(payload.remoteId!)}/${item.action}`,
+                headers: { 'Idempotency-Key': item.idempotencyKey },
+                kind: 'interactive',
+                maxRetries: 1,
+              });
+        await engine.write((tx) => markActionSent(tx, item.id));
+        await this.#options.ingest(item.accountId, [response.body]).catch(() => undefined);
+        result.sent++;
+      } catch (error) {
+        const kind = error instanceof MastodonError ? error.kind : 'network';
+        const message = error instanceof Error ? error.message : String(error);
+        if (kind === 'not_found' || kind === 'forbidden' || kind === 'rejected' || kind === 'malformed') {
+          await engine.write((tx, now) => failAction(tx, item.id, message, now));
+          result.failed++;
+        } else {
+          const delay = Math.min(5 * 60_000, 2000 * 2 ** Math.min(item.attempts, 8));
+          await engine.write((tx) => postponeAction(tx, item.id, message, clock.now() + delay));
+          postponedNow.add(item.id);
+          result.postponed++;
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Wakes a running sender now (the network came back, or an action was just taken). */
+  kick(): void {
+    this.#wake?.();
+  }
+
+  /** Sends as actions become due until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { engine, clock } = this.#options;
+    while (!signal.aborted) {
+      await this.flush();
+      const due = await engine.read((tx) => nextDueAt(tx));
+      const wait = due === null ? 60_000 : Math.max(250, due - clock.now());
+      const woken = new AbortController();
+      this.#wake = () => woken.abort();
+      await clock.sleep(wait, AbortSignal.any([signal, woken.signal])).catch(() => undefined);
+    }
+  }
+}
+
+export function ingestRefresh(engineApi: {
+  ingest: {
+    statuses: (page: { accountId: number; timeline: string; statuses: unknown[] }) => Promise<unknown>;
+  };
+}) {
+  return (accountId: number, statuses: unknown[]) =>
+    engineApi.ingest.statuses({ accountId, timeline: REFRESH, statuses });
+}

@@ -1,0 +1,210 @@
+/**
+ * Mastodon actions (favourite, boost, bookmark, reply and their undo) as the person takes them:
+ * applied to the local copy at once, and queued in the outbox with an idempotency key until the
+ * server has them. Queued in the same transaction as the local change, so neither survives a crash
+ * without the other. A toggle and its undo both still waiting cancel out instead of being sent.
+ */
+import type { Tx } from '../db/database';
+import { EngineError } from '../errors';
+import { recordInteraction, undoInteraction } from './interactions';
+import { getPrivacy } from './privacy';
+import type {
+  ActionInput,
+  MastodonAction,
+  OutboxItem,
+  OutboxState,
+  InteractionKind,
+} from '../../src-shared/worker-api';
+
+const TOGGLES: Record<
+  Exclude<MastodonAction, 'reply'>,
+  { kind: InteractionKind; column: string; on: boolean }
+> = {
+  favourite: { kind: 'favourite', column: 'favourited', on: true },
+  unfavourite: { kind: 'favourite', column: 'favourited', on: false },
+  reblog: { kind: 'boost', column: 'reblogged', on: true },
+  unreblog: { kind: 'boost', column: 'reblogged', on: false },
+  bookmark: { kind: 'bookmark', column: 'bookmarked', on: true },
+  unbookmark: { kind: 'bookmark', column: 'bookmarked', on: false },
+};
+
+const OPPOSITE: Record<string, MastodonAction> = {
+  favourite: 'unfavourite',
+  unfavourite: 'favourite',
+  reblog: 'unreblog',
+  unreblog: 'reblog',
+  bookmark: 'unbookmark',
+  unbookmark: 'bookmark',
+};
+
+interface OutboxRow {
+  id: number;
+  account_id: number;
+  action: MastodonAction;
+  status_id: number | null;
+  payload: string;
+  idempotency_key: string;
+  state: OutboxState;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+export interface OutboxPayload {
+  /** The post's id on the acting account's server. */
+  remoteId: string | null;
+  reply?: { text: string; spoilerText?: string; visibility?: string };
+}
+
+function toItem(row: OutboxRow): OutboxItem {
+  const payload = JSON.parse(row.payload) as OutboxPayload;
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    action: row.action,
+    statusId: row.status_id,
+    state: row.state,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    remoteId: payload.remoteId,
+    reply: payload.reply ?? null,
+  };
+}
+
+function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function setFlag(
+  tx: Tx,
+  accountId: number,
+  statusId: number,
+  column: string,
+  on: boolean,
+): Promise<void> {
+  await tx.run(`UPDATE status_refs SET ${column} = ? WHERE account_id = ? AND status_id = ?`, [
+    on ? 1 : 0,
+    accountId,
+    statusId,
+  ]);
+}
+
+/** Takes an action: the local change and its outbox row, in one transaction. */
+export async function performAction(tx: Tx, input: ActionInput, now: number): Promise<OutboxItem | null> {
+  const { accountId, statusId, action } = input;
+  if (!(action in TOGGLES) && action !== 'reply')
+    throw new EngineError('invalid_input', `unknown action ${JSON.stringify(action)}`);
+  const account = await tx.get<{ state: string }>('SELECT state FROM accounts WHERE id = ?', [accountId]);
+  if (!account) throw new EngineError('not_found', `No account with id ${accountId}.`);
+  const ref = await tx.get<{ remote_id: string }>(
+    `SELECT remote_id FROM status_refs WHERE account_id = ? AND status_id = ?
+     ORDER BY favourited IS NULL, remote_id LIMIT 1`,
+    [accountId, statusId],
+  );
+  if (!ref)
+    throw new EngineError(
+      'not_found',
+      'This account has not seen that post: choose an account whose timeline holds it.',
+    );
+  let reply: OutboxPayload['reply'];
+  if (action === 'reply') {
+    const text = input.reply?.text?.trim() ?? '';
+    if (!text) throw new EngineError('invalid_input', 'A reply needs some text.');
+    reply = { text, spoilerText: input.reply?.spoilerText || undefined, visibility: input.reply?.visibility };
+    await recordInteraction(
+      tx,
+      { statusId, kind: 'reply', accountId, at: now },
+      (await getPrivacy(tx)).level,
+      now,
+    );
+  } else {
+    const toggle = TOGGLES[action];
+    await setFlag(tx, accountId, statusId, toggle.column, toggle.on);
+    const interaction = { statusId, kind: toggle.kind, accountId, at: now };
+    if (toggle.on) await recordInteraction(tx, interaction, (await getPrivacy(tx)).level, now);
+    else await undoInteraction(tx, interaction, now);
+    // The opposite, still waiting: both are dropped, the server never needs to hear of either.
+    const waiting = await tx.get<{ id: number }>(
+      `SELECT id FROM outbox WHERE account_id = ? AND status_id = ? AND action = ? AND state = 'pending'`,
+      [accountId, statusId, OPPOSITE[action]!],
+    );
+    if (waiting) {
+      await tx.run('DELETE FROM outbox WHERE id = ?', [waiting.id]);
+      return null;
+    }
+  }
+  const payload: OutboxPayload = { remoteId: ref.remote_id, reply };
+  const result = await tx.run(
+    `INSERT INTO outbox (account_id, action, status_id, payload, idempotency_key, state, attempts,
+       next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+    [accountId, action, statusId, JSON.stringify(payload), randomKey(), now, now],
+  );
+  const row = await tx.get<OutboxRow>('SELECT * FROM outbox WHERE id = ?', [result.lastInsertRowid]);
+  return toItem(row!);
+}
+
+export async function listOutbox(tx: Tx, states?: readonly OutboxState[]): Promise<OutboxItem[]> {
+  const rows = await tx.all<OutboxRow>('SELECT * FROM outbox ORDER BY id');
+  return rows.filter((r) => !states || states.includes(r.state)).map(toItem);
+}
+
+/**
+ * The next action to send, marked "sending" (a crash leaves it so: it is sent again with the same
+ * idempotency key, which the server recognises).
+ */
+export async function claimNextAction(
+  tx: Tx,
+  now: number,
+): Promise<(OutboxItem & { idempotencyKey: string }) | null> {
+  const row = await tx.get<OutboxRow>(
+    `SELECT o.* FROM outbox o JOIN accounts a ON a.id = o.account_id
+     WHERE o.state IN ('pending', 'sending') AND o.next_attempt_at <= ? AND a.state = 'active'
+     ORDER BY o.id LIMIT 1`,
+    [now],
+  );
+  if (!row) return null;
+  await tx.run(`UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?`, [row.id]);
+  return {
+    ...toItem({ ...row, state: 'sending', attempts: row.attempts + 1 }),
+    idempotencyKey: row.idempotency_key,
+  };
+}
+
+/** When the next pending action is due, or null when nothing waits. */
+export async function nextDueAt(tx: Tx): Promise<number | null> {
+  const row = await tx.get<{ at: number | null }>(
+    `SELECT min(next_attempt_at) AS at FROM outbox WHERE state IN ('pending', 'sending')`,
+  );
+  return row?.at ?? null;
+}
+
+export async function markActionSent(tx: Tx, id: number): Promise<void> {
+  await tx.run(`UPDATE outbox SET state = 'sent', last_error = NULL WHERE id = ?`, [id]);
+}
+
+/** The network failed: try again later. */
+export async function postponeAction(tx: Tx, id: number, error: string, retryAt: number): Promise<void> {
+  await tx.run(`UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ?`, [
+    error,
+    retryAt,
+    id,
+  ]);
+}
+
+/** The server refused: the local change is undone and the reason kept for the person to see. */
+export async function failAction(tx: Tx, id: number, error: string, now: number): Promise<void> {
+  const row = await tx.get<OutboxRow>('SELECT * FROM outbox WHERE id = ?', [id]);
+  if (!row) return;
+  await tx.run(`UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?`, [error, id]);
+  if (row.status_id === null) return;
+  // A reply that failed was still meant: its interaction stays, only the toggles are undone.
+  if (row.action === 'reply') return;
+  const toggle = TOGGLES[row.action];
+  await setFlag(tx, row.account_id, row.status_id, toggle.column, !toggle.on);
+  const interaction = { statusId: row.status_id, kind: toggle.kind, accountId: row.account_id, at: now };
+  if (toggle.on) await undoInteraction(tx, interaction, now);
+  else await recordInteraction(tx, interaction, (await getPrivacy(tx)).level, now);
+}
