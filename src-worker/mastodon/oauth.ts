@@ -85,7 +85,7 @@ function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function randomString(bytes = 32): string {
+export function randomString(bytes = 32): string {
   return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
@@ -192,12 +192,12 @@ export async function registerApp(options: {
  */
 export async function beginSignIn(
   app: AppRegistration,
-  options: { forceLogin?: boolean; redirectUri?: string } = {},
+  options: { forceLogin?: boolean; redirectUri?: string; state?: string } = {},
 ): Promise<{ url: string; pending: PendingSignIn }> {
   const redirectUri = options.redirectUri ?? app.redirectUri;
   const pending: PendingSignIn = {
     instanceUrl: app.instanceUrl,
-    state: randomString(16),
+    state: options.state ?? randomString(16),
     verifier: randomString(32),
     redirectUri,
   };

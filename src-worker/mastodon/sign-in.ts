@@ -66,14 +66,23 @@ export class SignIn {
 
   /**
    * The address to open in a browser. When an account on this server is already signed in, the
-   * server is asked to show its login form again, so a second account can be chosen.
+   * server is asked to show its login form again, so a second account can be chosen. The desktop
+   * passes its loopback listener's redirect (same host and path, its own port) and the state the
+   * listener waits for.
    */
-  async start(instance: string): Promise<{ url: string; state: string }> {
+  async start(
+    instance: string,
+    options: { redirectUri?: string; state?: string } = {},
+  ): Promise<{ url: string; state: string }> {
     const app = await this.#app(instance);
     const host = new URL(app.instanceUrl).host;
     const accounts = await this.#options.api.accounts.list();
     const forceLogin = accounts.some((a) => a.instance === host);
-    const { url, pending } = await beginSignIn(app, { forceLogin });
+    const { url, pending } = await beginSignIn(app, {
+      forceLogin,
+      redirectUri: options.redirectUri,
+      state: options.state,
+    });
     this.#pending.set(pending.state, pending);
     return { url, state: pending.state };
   }
