@@ -97,6 +97,11 @@ export interface SyncCursor {
   updatedAt: number;
 }
 
+export interface RulesResult {
+  saved: number;
+  rejected: { index: number; error: string }[];
+}
+
 export interface SyncCursorUpdate {
   source: string;
   /** Omitted: unchanged. */
@@ -293,6 +298,16 @@ export interface WorkerApi {
     cursor(accountId: number, source: string): Promise<SyncCursor | null>;
     /** Stores a cursor on its own (for a page with no statuses in it). */
     saveCursor(accountId: number, update: SyncCursorUpdate): Promise<SyncCursor>;
+    /** This account's ids of posts created since `sinceMs`, newest first (to refresh counts). */
+    recentRemoteIds(accountId: number, sinceMs: number, limit: number): Promise<string[]>;
+    /** Replaces the account's server-side filters (Mastodon v2 Filter JSON). */
+    saveFilters(accountId: number, filters: readonly unknown[]): Promise<RulesResult>;
+    /** Replaces the accounts this account mutes or blocks (Mastodon Account JSON). */
+    saveRelations(
+      accountId: number,
+      kind: 'mute' | 'block',
+      accounts: readonly unknown[],
+    ): Promise<RulesResult>;
   };
   search: {
     posts(query: string, limit?: number): Promise<PostView[]>;

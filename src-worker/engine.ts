@@ -17,8 +17,9 @@ import {
   setDefaultAccount,
   upsertAccount,
 } from './store/accounts';
-import { getSyncCursor, saveSyncCursor } from './store/sync-cursors';
+import { getSyncCursor, recentRemoteIds, saveSyncCursor } from './store/sync-cursors';
 import { listOutbox, performAction } from './store/outbox';
+import { replaceFilters, replaceRelations } from './store/account-rules';
 import { searchPosts, timelinePage } from './store/posts';
 import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
@@ -211,7 +212,7 @@ export function createWorkerApi(engine: Engine): WorkerApi {
         engine.write((tx, now) => applyDeletions(tx, accountId, remoteIds, now)),
     },
     timeline: {
-      page: (query) => engine.read((tx) => timelinePage(tx, query)),
+      page: (query) => engine.read((tx, now) => timelinePage(tx, query, now)),
       gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
     },
     actions: {
@@ -222,6 +223,11 @@ export function createWorkerApi(engine: Engine): WorkerApi {
       cursor: (accountId, source) => engine.read((tx) => getSyncCursor(tx, accountId, source)),
       saveCursor: (accountId, update) =>
         engine.write((tx, now) => saveSyncCursor(tx, accountId, update, now)),
+      recentRemoteIds: (accountId, sinceMs, limit) =>
+        engine.read((tx) => recentRemoteIds(tx, accountId, sinceMs, limit)),
+      saveFilters: (accountId, filters) => engine.write((tx) => replaceFilters(tx, accountId, filters)),
+      saveRelations: (accountId, kind, accounts) =>
+        engine.write((tx) => replaceRelations(tx, accountId, kind, accounts)),
     },
     search: {
       posts: (query, limit) => engine.read((tx) => searchPosts(tx, query, limit)),

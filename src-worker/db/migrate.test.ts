@@ -243,6 +243,34 @@ describe('migrations', () => {
     expect(await db.all('SELECT * FROM sync_cursors')).toEqual([]);
   });
 
+  it('5: adds account filters and relations that go with their account, and keeps every row', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 4);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db)) {
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    }
+    expect(await migrate(db, 5)).toEqual([5]);
+    for (const [table, rows] of Object.entries(before)) {
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    }
+    await db.run(
+      `INSERT INTO account_filters (account_id, filter_id, title, contexts, action, keywords)
+       VALUES (1, '7', 'Spoilers', '["home"]', 'hide', '[{"keyword":"finale","whole_word":true}]')`,
+    );
+    await db.run(
+      `INSERT INTO account_relations (account_id, kind, acct) VALUES (1, 'mute', 'loud@example.org')`,
+    );
+    await expect(
+      db.run(`INSERT INTO account_relations (account_id, kind, acct) VALUES (1, 'follow', 'x@example.org')`),
+    ).rejects.toThrow(/CHECK/);
+    await db.run('DELETE FROM accounts WHERE id = 1');
+    expect(await db.all('SELECT * FROM account_filters')).toEqual([]);
+    expect(await db.all('SELECT * FROM account_relations')).toEqual([]);
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

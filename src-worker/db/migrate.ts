@@ -3,6 +3,7 @@ import { migration001 } from './migrations/001-posts';
 import { migration002 } from './migrations/002-reading';
 import { migration003 } from './migrations/003-author-raw';
 import { migration004 } from './migrations/004-sync';
+import { migration005 } from './migrations/005-account-rules';
 
 export interface Migration {
   version: number;
@@ -11,7 +12,13 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -13,7 +13,7 @@
  */
 import type { Clock } from './clock';
 import { MastodonError, type MastodonHttp } from './http';
-import type { IngestResult, PageCursor, WorkerApi } from '../../src-shared/worker-api';
+import { REFRESH, type IngestResult, type PageCursor, type WorkerApi } from '../../src-shared/worker-api';
 
 export interface Source {
   /** Also the engine's timeline name. */
@@ -238,14 +238,92 @@ export class AccountSync {
 
   /**
    * The first sync of a newly signed-in account: home to its end, then favourites and bookmarks
-   * (the person's history, for a ranking that knows them from the first day), then mentions.
+   * (the person's history, for a ranking that knows them from the first day), then mentions; then
+   * the account's filters, mutes and blocks, and the newest page of each of its lists and followed
+   * hashtags as more candidates for the ranking (catching up keeps them current from there).
    */
   async initialSync(signal?: AbortSignal): Promise<Record<string, SyncProgress>> {
     const out: Record<string, SyncProgress> = {};
     for (const source of [SOURCES.home, SOURCES.favourites, SOURCES.bookmarks, SOURCES.mentions]) {
       out[source.name] = await this.#guard(() => this.backfill(source, signal));
     }
+    const { lists, tags } = await this.#guard(() => this.refreshRules(signal));
+    for (const source of [...lists.map(listSource), ...tags.map(tagSource)]) {
+      out[source.name] = await this.#guard(() => this.newest(source, signal));
+    }
     return out;
+  }
+
+  /** Every page of a plain list endpoint (mutes, blocks, followed tags), following its Links. */
+  async #all(path: string, limit: number, signal?: AbortSignal): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let url: string | null = new URL(`${path}?limit=${limit}`, `${this.#options.http.baseUrl}/`).href;
+    for (let pages = 0; url && pages < 100; pages++) {
+      const page = await this.#fetch(url, signal);
+      items.push(...page.body);
+      url = page.body.length > 0 ? page.next : null;
+    }
+    return items;
+  }
+
+  /**
+   * Fetches what the account's server hides (filters, mutes, blocks) and where else its posts come
+   * from (lists, followed hashtags).
+   */
+  async refreshRules(signal?: AbortSignal): Promise<{ lists: string[]; tags: string[] }> {
+    const { api, http, accountId } = this.#options;
+    const filters = await http.request<unknown>({ path: '/api/v2/filters', signal });
+    if (Array.isArray(filters.body)) await api.sync.saveFilters(accountId, filters.body);
+    await api.sync.saveRelations(accountId, 'mute', await this.#all('/api/v1/mutes', 80, signal));
+    await api.sync.saveRelations(accountId, 'block', await this.#all('/api/v1/blocks', 80, signal));
+    const lists = await http.request<unknown>({ path: '/api/v1/lists', signal });
+    const listIds = Array.isArray(lists.body)
+      ? lists.body.map((l) => (l as { id?: unknown }).id).filter((id): id is string => typeof id === 'string')
+      : [];
+    const tags = (await this.#all('/api/v1/followed_tags', 200, signal))
+      .map((t) => (t as { name?: unknown }).name)
+      .filter((name): name is string => typeof name === 'string' && name.length > 0);
+    return { lists: listIds, tags };
+  }
+
+  /** The newest page of a source, recording where catching up continues. */
+  async newest(source: Source, signal?: AbortSignal): Promise<SyncProgress> {
+    const page = await this.#fetch(this.#url(source), signal);
+    const statuses = source.statuses ? source.statuses(page.body) : page.body;
+    const newestId = page.prev ? param(page.prev, 'min_id') : undefined;
+    const result = await this.#store(source, statuses, undefined, { newestId, nextUrl: page.next });
+    return {
+      pages: 1,
+      statuses: result.inserted + result.updated + result.unchanged,
+      rejected: result.rejected.length,
+      done: true,
+    };
+  }
+
+  /**
+   * Refreshes the counts (and edits, and the account's own flags) of its posts from the last
+   * `days`, 20 per request as Mastodon allows.
+   */
+  async refreshCounts(days = 2, signal?: AbortSignal): Promise<number> {
+    const { api, http, accountId, clock } = this.#options;
+    const ids = await api.sync.recentRemoteIds(accountId, clock.now() - days * 86_400_000, 2000);
+    let refreshed = 0;
+    for (let i = 0; i < ids.length && !this.#stopped; i += 20) {
+      const response = await http.request<unknown>({
+        path: '/api/v1/statuses',
+        query: { id: ids.slice(i, i + 20) },
+        signal,
+      });
+      if (!Array.isArray(response.body)) continue;
+      const result = await api.ingest.statuses({
+        accountId,
+        timeline: REFRESH,
+        statuses: response.body,
+        fetchedAt: clock.now(),
+      });
+      refreshed += result.updated + result.unchanged;
+    }
+    return refreshed;
   }
 
   /** Runs a step; a token the server no longer accepts marks the account and stops its sync. */

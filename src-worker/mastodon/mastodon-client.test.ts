@@ -515,3 +515,104 @@ describe('actions', () => {
     expect(interactions).toEqual([]);
   });
 });
+
+describe('what the timeline holds', () => {
+  it('adds lists and followed hashtags as candidates, and leaves out what the server hides', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw', favourites: 20, bookmarks: 5 }]);
+    const user = t.f.world.userByName('ana')!;
+    // Ana mutes someone whose posts reach her through a hashtag she follows, and hides a word.
+    const tag = user.followedTags[0]!;
+    const tagged = [...t.f.world.statuses.values()].filter(
+      (s) => !s.reblogOf && s.tags.includes(tag) && s.json.visibility === 'public',
+    );
+    const loud = tagged[tagged.length - 1]!.accountId;
+    user.mutes.add(loud);
+    const hiddenWord = 'zanzibarquux';
+    const secret = t.f.world.statuses.get(user.home.find((id) => !t.f.world.statuses.get(id)!.reblogOf)!)!;
+    secret.json.content = `<p>The ${hiddenWord} finale, spoiled.</p>`;
+    user.filters.push({
+      id: '9',
+      title: 'Spoilers',
+      context: ['home'],
+      action: 'hide',
+      keywords: [hiddenWord],
+      expiresMs: null,
+    });
+
+    const ana = await t.signInAs('ana', 'pw');
+    const progress = await t.syncFor(ana).sync.initialSync();
+    expect(progress[`list:${user.lists[0]!.id}`]?.statuses).toBeGreaterThan(0);
+    expect(progress[`tag:${tag}`]?.statuses).toBeGreaterThan(0);
+    expect(await t.entries(ana.id, `tag:${tag}`)).toBeGreaterThan(0);
+
+    const shown: { uri: string; author: { acct: string } }[] = [];
+    for (let cursor: string | null | undefined = undefined; ;) {
+      const page = await t.api.timeline.page({ order: 'chronological', limit: 200, cursor });
+      shown.push(...page.posts);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const loudAccount = t.f.world.accounts.get(loud)!;
+    expect(shown.filter((p) => p.author.acct === `${loudAccount.username}@${loudAccount.domain}`)).toEqual(
+      [],
+    );
+    expect(shown.map((p) => p.uri)).not.toContain(secret.json.uri);
+    // Both were stored all the same: only the timeline leaves them out.
+    const stored = await t.engine.read((tx) =>
+      tx.all<{ uri: string }>('SELECT uri FROM statuses WHERE uri IN (?, ?)', [
+        String(secret.json.uri),
+        String(tagged[tagged.length - 1]!.json.uri),
+      ]),
+    );
+    expect(stored).toHaveLength(2);
+  });
+
+  it('refreshes the counts of recent posts, 20 to a request', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const { sync, http } = t.syncFor(ana);
+    await sync.backfill(SOURCES.home);
+    const user = t.f.world.userByName('ana')!;
+    const post = t.f.world.statuses.get(user.home.find((id) => !t.f.world.statuses.get(id)!.reblogOf)!)!;
+    post.json.favourites_count = 4321;
+    t.f.clock.advance(60_000);
+    const before = http.stats.requests;
+    const refreshed = await sync.refreshCounts(30);
+    expect(refreshed).toBeGreaterThan(0);
+    expect(http.stats.requests - before).toBe(Math.ceil(refreshed / 20));
+    const row = await t.engine.read((tx) =>
+      tx.get<{ favourites_count: number }>('SELECT favourites_count FROM statuses WHERE uri = ?', [
+        String(post.json.uri),
+      ]),
+    );
+    expect(row?.favourites_count).toBe(4321);
+  });
+
+  it('shows a post two accounts saw once, saying which accounts saw it', async () => {
+    const t = await fediverse([
+      { username: 'ana', password: 'pw', follows: 200 },
+      { username: 'ben', password: 'pw', follows: 200 },
+    ]);
+    const ana = await t.signInAs('ana', 'pw');
+    const ben = await t.signInAs('ben', 'pw');
+    await t.syncFor(ana).sync.backfill(SOURCES.home);
+    await t.syncFor(ben).sync.backfill(SOURCES.home);
+    const a = t.f.world.userByName('ana')!;
+    const b = t.f.world.userByName('ben')!;
+    const uri = (id: string) => String(t.f.world.inner(t.f.world.statuses.get(id)!).json.uri);
+    const both = new Set(a.home.map(uri).filter((u) => new Set(b.home.map(uri)).has(u)));
+    expect(both.size).toBeGreaterThan(0);
+
+    const shown: { uri: string; seenBy: number[] }[] = [];
+    for (let cursor: string | null | undefined = undefined; ;) {
+      const page = await t.api.timeline.page({ order: 'chronological', limit: 200, cursor });
+      shown.push(...page.posts);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    expect(new Set(shown.map((p) => p.uri)).size).toBe(shown.length);
+    for (const post of shown.filter((p) => both.has(p.uri)))
+      expect(post.seenBy.sort()).toEqual([ana.id, ben.id].sort());
+    expect(shown.filter((p) => both.has(p.uri))).toHaveLength(both.size);
+  });
+});

@@ -123,14 +123,25 @@ function parseCursor(cursor: string | null | undefined): { key: number; id: numb
   return { key, id: Number(match[2]) };
 }
 
-export async function timelinePage(tx: Tx, query: TimelineQuery): Promise<TimelinePage> {
+export async function timelinePage(tx: Tx, query: TimelineQuery, now = Date.now()): Promise<TimelinePage> {
   const limit = Math.min(Math.max(1, query.limit ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
   const after = parseCursor(query.cursor);
-  // A post is on the timeline while it has an entry (of that account) that was not deleted.
+  // A post is on the timeline while it has an entry (of that account) that was not deleted, its
+  // author is not muted or blocked by one of the person's accounts, and no server filter of theirs
+  // in force for the home timeline says to hide it.
   const ofAccount = query.accountId === undefined ? '' : 'AND e.account_id = ?';
   const onTimeline = `AND EXISTS (SELECT 1 FROM timeline_entries e
-      WHERE e.status_id = s.id AND e.deleted_at IS NULL ${ofAccount})`;
-  const accountParams = query.accountId === undefined ? [] : [query.accountId];
+      WHERE e.status_id = s.id AND e.deleted_at IS NULL ${ofAccount})
+    AND NOT EXISTS (SELECT 1 FROM account_relations m WHERE m.acct = a.acct)
+    AND NOT EXISTS (SELECT 1 FROM status_refs r, json_each(r.filtered) j
+      WHERE r.status_id = s.id AND r.filtered IS NOT NULL
+        AND j.value ->> '$.filter.filter_action' = 'hide'
+        AND ifnull(j.value ->> '$.filter.expires_at', '9999') > ?
+        AND EXISTS (SELECT 1 FROM json_each(j.value -> '$.filter.context') c WHERE c.value = 'home'))`;
+  const accountParams = [
+    ...(query.accountId === undefined ? [] : [query.accountId]),
+    new Date(now).toISOString(),
+  ];
   let rows: (PostRow & { key: number })[];
   if (query.order === 'ranked') {
     rows = await tx.all(

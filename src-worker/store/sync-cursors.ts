@@ -71,3 +71,19 @@ export async function saveSyncCursor(
   );
   return toCursor(next);
 }
+
+/** This account's ids of its stored posts created since `sinceMs`, newest first: counts to refresh. */
+export async function recentRemoteIds(
+  tx: Tx,
+  accountId: number,
+  sinceMs: number,
+  limit: number,
+): Promise<string[]> {
+  const rows = await tx.all<{ remote_id: string }>(
+    `SELECT r.remote_id FROM status_refs r JOIN statuses s ON s.id = r.status_id
+      WHERE r.account_id = ? AND s.created_at >= ? AND s.deleted_at IS NULL
+      ORDER BY s.created_at DESC LIMIT ?`,
+    [accountId, sinceMs, Math.max(0, Math.min(limit, 10_000))],
+  );
+  return rows.map((r) => r.remote_id);
+}
