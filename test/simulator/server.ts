@@ -1144,19 +1144,33 @@ export type WorldEvent =
   | { type: 'delete'; statusId: string }
   | { type: 'notification'; userId: string; notificationId: string };
 
-/** The granular scopes Corgi asks for. */
+/** The granular scopes a Mastodon 4.5 server knows, besides read, write, push, follow and profile. */
 const SCOPES = [
-  'read:statuses',
-  'read:lists',
-  'read:notifications',
-  'read:favourites',
-  'read:bookmarks',
-  'read:follows',
-  'read:filters',
   'read:accounts',
-  'write:favourites',
+  'read:blocks',
+  'read:bookmarks',
+  'read:favourites',
+  'read:filters',
+  'read:follows',
+  'read:lists',
+  'read:mutes',
+  'read:notifications',
+  'read:search',
+  'read:statuses',
+  'write:accounts',
+  'write:blocks',
   'write:bookmarks',
+  'write:conversations',
+  'write:favourites',
+  'write:filters',
+  'write:follows',
+  'write:lists',
+  'write:media',
+  'write:mutes',
+  'write:notifications',
+  'write:reports',
   'write:statuses',
+  'profile',
 ];
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
