@@ -1,6 +1,10 @@
 import { useAppStore } from './store';
 import { PostList } from './components/PostList';
 import { PrivacyPanel } from './components/PrivacyPanel';
+import { AccountsPanel } from './components/AccountsPanel';
+
+/** `?server=…` (the demo sets it) fills in the sign-in form. */
+const DEFAULT_SERVER = new URLSearchParams(window.location.search).get('server') ?? '';
 import { StatusBanner } from './components/StatusBanner';
 
 export function App() {
@@ -48,6 +52,7 @@ export function App() {
         )}
       </main>
       <aside>
+        <AccountsPanel defaultServer={DEFAULT_SERVER} />
         <PrivacyPanel />
       </aside>
     </div>

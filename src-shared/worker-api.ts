@@ -265,6 +265,14 @@ export interface RetentionResult {
   folded: number;
 }
 
+export type MastodonAccountState = 'syncing' | 'live' | 'needs_sign_in' | 'error' | 'stopped';
+
+export interface MastodonAccountStatus {
+  accountId: number;
+  acct: string;
+  state: MastodonAccountState;
+}
+
 export interface WorkerApi {
   status(): Promise<EngineStatus>;
   /** Moves a damaged database aside (kept as a copy) and starts an empty one. */
@@ -285,6 +293,15 @@ export interface WorkerApi {
   timeline: {
     page(query: TimelineQuery): Promise<TimelinePage>;
     gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
+  };
+  mastodon: {
+    /** The server's authorize page to send the browser to ("mastodon.social", a URL or @user@host). */
+    startSignIn(instance: string): Promise<{ url: string }>;
+    /** Completes a sign-in from the URL the server sent the browser back to; syncing starts. */
+    finishSignIn(callbackUrl: string): Promise<Account>;
+    /** Revokes the token, forgets the credentials and the account. */
+    signOut(accountId: number): Promise<void>;
+    status(): Promise<MastodonAccountStatus[]>;
   };
   actions: {
     /**

@@ -195,7 +195,20 @@ function instrument<T extends object>(table: T, engine: Engine, prefix = ''): T 
   return wrapped as T;
 }
 
-export function createWorkerApi(engine: Engine): WorkerApi {
+/** The Mastodon side of the API, where the platform provides one (the app's worker). */
+export interface MastodonCommands {
+  startSignIn(instance: string): Promise<{ url: string }>;
+  finishSignIn(callbackUrl: string): Promise<import('../src-shared/worker-api').Account>;
+  signOut(accountId: number): Promise<void>;
+  status(): import('../src-shared/worker-api').MastodonAccountStatus[];
+  kick(): void;
+}
+
+function unavailable(): never {
+  throw new EngineError('not_found', 'Signing in to Mastodon is not available here.');
+}
+
+export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommands): WorkerApi {
   const api: WorkerApi = {
     status: () => engine.status(),
     recoverDamagedDatabase: () => engine.recoverDamagedDatabase(),
@@ -215,8 +228,18 @@ export function createWorkerApi(engine: Engine): WorkerApi {
       page: (query) => engine.read((tx, now) => timelinePage(tx, query, now)),
       gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
     },
+    mastodon: {
+      startSignIn: async (instance) => (mastodon ?? unavailable)().startSignIn(instance),
+      finishSignIn: async (url) => (mastodon ?? unavailable)().finishSignIn(url),
+      signOut: async (accountId) => (mastodon ?? unavailable)().signOut(accountId),
+      status: async () => (mastodon ? mastodon().status() : []),
+    },
     actions: {
-      perform: (input) => engine.write((tx, now) => performAction(tx, input, now)),
+      perform: async (input) => {
+        const item = await engine.write((tx, now) => performAction(tx, input, now));
+        mastodon?.().kick();
+        return item;
+      },
       list: (states) => engine.read((tx) => listOutbox(tx, states)),
     },
     sync: {

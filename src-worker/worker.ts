@@ -11,6 +11,9 @@ import { Engine, createWorkerApi } from './engine';
 import { EngineError } from './errors';
 import type { EngineHost, FileVFS } from './host';
 import type { WorkerApi } from '../src-shared/worker-api';
+import { systemClock } from './mastodon/clock';
+import { MastodonService } from './mastodon/service';
+import { WebVault } from './mastodon/web-vault';
 
 const DATABASE_DIRECTORY = 'corgi';
 const RECOVERED_DIRECTORY = 'corgi-recovered';
@@ -99,7 +102,25 @@ const engineReady = createOpfsHost().then((host) =>
     onSlowCall: (name, ms) => console.warn(`corgi worker: ${name} took ${Math.round(ms)} ms`),
   }),
 );
-const apiReady = engineReady.then(createWorkerApi);
+/**
+ * The API with Mastodon wired in: tokens in the web vault (a non-extractable WebCrypto key), and the
+ * server sends the browser back to the app's own address after approving.
+ */
+const apiReady = engineReady.then(async (engine) => {
+  const holder: { service?: MastodonService } = {};
+  const api = createWorkerApi(engine, () => holder.service!);
+  const vault = await WebVault.open();
+  const service = new MastodonService({
+    engine,
+    api,
+    vault,
+    clock: systemClock,
+    redirectUri: `${self.location.origin}/`,
+  });
+  holder.service = service;
+  void service.resume();
+  return api;
+});
 
 /**
  * The API is exposed at once; each call waits for the engine to open, so the renderer can start

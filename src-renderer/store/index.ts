@@ -4,6 +4,8 @@
 import { create, type StateCreator } from 'zustand';
 import type { EngineClient } from '../engine-client';
 import type {
+  Account,
+  MastodonAccountStatus,
   EngineErrorShape,
   EngineStatus,
   PostView,
@@ -45,7 +47,19 @@ export interface PrivacySlice {
   deleteEverything(): Promise<void>;
 }
 
-export type AppState = EngineSlice & TimelineSlice & SearchSlice & PrivacySlice;
+export interface AccountsSlice {
+  accounts: Account[];
+  syncing: MastodonAccountStatus[];
+  signingIn: boolean;
+  loadAccounts(): Promise<void>;
+  /** Sends the browser to the server's authorize page. */
+  signIn(instance: string, go?: (url: string) => void): Promise<void>;
+  /** Finishes a sign-in when the page was opened by the server's redirect; true when it did. */
+  completeSignIn(pageUrl: string): Promise<boolean>;
+  signOut(accountId: number): Promise<void>;
+}
+
+export type AppState = EngineSlice & TimelineSlice & SearchSlice & PrivacySlice & AccountsSlice;
 
 const PAGE_SIZE = 40;
 
@@ -62,7 +76,8 @@ const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get
   async connect(api) {
     set({ api, error: null });
     await get().refreshStatus();
-    if (get().status?.state === 'ready') await Promise.all([get().loadFirstPage(), get().loadPrivacy()]);
+    if (get().status?.state === 'ready')
+      await Promise.all([get().loadFirstPage(), get().loadPrivacy(), get().loadAccounts()]);
   },
   async refreshStatus() {
     try {
@@ -169,7 +184,55 @@ const createPrivacySlice: StateCreator<AppState, [], [], PrivacySlice> = (set, g
   },
 });
 
+const createAccountsSlice: StateCreator<AppState, [], [], AccountsSlice> = (set, get) => ({
+  accounts: [],
+  syncing: [],
+  signingIn: false,
+  async loadAccounts() {
+    try {
+      const api = requireApi(get);
+      const [accounts, syncing] = await Promise.all([api.accounts.list(), api.mastodon.status()]);
+      set({ accounts, syncing });
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  async signIn(instance, go = (url) => window.location.assign(url)) {
+    set({ signingIn: true });
+    try {
+      const { url } = await requireApi(get).mastodon.startSignIn(instance);
+      go(url);
+    } catch (error) {
+      set({ signingIn: false });
+      get().report(error);
+    }
+  },
+  async completeSignIn(pageUrl) {
+    const params = new URL(pageUrl).searchParams;
+    if (!params.has('state') || (!params.has('code') && !params.has('error'))) return false;
+    set({ signingIn: true });
+    try {
+      await requireApi(get).mastodon.finishSignIn(pageUrl);
+      await get().loadAccounts();
+    } catch (error) {
+      get().report(error);
+    } finally {
+      set({ signingIn: false });
+    }
+    return true;
+  },
+  async signOut(accountId) {
+    try {
+      await requireApi(get).mastodon.signOut(accountId);
+      await Promise.all([get().loadAccounts(), get().loadFirstPage()]);
+    } catch (error) {
+      get().report(error);
+    }
+  },
+});
+
 export const useAppStore = create<AppState>()((...a) => ({
+  ...createAccountsSlice(...a),
   ...createEngineSlice(...a),
   ...createTimelineSlice(...a),
   ...createSearchSlice(...a),

@@ -18,6 +18,8 @@ import {
   type PendingSignIn,
 } from './oauth';
 
+export type { PendingSignIn };
+
 /** Where tokens and app registrations live: the OS keychain on the desktop, WebCrypto on the web. */
 export interface TokenVault {
   getToken(accountId: number): Promise<string | null>;
@@ -26,6 +28,10 @@ export interface TokenVault {
   /** The app registered with a server, by its host (e.g. "mastodon.social"). */
   getApp(host: string): Promise<AppRegistration | null>;
   setApp(app: AppRegistration): Promise<void>;
+  /** A sign-in waiting for its callback: kept across the page redirect of the web edition. */
+  savePending(pending: PendingSignIn): Promise<void>;
+  /** The waiting sign-in with this state, removed as it is taken; null when there is none. */
+  takePending(state: string): Promise<PendingSignIn | null>;
 }
 
 export interface SignInOptions {
@@ -45,7 +51,6 @@ export class SignInError extends Error {
 
 export class SignIn {
   readonly #options: SignInOptions;
-  readonly #pending = new Map<string, PendingSignIn>();
 
   constructor(options: SignInOptions) {
     this.#options = options;
@@ -83,17 +88,16 @@ export class SignIn {
       redirectUri: options.redirectUri,
       state: options.state,
     });
-    this.#pending.set(pending.state, pending);
+    await this.#options.vault.savePending(pending);
     return { url, state: pending.state };
   }
 
   /** Finishes a sign-in from the URL the browser was sent back to. */
   async finish(callbackUrl: string): Promise<Account> {
     const state = new URL(callbackUrl).searchParams.get('state') ?? '';
-    const pending = this.#pending.get(state);
+    const pending = await this.#options.vault.takePending(state);
     if (!pending)
       throw new SignInError('This sign-in answer does not match a sign-in in progress; nothing was changed.');
-    this.#pending.delete(state);
     const code = readCallback(callbackUrl, pending);
     const app = await this.#app(pending.instanceUrl);
     const token = await exchangeCode(app, pending, code, this.#options.fetch);
@@ -136,6 +140,7 @@ export class SignIn {
 export class MemoryVault implements TokenVault {
   readonly tokens = new Map<number, string>();
   readonly apps = new Map<string, AppRegistration>();
+  readonly pending = new Map<string, PendingSignIn>();
   async getToken(accountId: number) {
     return this.tokens.get(accountId) ?? null;
   }
@@ -150,5 +155,13 @@ export class MemoryVault implements TokenVault {
   }
   async setApp(app: AppRegistration) {
     this.apps.set(new URL(app.instanceUrl).host, app);
+  }
+  async savePending(pending: PendingSignIn) {
+    this.pending.set(pending.state, pending);
+  }
+  async takePending(state: string) {
+    const pending = this.pending.get(state) ?? null;
+    this.pending.delete(state);
+    return pending;
   }
 }

@@ -83,8 +83,12 @@ export class StreamConnection {
       this.#timer = setTimeout(() => this.#connect(), delay);
     };
     socket.addEventListener('close', lost);
+    let closing = false;
     socket.addEventListener('error', () => {
       lost();
+      // Closing a failed socket can itself report an error: close once.
+      if (closing) return;
+      closing = true;
       socket.close();
     });
   }

@@ -4,7 +4,7 @@
  * database (a CryptoKey survives structured cloning without ever becoming bytes script can read),
  * so the vault works across reloads while nothing on disk or in the page holds a token in clear.
  */
-import type { AppRegistration } from './oauth';
+import type { AppRegistration, PendingSignIn } from './oauth';
 import type { TokenVault } from './sign-in';
 
 const STORE = 'entries';
@@ -82,6 +82,27 @@ export class WebVault implements TokenVault {
   }
   setApp(app: AppRegistration) {
     return this.#put(`app:${new URL(app.instanceUrl).host}`, JSON.stringify(app));
+  }
+
+  savePending(pending: PendingSignIn) {
+    return this.#put(`pending:${pending.state}`, JSON.stringify({ ...pending, at: Date.now() }));
+  }
+  async takePending(state: string) {
+    const json = await this.#get(`pending:${state}`);
+    if (!json) return null;
+    await this.#delete(`pending:${state}`);
+    const pending = JSON.parse(json) as PendingSignIn & { at: number };
+    // A sign-in left unfinished for an hour is stale.
+    return Date.now() - pending.at < 3_600_000 ? pending : null;
+  }
+
+  /** The accounts with a token here. */
+  async tokenAccounts(): Promise<number[]> {
+    const keys = await request(this.db.transaction(STORE).objectStore(STORE).getAllKeys());
+    return keys
+      .map(String)
+      .filter((k) => k.startsWith('token:'))
+      .map((k) => Number(k.slice(6)));
   }
 
   /** Forgets every token and registration (and the key), as "delete everything" must. */

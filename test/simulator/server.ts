@@ -11,6 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -31,6 +32,11 @@ export interface SimulatorOptions {
   limits?: RateLimitConfig;
   /** Simulated time each API request takes, when the clock can be moved (a SimulatedClock). */
   responseMs?: number;
+  /**
+   * The demo's shortcut: this user is taken as logged in and approving, so the authorize page
+   * sends the browser straight back with a code (every other check still applies).
+   */
+  autoApprove?: string;
 }
 
 interface App {
@@ -78,6 +84,8 @@ export class Faults {
 }
 
 export interface SimulatorStats {
+  /** Events sent on streaming sockets. */
+  streamed: number;
   requests: number;
   pagingRequests: number;
   limitHits: number;
@@ -126,7 +134,13 @@ export class Simulator {
   readonly domain: string;
   readonly limiter: RateLimiter;
   readonly faults = new Faults();
-  readonly stats: SimulatorStats = { requests: 0, pagingRequests: 0, limitHits: 0, byPath: new Map() };
+  readonly stats: SimulatorStats = {
+    streamed: 0,
+    requests: 0,
+    pagingRequests: 0,
+    limitHits: 0,
+    byPath: new Map(),
+  };
   /** Set once listening. */
   url = '';
   streamingUrl = '';
@@ -142,8 +156,10 @@ export class Simulator {
   #wss!: WebSocketServer;
   readonly #unsubscribe: () => void;
   readonly #responseMs: number;
+  readonly #autoApprove: string | undefined;
 
   constructor(options: SimulatorOptions) {
+    this.#autoApprove = options.autoApprove;
     this.#responseMs = options.responseMs ?? 0;
     this.world = options.world;
     this.clock = options.clock;
@@ -262,6 +278,18 @@ export class Simulator {
   async listen(): Promise<this> {
     const app = Fastify({ logger: false });
     await app.register(formbody);
+    // Like Mastodon, the API and the token endpoint answer browsers on any origin (the web edition).
+    await app.register(cors, {
+      origin: '*',
+      exposedHeaders: [
+        'Link',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'Mastodon-Async-Refresh',
+      ],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Accept'],
+    });
     // Every request is counted and, for the API, authenticated and throttled before its route.
     app.addHook('onRequest', async (request, reply) => this.#gate(request, reply));
     app.addHook('onSend', async (request, _reply, payload) => {
@@ -505,6 +533,8 @@ export class Simulator {
           .code(400)
           .type('text/html')
           .send(`<p class="error">${escapeHtml(problem)}</p>`);
+      const auto = this.#autoApprove ? world.userByName(this.#autoApprove, this.domain) : undefined;
+      if (auto) return reply.redirect(this.#grant(query, auto.accountId), 302);
       const session = this.#session(request);
       const hidden = Object.entries(query)
         .filter(([k]) => k !== 'force_login')
@@ -556,18 +586,7 @@ export class Simulator {
         target.searchParams.set('error', 'access_denied');
         return reply.redirect(target.href, 302);
       }
-      const code = randomBytes(24).toString('base64url');
-      this.#grants.set(code, {
-        code,
-        clientId: body.client_id!,
-        userId,
-        redirectUri: body.redirect_uri!,
-        scopes: String(body.scope ?? 'read').split(/\s+/),
-        challenge: body.code_challenge ?? null,
-        expiresMs: this.clock.now() + 10 * 60_000,
-      });
-      target.searchParams.set('code', code);
-      return reply.redirect(target.href, 302);
+      return reply.redirect(this.#grant(body, userId), 302);
     });
 
     app.post('/oauth/token', (request, reply) => {
@@ -1035,6 +1054,26 @@ export class Simulator {
     };
   }
 
+  /** Issues an authorization code and returns where to send the browser with it. */
+  #grant(params: Record<string, string | string[] | undefined>, userId: string): string {
+    const code = randomBytes(24).toString('base64url');
+    const redirectUri = one(params.redirect_uri)!;
+    this.#grants.set(code, {
+      code,
+      clientId: one(params.client_id)!,
+      userId,
+      redirectUri,
+      scopes: String(one(params.scope) ?? 'read').split(/\s+/),
+      challenge: one(params.code_challenge) ?? null,
+      expiresMs: this.clock.now() + 10 * 60_000,
+    });
+    const target = new URL(redirectUri);
+    const state = one(params.state);
+    if (state !== undefined) target.searchParams.set('state', state);
+    target.searchParams.set('code', code);
+    return target.href;
+  }
+
   #checkAuthorize(query: Record<string, string | string[] | undefined>): string | undefined {
     const app = this.#apps.get(one(query.client_id) ?? '');
     if (!app) return 'Client authentication failed due to unknown client.';
@@ -1106,8 +1145,10 @@ export class Simulator {
     for (const socket of this.#sockets) {
       const user = this.world.users.get(socket.userId);
       if (!user) continue;
-      const send = (stream: string, name: string, payload: string) =>
+      const send = (stream: string, name: string, payload: string) => {
+        this.stats.streamed++;
         socket.ws.send(JSON.stringify({ stream: stream.split(':'), event: name, payload }));
+      };
       if (event.type === 'delete') {
         for (const stream of socket.streams) send(stream, 'delete', event.statusId);
         continue;

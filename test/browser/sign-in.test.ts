@@ -1,0 +1,97 @@
+/**
+ * Signing in from the web edition, in Chromium, against the Mastodon simulator: the app sends the
+ * browser to the server's login and consent pages, comes back with a code, stores the token in the
+ * web vault, syncs the home timeline into OPFS, stays signed in across a reload, and signs out.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src-worker/mastodon/clock';
+import { launchBrowser, type Browser } from '../support/browser';
+import { serveDirectory, type StaticServer } from '../support/static-server';
+import { startSimulator, type Simulator } from '../simulator/server';
+import { World } from '../simulator/world';
+
+const DIST = path.join(import.meta.dirname, '../../dist-web');
+
+let app: StaticServer;
+let simulator: Simulator;
+let world: World;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await serveDirectory(DIST);
+  world = new World({
+    clock: systemClock,
+    seed: 3,
+    statuses: 3000,
+    authors: 400,
+    users: [{ username: 'ana', password: 'secret pw', favourites: 30, bookmarks: 5 }],
+  });
+  simulator = await startSimulator({ world, clock: systemClock });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await simulator?.close();
+  await app?.close();
+});
+
+describe('signing in from the web edition', () => {
+  it('signs in through the server’s pages, syncs, survives a reload, and signs out', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${app.url}?server=${encodeURIComponent(simulator.url)}`);
+    await page.getByText(/posts stored/).waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // The simulator's own login and consent pages.
+    await page.waitForURL(new RegExp(`^${simulator.url}/oauth/authorize`));
+    await page.locator('input[name=username]').fill('ana');
+    await page.locator('input[name=password]').fill('secret pw');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Authorize' }).click();
+
+    // Back in Corgi, signed in and syncing.
+    await page.waitForURL(`${app.url}`);
+    const account = page.locator('.accounts li', { hasText: '@ana@' });
+    await account.waitFor();
+    await page.getByText('Up to date').waitFor({ timeout: 60_000 });
+    const user = world.userByName('ana')!;
+    const home = new Set(user.home.map((id) => world.inner(world.statuses.get(id)!).json.uri));
+    const stored = () => page.evaluate(() => globalThis.corgi.status().then((s) => s.statuses));
+    await expect.poll(stored, { timeout: 30_000 }).toBeGreaterThanOrEqual(home.size);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.locator('.post').count()).toBeGreaterThan(0);
+
+    // After a reload the token is still in the vault: the account syncs and streams again.
+    await page.reload();
+    await account.waitFor();
+    await page.getByText('Up to date').waitFor({ timeout: 60_000 });
+    const before = await stored();
+    const posted = world.publish([...user.follows][0]!);
+    await expect.poll(stored, { timeout: 20_000 }).toBe(before + 1);
+    const found = await page.evaluate(
+      (uri) =>
+        globalThis.corgi.timeline
+          .page({ order: 'chronological', limit: 5 })
+          .then((p) => p.posts.some((x) => x.uri === uri)),
+      String(posted.json.uri),
+    );
+    expect(found).toBe(true);
+
+    await account.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.locator('.accounts li').count()).toBe(0);
+    const tokensLeft = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const open = indexedDB.open('corgi-vault');
+          open.onsuccess = () => {
+            const keys = open.result.transaction('entries').objectStore('entries').getAllKeys();
+            keys.onsuccess = () => resolve(keys.result.filter((k) => String(k).startsWith('token:')).length);
+          };
+        }),
+    );
+    expect(tokensLeft).toBe(0);
+    await page.close();
+  });
+});
