@@ -295,6 +295,44 @@ describe('failures', () => {
   });
 });
 
+describe('gaps', () => {
+  it('finds the hole between two stored stretches and fills it', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const user = t.f.world.userByName('ana')!;
+    const { sync } = t.syncFor(ana);
+    const stopped = new AccountSync({
+      api: t.api,
+      http: t.syncFor(ana).http,
+      accountId: ana.id,
+      clock: t.f.clock,
+      maxPages: 2,
+    });
+    await stopped.backfill(SOURCES.home);
+    // Away for a while: more was posted than one page holds, and only the newest page is fetched.
+    const followed = [...user.follows].slice(0, 5);
+    for (let i = 0; i < 100; i++) {
+      t.f.clock.advance(30_000);
+      t.f.world.publish(followed[i % followed.length]!);
+    }
+    await sync.newest(SOURCES.home);
+    // The hole between the new page and the two stored before it (and the unfetched rest below).
+    const gaps = await t.api.timeline.gaps(ana.id, 'home');
+    expect(gaps.filter((g) => g.newerThan !== null)).toHaveLength(1);
+    const pages = await sync.fillGaps(SOURCES.home);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(await t.api.timeline.gaps(ana.id, 'home')).toEqual([]);
+    const stored = await t.engine.read((tx) =>
+      tx.all<{ remote_id: string }>(
+        `SELECT remote_id FROM timeline_entries WHERE account_id = ? AND timeline = 'home'`,
+        [ana.id],
+      ),
+    );
+    const ids = new Set(stored.map((r) => r.remote_id));
+    expect(user.home.slice(0, 180).filter((id) => !ids.has(id))).toEqual([]);
+  });
+});
+
 describe('streaming', () => {
   it('after a dropped socket, stores every post published during the outage, none twice', async () => {
     const t = await fediverse([{ username: 'ana', password: 'pw' }]);

@@ -15,7 +15,7 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { z } from 'zod';
+import { z } from 'zod';
 import * as schemas from '../../src-shared/mastodon/entities';
 import type { Clock } from '../../src-worker/mastodon/clock';
 import { MASTODON_LIMITS, RateLimiter, type RateLimitConfig } from './rate-limits';
@@ -77,6 +77,8 @@ export class Faults {
   malformedBodies = 0;
   /** The streaming server refuses new connections. */
   streamingDown = false;
+  /** The next n marker saves answer 409, as when another app saves at the same moment. */
+  markerConflicts = 0;
   /** Every API connection is reset before an answer: the network is down. */
   offline = false;
   /** Requests ("POST /api/v1/statuses") carried out once each, but whose answer is lost on the way back. */
@@ -770,7 +772,7 @@ export class Simulator {
       return this.#json(
         reply,
         page.map((n) => this.#notification(n, user)),
-        undefined,
+        z.array(schemas.notificationSchema),
       );
     });
 
@@ -861,6 +863,7 @@ export class Simulator {
           endorsed: false,
           note: '',
         })),
+        z.array(schemas.relationshipSchema),
       );
     });
 
@@ -888,6 +891,7 @@ export class Simulator {
           keywords: f.keywords.map((keyword, i) => ({ id: `${f.id}${i}`, keyword, whole_word: false })),
           statuses: [],
         })),
+        z.array(schemas.filterSchema),
       ),
     );
 
@@ -908,6 +912,10 @@ export class Simulator {
 
     app.post('/api/v1/markers', (request, reply) => {
       const user = this.#user(request);
+      if (this.faults.markerConflicts > 0) {
+        this.faults.markerConflicts--;
+        return this.#json(reply, { error: 'Conflict during update, please try again' }, undefined, 409);
+      }
       const body = (request.body ?? {}) as Record<string, unknown>;
       const out: Json = {};
       for (const timeline of ['home', 'notifications']) {
@@ -949,6 +957,7 @@ export class Simulator {
             { day: String(Math.floor(this.clock.now() / 86_400_000) * 86_400), uses: '12', accounts: '9' },
           ],
         })),
+        z.array(schemas.tagSchema),
       ),
     );
 
