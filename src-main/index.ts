@@ -2,11 +2,13 @@
  * The Electron main process: the thin adapter between Electron's APIs and the plain modules
  * beside it.
  */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, shell } from 'electron';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { APP_ORIGIN, APP_SCHEME, resolveAppRequest } from './app-protocol';
 import { isSafeExternalUrl, saveFilesInto } from './host-actions';
+import { SignInHost } from './sign-in-host';
+import { DesktopVault } from './token-vault';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
@@ -60,6 +62,14 @@ void app.whenReady().then(() => {
   ipcMain.handle('corgi:open-external', async (_event, url: unknown) => {
     if (typeof url === 'string' && isSafeExternalUrl(url)) await shell.openExternal(url);
   });
+  const signIn = new SignInHost(new DesktopVault(safeStorage, app.getPath('userData')), (url) =>
+    shell.openExternal(url),
+  );
+  ipcMain.handle('corgi:vault-get', (_event, key: unknown) => signIn.vaultGet(key));
+  ipcMain.handle('corgi:vault-set', (_event, key: unknown, value: unknown) => signIn.vaultSet(key, value));
+  ipcMain.handle('corgi:vault-delete', (_event, key: unknown) => signIn.vaultDelete(key));
+  ipcMain.handle('corgi:sign-in-begin', (_event, state: unknown) => signIn.begin(state));
+  ipcMain.handle('corgi:sign-in-finish', (_event, state: unknown, url: unknown) => signIn.finish(state, url));
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -295,8 +295,19 @@ export interface WorkerApi {
     gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
   };
   mastodon: {
-    /** The server's authorize page to send the browser to ("mastodon.social", a URL or @user@host). */
-    startSignIn(instance: string): Promise<{ url: string }>;
+    /**
+     * Starts the accounts' sync. `vault` (a comlink proxy of the desktop shell's keychain vault)
+     * keeps tokens; without one they are kept in the browser with a non-extractable WebCrypto key.
+     */
+    start(options?: { vault?: import('./host-api').HostVault }): Promise<void>;
+    /**
+     * The server's authorize page to send the browser to ("mastodon.social", a URL or @user@host).
+     * The desktop passes its loopback listener's redirect URI and the state it waits for.
+     */
+    startSignIn(
+      instance: string,
+      options?: { redirectUri?: string; state?: string },
+    ): Promise<{ url: string }>;
     /** Completes a sign-in from the URL the server sent the browser back to; syncing starts. */
     finishSignIn(callbackUrl: string): Promise<Account>;
     /** Revokes the token, forgets the credentials and the account. */

@@ -197,7 +197,8 @@ function instrument<T extends object>(table: T, engine: Engine, prefix = ''): T 
 
 /** The Mastodon side of the API, where the platform provides one (the app's worker). */
 export interface MastodonCommands {
-  startSignIn(instance: string): Promise<{ url: string }>;
+  start(options?: { vault?: import('../src-shared/host-api').HostVault }): Promise<void>;
+  startSignIn(instance: string, options?: { redirectUri?: string; state?: string }): Promise<{ url: string }>;
   finishSignIn(callbackUrl: string): Promise<import('../src-shared/worker-api').Account>;
   signOut(accountId: number): Promise<void>;
   status(): import('../src-shared/worker-api').MastodonAccountStatus[];
@@ -229,7 +230,8 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
     },
     mastodon: {
-      startSignIn: async (instance) => (mastodon ?? unavailable)().startSignIn(instance),
+      start: async (options) => (mastodon ?? unavailable)().start(options),
+      startSignIn: async (instance, options) => (mastodon ?? unavailable)().startSignIn(instance, options),
       finishSignIn: async (url) => (mastodon ?? unavailable)().finishSignIn(url),
       signOut: async (accountId) => (mastodon ?? unavailable)().signOut(accountId),
       status: async () => (mastodon ? mastodon().status() : []),

@@ -14,6 +14,7 @@ import type { WorkerApi } from '../src-shared/worker-api';
 import { systemClock } from './mastodon/clock';
 import { MastodonService } from './mastodon/service';
 import { WebVault } from './mastodon/web-vault';
+import { HostVault } from './mastodon/host-vault';
 
 const DATABASE_DIRECTORY = 'corgi';
 const RECOVERED_DIRECTORY = 'corgi-recovered';
@@ -106,19 +107,17 @@ const engineReady = createOpfsHost().then((host) =>
  * The API with Mastodon wired in: tokens in the web vault (a non-extractable WebCrypto key), and the
  * server sends the browser back to the app's own address after approving.
  */
-const apiReady = engineReady.then(async (engine) => {
+const apiReady = engineReady.then((engine) => {
   const holder: { service?: MastodonService } = {};
   const api = createWorkerApi(engine, () => holder.service!);
-  const vault = await WebVault.open();
-  const service = new MastodonService({
+  holder.service = new MastodonService({
     engine,
     api,
-    vault,
+    // The desktop shell's keychain vault when the renderer passes one, else the browser's.
+    openVault: async (host) => (host ? new HostVault(host) : WebVault.open()),
     clock: systemClock,
     redirectUri: `${self.location.origin}/`,
   });
-  holder.service = service;
-  void service.resume();
   return api;
 });
 

@@ -1,6 +1,7 @@
 /**
  * One store, typed slices, one import point. Slices talk to the worker through the engine slice.
  */
+import * as Comlink from 'comlink';
 import { create, type StateCreator } from 'zustand';
 import type { EngineClient } from '../engine-client';
 import type {
@@ -76,8 +77,14 @@ const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get
   async connect(api) {
     set({ api, error: null });
     await get().refreshStatus();
-    if (get().status?.state === 'ready')
+    if (get().status?.state === 'ready') {
+      // Tokens go to the desktop shell's keychain vault when there is one.
+      const vault = window.corgiHost?.vault;
+      await api.mastodon
+        .start(vault ? { vault: Comlink.proxy(vault) } : {})
+        .catch((error: unknown) => get().report(error));
       await Promise.all([get().loadFirstPage(), get().loadPrivacy(), get().loadAccounts()]);
+    }
   },
   async refreshStatus() {
     try {
@@ -199,8 +206,21 @@ const createAccountsSlice: StateCreator<AppState, [], [], AccountsSlice> = (set,
   },
   async signIn(instance, go = (url) => window.location.assign(url)) {
     set({ signingIn: true });
+    const api = requireApi(get);
+    const host = window.corgiHost;
     try {
-      const { url } = await requireApi(get).mastodon.startSignIn(instance);
+      if (host) {
+        // Desktop: the system browser, and the answer on a loopback port.
+        const state = crypto.randomUUID();
+        const { redirectUri } = await host.beginLoopbackSignIn(state);
+        const { url } = await api.mastodon.startSignIn(instance, { redirectUri, state });
+        await api.mastodon.finishSignIn(await host.finishLoopbackSignIn(state, url));
+        await get().loadAccounts();
+        set({ signingIn: false });
+        return;
+      }
+      // Web: this page goes to the server and comes back with the answer.
+      const { url } = await api.mastodon.startSignIn(instance);
       go(url);
     } catch (error) {
       set({ signingIn: false });

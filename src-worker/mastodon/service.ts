@@ -11,6 +11,7 @@ import type { Clock } from './clock';
 import { MastodonError, MastodonHttp } from './http';
 import { OutboxSender, ingestRefresh } from './outbox-sender';
 import { SignIn, type TokenVault } from './sign-in';
+import type { HostVault as HostVaultStore } from '../../src-shared/host-api';
 import { AccountStream } from './streaming';
 
 interface Running {
@@ -24,7 +25,8 @@ interface Running {
 export interface MastodonServiceOptions {
   engine: Engine;
   api: WorkerApi;
-  vault: TokenVault;
+  /** The vault to keep tokens in: the host's when it offers one (the desktop), else the platform's. */
+  openVault: (host?: HostVaultStore) => Promise<TokenVault>;
   clock: Clock;
   /** Where the server sends the browser back to after approving. */
   redirectUri: string;
@@ -35,21 +37,15 @@ export interface MastodonServiceOptions {
 
 export class MastodonService {
   readonly #options: MastodonServiceOptions;
-  readonly #signIn: SignIn;
   readonly #running = new Map<number, Running>();
   readonly #sender: OutboxSender;
   readonly #stop = new AbortController();
   /** Each account's server origin, learnt at sign-in (hosts alone do not say http or https). */
   readonly #origins = new Map<string, string>();
+  #ready: Promise<{ vault: TokenVault; signIn: SignIn }> | undefined;
 
   constructor(options: MastodonServiceOptions) {
     this.#options = options;
-    this.#signIn = new SignIn({
-      api: options.api,
-      vault: options.vault,
-      redirectUri: options.redirectUri,
-      fetch: options.fetch,
-    });
     this.#sender = new OutboxSender({
       engine: options.engine,
       clock: options.clock,
@@ -58,14 +54,38 @@ export class MastodonService {
     });
   }
 
-  async startSignIn(instance: string): Promise<{ url: string }> {
-    const { url } = await this.#signIn.start(instance);
+  /** Opens the vault and starts every account that has a token; later calls change nothing. */
+  start(options: { vault?: HostVaultStore } = {}): Promise<void> {
+    this.#ready ??= this.#options.openVault(options.vault).then((vault) => {
+      const signIn = new SignIn({
+        api: this.#options.api,
+        vault,
+        redirectUri: this.#options.redirectUri,
+        fetch: this.#options.fetch,
+      });
+      void this.#resume(vault);
+      return { vault, signIn };
+    });
+    return this.#ready.then(() => undefined);
+  }
+
+  async #parts(): Promise<{ vault: TokenVault; signIn: SignIn }> {
+    if (!this.#ready) await this.start();
+    return this.#ready!;
+  }
+
+  async startSignIn(
+    instance: string,
+    options: { redirectUri?: string; state?: string } = {},
+  ): Promise<{ url: string }> {
+    const { url } = await (await this.#parts()).signIn.start(instance, options);
     return { url };
   }
 
   async finishSignIn(callbackUrl: string): Promise<Account> {
-    const account = await this.#signIn.finish(callbackUrl);
-    const app = await this.#options.vault.getApp(account.instance);
+    const { signIn, vault } = await this.#parts();
+    const account = await signIn.finish(callbackUrl);
+    const app = await vault.getApp(account.instance);
     if (app) this.#origins.set(account.instance, app.instanceUrl);
     void this.#startAccount(account);
     return account;
@@ -76,14 +96,13 @@ export class MastodonService {
     running?.stream?.stop();
     running?.sync.stop();
     this.#running.delete(accountId);
-    await this.#signIn.signOut(accountId);
+    await (await this.#parts()).signIn.signOut(accountId);
   }
 
-  /** Starts syncing every account that has a token: at app start. */
-  async resume(): Promise<void> {
+  /** Starts syncing every account that has a token, and the outbox: at app start. */
+  async #resume(vault: TokenVault): Promise<void> {
     for (const account of await this.#options.api.accounts.list()) {
-      if (account.state === 'active' && (await this.#options.vault.getToken(account.id)))
-        void this.#startAccount(account);
+      if (account.state === 'active' && (await vault.getToken(account.id))) void this.#startAccount(account);
     }
     void this.#sender.run(this.#stop.signal);
   }
@@ -109,19 +128,20 @@ export class MastodonService {
     }
   }
 
-  async #origin(account: Account): Promise<string> {
+  async #origin(account: Account, vault: TokenVault): Promise<string> {
     const known = this.#origins.get(account.instance);
     if (known) return known;
-    const app = await this.#options.vault.getApp(account.instance);
+    const app = await vault.getApp(account.instance);
     const insecure = this.#options.insecureHosts?.includes(account.instance);
     return app?.instanceUrl ?? `${insecure ? 'http' : 'https'}://${account.instance}`;
   }
 
   async #startAccount(account: Account): Promise<void> {
     if (this.#running.has(account.id)) return;
-    const { api, clock, vault } = this.#options;
+    const { api, clock } = this.#options;
+    const { vault } = await this.#parts();
     const http = new MastodonHttp({
-      baseUrl: await this.#origin(account),
+      baseUrl: await this.#origin(account, vault),
       token: () => vault.getToken(account.id),
       clock,
       fetch: this.#options.fetch,
