@@ -203,6 +203,7 @@ export interface MastodonCommands {
   signOut(accountId: number): Promise<void>;
   status(): import('../src-shared/worker-api').MastodonAccountStatus[];
   kick(): void;
+  forgetEverything(): Promise<void>;
 }
 
 function unavailable(): never {
@@ -267,7 +268,10 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       set: (settings) => engine.write((tx, now) => setPrivacy(tx, settings, now)),
       applyRetention: (now) => engine.write((tx, clock) => applyRetention(tx, now ?? clock)),
       exportEverything: () => exportEverything(engine),
-      deleteEverything: () => engine.deleteEverything(),
+      deleteEverything: async () => {
+        await mastodon?.().forgetEverything();
+        await engine.deleteEverything();
+      },
     },
   };
   return instrument(api, engine);

@@ -115,6 +115,29 @@ export class MastodonService {
     }));
   }
 
+  /**
+   * For "delete everything": stops every account, revokes and forgets its token, and wipes the
+   * vault when it can be wiped whole (the web edition's).
+   */
+  async forgetEverything(): Promise<void> {
+    if (!this.#ready) return;
+    const { vault, signIn } = await this.#ready;
+    for (const running of this.#running.values()) {
+      running.stream?.stop();
+      running.sync.stop();
+    }
+    this.#running.clear();
+    for (const account of await this.#options.api.accounts.list()) {
+      await signIn.signOut(account.id, { keepPosts: true }).catch(() => undefined);
+    }
+    const wipe = (vault as TokenVault & { clear?: () => Promise<void> }).clear;
+    if (wipe) {
+      await wipe.call(vault);
+      // The next sign-in opens a fresh vault.
+      this.#ready = undefined;
+    }
+  }
+
   /** An action was queued: send it now rather than at the next tick. */
   kick(): void {
     this.#sender.kick();

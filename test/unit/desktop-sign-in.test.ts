@@ -103,6 +103,15 @@ describe('desktop sign-in through the app', () => {
     expect(token).toBeTruthy();
     expect(onDisk).not.toContain(token!);
     await expect.poll(async () => (await api.status()).statuses, { timeout: 20_000 }).toBeGreaterThan(0);
+
+    // Delete everything: the token is revoked at the server and gone from the vault.
+    await api.privacy.deleteEverything();
+    expect(await host.vaultGet(`token:${account.id}`)).toBeNull();
+    const denied = await fetch(`${f.server().url}/api/v1/accounts/verify_credentials`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(denied.status).toBe(401);
+    expect(await api.accounts.list()).toEqual([]);
   });
 
   it('refuses keys, states and addresses it does not expect', async () => {
