@@ -168,6 +168,8 @@ export interface PostView {
   boostedBy: AuthorView | null;
   /** Ids of the signed-in accounts whose timelines hold this post. */
   seenBy: number[];
+  /** What each signed-in account that knows the post has done with it on Mastodon. */
+  own: { accountId: number; favourited: boolean; reblogged: boolean; bookmarked: boolean }[];
   deleted: boolean;
 }
 

@@ -1,6 +1,16 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../store';
-import type { MastodonAccountState } from '../../src-shared/worker-api';
+import type { MastodonAccountState, MastodonAction } from '../../src-shared/worker-api';
+
+const ACTION_TEXT: Record<MastodonAction, string> = {
+  favourite: 'favourite a post',
+  unfavourite: 'undo a favourite',
+  reblog: 'boost a post',
+  unreblog: 'undo a boost',
+  bookmark: 'bookmark a post',
+  unbookmark: 'remove a bookmark',
+  reply: 'send a reply',
+};
 
 const STATE_TEXT: Record<MastodonAccountState, string> = {
   syncing: 'Syncing…',
@@ -20,6 +30,7 @@ export function AccountsPanel({ defaultServer }: { defaultServer: string }) {
   const loadAccounts = useAppStore((s) => s.loadAccounts);
   const loadFirstPage = useAppStore((s) => s.loadFirstPage);
   const refreshStatus = useAppStore((s) => s.refreshStatus);
+  const failedActions = useAppStore((s) => s.failedActions);
   const [server, setServer] = useState(defaultServer);
   const busy = syncing.some((s) => s.state === 'syncing');
 
@@ -60,6 +71,15 @@ export function AccountsPanel({ defaultServer }: { defaultServer: string }) {
           );
         })}
       </ul>
+      {failedActions.length > 0 && (
+        <ul className="failed-actions" aria-label="Actions that failed">
+          {failedActions.map((item) => (
+            <li key={item.id} role="alert">
+              Could not {ACTION_TEXT[item.action]}: {item.lastError}
+            </li>
+          ))}
+        </ul>
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();

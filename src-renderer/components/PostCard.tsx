@@ -2,11 +2,16 @@ import { useState } from 'react';
 import type { PostView } from '../../src-shared/worker-api';
 import { sanitizeStatusHtml } from '../sanitize';
 import { Avatar } from './Avatar';
+import { actingAccount, useAppStore } from '../store';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function PostCard({ post }: { post: PostView }) {
   const [revealed, setRevealed] = useState(post.spoilerText === '');
+  const accounts = useAppStore((s) => s.accounts);
+  const act = useAppStore((s) => s.act);
+  const acting = actingAccount(post, accounts);
+  const mine = post.own.find((o) => o.accountId === acting);
   return (
     <article
       className="post"
@@ -54,6 +59,31 @@ export function PostCard({ post }: { post: PostView }) {
         <span>{post.favourites} favourites</span>
         {post.tags.length > 0 && <span className="post-tags">{post.tags.map((t) => `#${t}`).join(' ')}</span>}
       </footer>
+      {mine && (
+        <div className="post-actions" role="group" aria-label="Actions">
+          <button
+            type="button"
+            aria-pressed={mine.favourited}
+            onClick={() => void act(post, mine.favourited ? 'unfavourite' : 'favourite')}
+          >
+            {mine.favourited ? 'Favourited' : 'Favourite'}
+          </button>
+          <button
+            type="button"
+            aria-pressed={mine.reblogged}
+            onClick={() => void act(post, mine.reblogged ? 'unreblog' : 'reblog')}
+          >
+            {mine.reblogged ? 'Boosted' : 'Boost'}
+          </button>
+          <button
+            type="button"
+            aria-pressed={mine.bookmarked}
+            onClick={() => void act(post, mine.bookmarked ? 'unbookmark' : 'bookmark')}
+          >
+            {mine.bookmarked ? 'Bookmarked' : 'Bookmark'}
+          </button>
+        </div>
+      )}
     </article>
   );
 }

@@ -6,6 +6,8 @@ import { create, type StateCreator } from 'zustand';
 import type { EngineClient } from '../engine-client';
 import type {
   Account,
+  MastodonAction,
+  OutboxItem,
   MastodonAccountStatus,
   EngineErrorShape,
   EngineStatus,
@@ -50,6 +52,10 @@ export interface PrivacySlice {
 
 export interface AccountsSlice {
   accounts: Account[];
+  /** Actions the server refused, with its reasons. */
+  failedActions: OutboxItem[];
+  /** Favourite, boost or bookmark (or undo) a post, through the account that should act. */
+  act(post: PostView, action: Exclude<MastodonAction, 'reply'>): Promise<void>;
   syncing: MastodonAccountStatus[];
   signingIn: boolean;
   loadAccounts(): Promise<void>;
@@ -191,15 +197,57 @@ const createPrivacySlice: StateCreator<AppState, [], [], PrivacySlice> = (set, g
   },
 });
 
+/** The account to act through: the default one when it knows the post, else the first that does. */
+export function actingAccount(post: PostView, accounts: Account[]): number | null {
+  const knows = new Set(post.own.map((o) => o.accountId));
+  const preferred = accounts.find((a) => a.isDefault && knows.has(a.id) && a.state === 'active');
+  return preferred?.id ?? accounts.find((a) => knows.has(a.id) && a.state === 'active')?.id ?? null;
+}
+
+const FLAG: Record<Exclude<MastodonAction, 'reply'>, ['favourited' | 'reblogged' | 'bookmarked', boolean]> = {
+  favourite: ['favourited', true],
+  unfavourite: ['favourited', false],
+  reblog: ['reblogged', true],
+  unreblog: ['reblogged', false],
+  bookmark: ['bookmarked', true],
+  unbookmark: ['bookmarked', false],
+};
+
 const createAccountsSlice: StateCreator<AppState, [], [], AccountsSlice> = (set, get) => ({
   accounts: [],
+  failedActions: [],
+  async act(post, action) {
+    const accountId = actingAccount(post, get().accounts);
+    if (accountId === null) return get().report(new Error('No signed-in account can act on this post.'));
+    const [flag, on] = FLAG[action];
+    // Shown at once; the worker has applied it too, and sends it when it can.
+    const update = (p: PostView): PostView =>
+      p.id !== post.id
+        ? p
+        : {
+            ...p,
+            own: p.own.map((o) => (o.accountId === accountId ? { ...o, [flag]: on } : o)),
+            favourites: flag === 'favourited' ? Math.max(0, p.favourites + (on ? 1 : -1)) : p.favourites,
+            reblogs: flag === 'reblogged' ? Math.max(0, p.reblogs + (on ? 1 : -1)) : p.reblogs,
+          };
+    try {
+      await requireApi(get).actions.perform({ accountId, statusId: post.id, action });
+      set({ posts: get().posts.map(update), results: get().results?.map(update) ?? null });
+    } catch (error) {
+      get().report(error);
+    }
+  },
   syncing: [],
   signingIn: false,
   async loadAccounts() {
     try {
       const api = requireApi(get);
-      const [accounts, syncing] = await Promise.all([api.accounts.list(), api.mastodon.status()]);
-      set({ accounts, syncing });
+      const [accounts, syncing, failedActions] = await Promise.all([
+        api.accounts.list(),
+        api.mastodon.status(),
+        api.actions.list(['failed']),
+      ]);
+      set({ accounts, syncing, failedActions });
     } catch (error) {
       get().report(error);
     }

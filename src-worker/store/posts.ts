@@ -67,6 +67,30 @@ async function toViews(tx: Tx, rows: PostRow[]): Promise<PostView[]> {
       ORDER BY e.entry_at DESC`,
     [JSON.stringify(ids)],
   );
+  const flags = await tx.all<{
+    status_id: number;
+    account_id: number;
+    favourited: number;
+    reblogged: number;
+    bookmarked: number;
+  }>(
+    `SELECT status_id, account_id, max(ifnull(favourited, 0)) AS favourited,
+            max(ifnull(reblogged, 0)) AS reblogged, max(ifnull(bookmarked, 0)) AS bookmarked
+       FROM status_refs WHERE status_id IN (SELECT value FROM json_each(?))
+      GROUP BY status_id, account_id ORDER BY account_id`,
+    [JSON.stringify(ids)],
+  );
+  const own = new Map<number, PostView['own']>();
+  for (const f of flags) {
+    const list = own.get(f.status_id) ?? [];
+    list.push({
+      accountId: f.account_id,
+      favourited: f.favourited === 1,
+      reblogged: f.reblogged === 1,
+      bookmarked: f.bookmarked === 1,
+    });
+    own.set(f.status_id, list);
+  }
   const seenBy = new Map<number, Set<number>>();
   const boostedBy = new Map<number, AuthorView>();
   for (const s of seen) {
@@ -109,6 +133,7 @@ async function toViews(tx: Tx, rows: PostRow[]): Promise<PostView[]> {
     favourites: r.favourites_count,
     boostedBy: boostedBy.get(r.id) ?? null,
     seenBy: [...(seenBy.get(r.id) ?? [])].sort((a, b) => a - b),
+    own: own.get(r.id) ?? [],
     deleted: r.deleted_at !== null,
   }));
 }

@@ -63,6 +63,29 @@ describe('signing in from the web edition', () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => page.locator('.post').count()).toBeGreaterThan(0);
 
+    // Favourite the newest post from its card: the server has it soon after.
+    const first = page.locator('.post').first();
+    const firstUri = await page.evaluate(() =>
+      globalThis.corgi.timeline.page({ order: 'chronological', limit: 1 }).then((p) => p.posts[0]!.uri),
+    );
+    const target = [...world.statuses.values()].find((s) => s.json.uri === firstUri)!;
+    await first.getByRole('button', { name: 'Favourite' }).click();
+    await first.getByRole('button', { name: 'Favourited' }).waitFor();
+    await expect.poll(() => user.favourited.has(target.id), { timeout: 20_000 }).toBe(true);
+
+    // A post deleted on the server meanwhile: the favourite is refused, and the panel says why.
+    const second = page.locator('.post').nth(1);
+    const secondUri = await page.evaluate(() =>
+      globalThis.corgi.timeline.page({ order: 'chronological', limit: 2 }).then((p) => p.posts[1]!.uri),
+    );
+    world.delete([...world.statuses.values()].find((s) => s.json.uri === secondUri)!.id);
+    await second.getByRole('button', { name: 'Favourite' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Could not favourite a post' })
+      .waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('alert').first().textContent()).toContain('Record not found');
+
     // After a reload the token is still in the vault: the account syncs and streams again.
     await page.reload();
     await account.waitFor();
