@@ -14,6 +14,8 @@ import { SignIn, type TokenVault } from './sign-in';
 import type { HostVault as HostVaultStore } from '../../src-shared/host-api';
 import { AccountStream } from './streaming';
 
+const MAINTENANCE_MS = 15 * 60_000;
+
 interface Running {
   account: Account;
   http: MastodonHttp;
@@ -151,6 +153,28 @@ export class MastodonService {
     }
   }
 
+  /**
+   * Every quarter of an hour while the account runs: refresh the counts of the last two days'
+   * posts and fill any hole in the home timeline.
+   */
+  async #maintain(running: Running): Promise<void> {
+    const { clock } = this.#options;
+    while (!this.#stop.signal.aborted && this.#running.get(running.account.id) === running) {
+      await clock.sleep(MAINTENANCE_MS, this.#stop.signal).catch(() => undefined);
+      if (this.#stop.signal.aborted || this.#running.get(running.account.id) !== running) return;
+      try {
+        await running.sync.guard(() => running.sync.refreshCounts(2, this.#stop.signal));
+        await running.sync.guard(() => running.sync.fillGaps(SOURCES.home, this.#stop.signal));
+      } catch (error) {
+        if (error instanceof MastodonError && error.kind === 'unauthorized') {
+          running.state = 'needs_sign_in';
+          running.stream?.stop();
+          return;
+        }
+      }
+    }
+  }
+
   async #origin(account: Account, vault: TokenVault): Promise<string> {
     const known = this.#origins.get(account.instance);
     if (known) return known;
@@ -175,7 +199,9 @@ export class MastodonService {
     try {
       const home = await api.sync.cursor(account.id, SOURCES.home.name);
       if (home?.backfillDone) await sync.guard(() => sync.catchUp(SOURCES.home));
-      await sync.initialSync(this.#stop.signal);
+      const sources = Object.keys(await sync.initialSync(this.#stop.signal));
+      const lists = sources.filter((n) => n.startsWith('list:')).map((n) => n.slice(5));
+      const tags = sources.filter((n) => n.startsWith('tag:')).map((n) => n.slice(4));
       const instance = instanceSchema.safeParse((await http.request({ path: '/api/v2/instance' })).body);
       const streamingUrl = instance.success ? instance.data.configuration.urls.streaming : undefined;
       const token = await vault.getToken(account.id);
@@ -186,6 +212,8 @@ export class MastodonService {
           accountId: account.id,
           streamingUrl,
           token,
+          lists,
+          tags,
           onState: (state) => {
             running.state = state === 'live' ? 'live' : state === 'closed' ? 'stopped' : 'syncing';
           },
@@ -194,6 +222,7 @@ export class MastodonService {
         running.stream.start();
       } else running.state = 'live';
       this.#sender.kick();
+      void this.#maintain(running);
     } catch (error) {
       running.state =
         error instanceof MastodonError && error.kind === 'unauthorized' ? 'needs_sign_in' : 'error';
