@@ -168,6 +168,12 @@ export interface PostView {
   boostedBy: AuthorView | null;
   /** Ids of the signed-in accounts whose timelines hold this post. */
   seenBy: number[];
+  /**
+   * Server filters of the person's accounts that match the post and are in force for the home
+   * timeline: "warn" shows it behind the filter's title, "blur" hides its media until asked.
+   * (Posts a "hide" filter matches never reach a timeline page.)
+   */
+  filters: { title: string; action: 'warn' | 'blur' }[];
   /** What each signed-in account that knows the post has done with it on Mastodon. */
   own: { accountId: number; favourited: boolean; reblogged: boolean; bookmarked: boolean }[];
   deleted: boolean;

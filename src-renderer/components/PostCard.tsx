@@ -7,7 +7,10 @@ import { actingAccount, useAppStore } from '../store';
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function PostCard({ post }: { post: PostView }) {
-  const [revealed, setRevealed] = useState(post.spoilerText === '');
+  const warning = post.filters.find((f) => f.action === 'warn');
+  const blurred = post.filters.some((f) => f.action === 'blur');
+  const [revealed, setRevealed] = useState(post.spoilerText === '' && !warning);
+  const [mediaShown, setMediaShown] = useState(!blurred);
   const accounts = useAppStore((s) => s.accounts);
   const act = useAppStore((s) => s.act);
   const acting = actingAccount(post, accounts);
@@ -32,7 +35,15 @@ export function PostCard({ post }: { post: PostView }) {
           {post.editedAt !== null && ' (edited)'}
         </time>
       </header>
-      {post.spoilerText !== '' && (
+      {warning && (
+        <p className="post-warning post-filtered">
+          <span>Filtered: {warning.title}</span>{' '}
+          <button type="button" onClick={() => setRevealed(!revealed)}>
+            {revealed ? 'Hide' : 'Show anyway'}
+          </button>
+        </p>
+      )}
+      {!warning && post.spoilerText !== '' && (
         <p className="post-warning">
           <span>{post.spoilerText}</span>{' '}
           <button type="button" onClick={() => setRevealed(!revealed)}>
@@ -47,7 +58,15 @@ export function PostCard({ post }: { post: PostView }) {
           dangerouslySetInnerHTML={{ __html: sanitizeStatusHtml(post.contentHtml) }}
         />
       )}
-      {revealed && post.media.length > 0 && (
+      {revealed && post.media.length > 0 && !mediaShown && (
+        <p className="post-media-hidden">
+          Media hidden by a filter{' '}
+          <button type="button" onClick={() => setMediaShown(true)}>
+            Show media
+          </button>
+        </p>
+      )}
+      {revealed && mediaShown && post.media.length > 0 && (
         <ul className="post-media">
           {post.media.map((m, i) => (
             <li key={i}>{m.description ? `${m.type}: ${m.description}` : `${m.type} (no description)`}</li>

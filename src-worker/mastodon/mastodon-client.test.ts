@@ -576,6 +576,19 @@ describe('what the timeline holds', () => {
       keywords: [hiddenWord],
       expiresMs: null,
     });
+    const warnWord = 'quuxwarnword';
+    const warned = t.f.world.statuses.get(
+      user.home.filter((id) => !t.f.world.statuses.get(id)!.reblogOf && id !== secret.id)[1]!,
+    )!;
+    warned.json.content = `<p>A post about ${warnWord}.</p>`;
+    user.filters.push({
+      id: '10',
+      title: 'Politics',
+      context: ['home'],
+      action: 'warn',
+      keywords: [warnWord],
+      expiresMs: null,
+    });
 
     const ana = await t.signInAs('ana', 'pw');
     const progress = await t.syncFor(ana).sync.initialSync();
@@ -583,7 +596,8 @@ describe('what the timeline holds', () => {
     expect(progress[`tag:${tag}`]?.statuses).toBeGreaterThan(0);
     expect(await t.entries(ana.id, `tag:${tag}`)).toBeGreaterThan(0);
 
-    const shown: { uri: string; author: { acct: string } }[] = [];
+    const shown: { uri: string; author: { acct: string }; filters: { title: string; action: string }[] }[] =
+      [];
     for (let cursor: string | null | undefined = undefined; ;) {
       const page = await t.api.timeline.page({ order: 'chronological', limit: 200, cursor });
       shown.push(...page.posts);
@@ -595,6 +609,11 @@ describe('what the timeline holds', () => {
       [],
     );
     expect(shown.map((p) => p.uri)).not.toContain(secret.json.uri);
+    // A "warn" filter keeps the post, with the filter's title to show it behind.
+    expect(shown.find((p) => p.uri === warned.json.uri)?.filters).toEqual([
+      { title: 'Politics', action: 'warn' },
+    ]);
+    expect(shown.filter((p) => p.filters.length > 0)).toHaveLength(1);
     // Both were stored all the same: only the timeline leaves them out.
     const stored = await t.engine.read((tx) =>
       tx.all<{ uri: string }>('SELECT uri FROM statuses WHERE uri IN (?, ?)', [

@@ -56,7 +56,7 @@ export const DEFAULT_PAGE_SIZE = 40;
 const MAX_PAGE_SIZE = 200;
 
 /** Turns rows into views, adding who saw each post and who boosted it, in two batched queries. */
-async function toViews(tx: Tx, rows: PostRow[]): Promise<PostView[]> {
+async function toViews(tx: Tx, rows: PostRow[], now = Date.now()): Promise<PostView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const seen = await tx.all<SeenRow>(
@@ -80,6 +80,23 @@ async function toViews(tx: Tx, rows: PostRow[]): Promise<PostView[]> {
       GROUP BY status_id, account_id ORDER BY account_id`,
     [JSON.stringify(ids)],
   );
+  // Filters in force for the home timeline; unknown actions count as "warn", as Mastodon advises.
+  const filterRows = await tx.all<{ status_id: number; title: string; action: string }>(
+    `SELECT DISTINCT r.status_id, j.value ->> '$.filter.title' AS title,
+            j.value ->> '$.filter.filter_action' AS action
+       FROM status_refs r, json_each(r.filtered) j
+      WHERE r.status_id IN (SELECT value FROM json_each(?)) AND r.filtered IS NOT NULL
+        AND ifnull(j.value ->> '$.filter.expires_at', '9999') > ?
+        AND EXISTS (SELECT 1 FROM json_each(j.value -> '$.filter.context') c WHERE c.value = 'home')
+        AND ifnull(j.value ->> '$.filter.filter_action', 'warn') <> 'hide'`,
+    [JSON.stringify(ids), new Date(now).toISOString()],
+  );
+  const filters = new Map<number, PostView['filters']>();
+  for (const f of filterRows) {
+    const list = filters.get(f.status_id) ?? [];
+    list.push({ title: f.title ?? 'Filtered', action: f.action === 'blur' ? 'blur' : 'warn' });
+    filters.set(f.status_id, list);
+  }
   const own = new Map<number, PostView['own']>();
   for (const f of flags) {
     const list = own.get(f.status_id) ?? [];
@@ -134,6 +151,7 @@ async function toViews(tx: Tx, rows: PostRow[]): Promise<PostView[]> {
     boostedBy: boostedBy.get(r.id) ?? null,
     seenBy: [...(seenBy.get(r.id) ?? [])].sort((a, b) => a - b),
     own: own.get(r.id) ?? [],
+    filters: filters.get(r.id) ?? [],
     deleted: r.deleted_at !== null,
   }));
 }
@@ -187,7 +205,7 @@ export async function timelinePage(tx: Tx, query: TimelineQuery, now = Date.now(
   }
   const last = rows[rows.length - 1];
   return {
-    posts: await toViews(tx, rows),
+    posts: await toViews(tx, rows, now),
     nextCursor: rows.length === limit && last ? `${last.key}:${last.id}` : null,
   };
 }
