@@ -231,6 +231,8 @@ export const MASTODON_ACTIONS = [
   'bookmark',
   'unbookmark',
   'reply',
+  /** Deletes one of the account's own posts: how a sent reply is undone. */
+  'delete',
 ] as const;
 export type MastodonAction = (typeof MASTODON_ACTIONS)[number];
 
@@ -329,6 +331,11 @@ export interface WorkerApi {
      */
     perform(input: ActionInput): Promise<OutboxItem | null>;
     list(states?: readonly OutboxState[]): Promise<OutboxItem[]>;
+    /**
+     * Takes back an action not yet sent (a reply written offline, say): it is dropped and its
+     * local change undone. False when it is already on its way or sent.
+     */
+    cancel(outboxId: number): Promise<boolean>;
   };
   sync: {
     cursor(accountId: number, source: string): Promise<SyncCursor | null>;

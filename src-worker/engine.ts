@@ -18,7 +18,7 @@ import {
   upsertAccount,
 } from './store/accounts';
 import { getSyncCursor, recentRemoteIds, saveSyncCursor } from './store/sync-cursors';
-import { listOutbox, performAction } from './store/outbox';
+import { cancelAction, listOutbox, performAction } from './store/outbox';
 import { replaceFilters, replaceRelations } from './store/account-rules';
 import { searchPosts, timelinePage } from './store/posts';
 import { recordInteraction, undoInteraction } from './store/interactions';
@@ -244,6 +244,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
         return item;
       },
       list: (states) => engine.read((tx) => listOutbox(tx, states)),
+      cancel: (outboxId) => engine.write((tx, now) => cancelAction(tx, outboxId, now)),
     },
     sync: {
       cursor: (accountId, source) => engine.read((tx) => getSyncCursor(tx, accountId, source)),

@@ -10,6 +10,7 @@ const ACTION_TEXT: Record<MastodonAction, string> = {
   bookmark: 'bookmark a post',
   unbookmark: 'remove a bookmark',
   reply: 'send a reply',
+  delete: 'delete a post',
 };
 
 const STATE_TEXT: Record<MastodonAccountState, string> = {

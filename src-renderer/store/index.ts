@@ -55,7 +55,7 @@ export interface AccountsSlice {
   /** Actions the server refused, with its reasons. */
   failedActions: OutboxItem[];
   /** Favourite, boost or bookmark (or undo) a post, through the account that should act. */
-  act(post: PostView, action: Exclude<MastodonAction, 'reply'>): Promise<void>;
+  act(post: PostView, action: Exclude<MastodonAction, 'reply' | 'delete'>): Promise<void>;
   syncing: MastodonAccountStatus[];
   signingIn: boolean;
   loadAccounts(): Promise<void>;
@@ -204,7 +204,10 @@ export function actingAccount(post: PostView, accounts: Account[]): number | nul
   return preferred?.id ?? accounts.find((a) => knows.has(a.id) && a.state === 'active')?.id ?? null;
 }
 
-const FLAG: Record<Exclude<MastodonAction, 'reply'>, ['favourited' | 'reblogged' | 'bookmarked', boolean]> = {
+const FLAG: Record<
+  Exclude<MastodonAction, 'reply' | 'delete'>,
+  ['favourited' | 'reblogged' | 'bookmarked', boolean]
+> = {
   favourite: ['favourited', true],
   unfavourite: ['favourited', false],
   reblog: ['reblogged', true],

@@ -673,3 +673,60 @@ describe('what the timeline holds', () => {
     expect(shown.filter((p) => both.has(p.uri))).toHaveLength(both.size);
   });
 });
+
+describe('undoing a reply', () => {
+  it('takes back a reply not yet sent, and deletes one that was', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const { sync, http } = t.syncFor(ana);
+    await sync.backfill(SOURCES.home);
+    const user = t.f.world.userByName('ana')!;
+    const parent = t.f.world.statuses.get(user.home.find((id) => !t.f.world.statuses.get(id)!.reblogOf)!)!;
+    const parentId = (await t.engine.read((tx) =>
+      tx.get<{ id: number }>('SELECT id FROM statuses WHERE uri = ?', [String(parent.json.uri)]),
+    ))!.id;
+    const sender = new OutboxSender({
+      engine: t.engine,
+      httpFor: () => http,
+      clock: t.f.clock,
+      ingest: ingestRefresh(t.api),
+    });
+
+    // Written offline, then taken back before the network returned: the server never sees it.
+    t.f.server().faults.offline = true;
+    const draft = await t.api.actions.perform({
+      accountId: ana.id,
+      statusId: parentId,
+      action: 'reply',
+      reply: { text: 'Hasty words' },
+    });
+    expect(await t.api.actions.cancel(draft!.id)).toBe(true);
+    t.f.server().faults.offline = false;
+    await sender.flush();
+    expect(t.f.world.repliesTo(parent.id).filter((r) => r.accountId === user.accountId)).toEqual([]);
+
+    // Sent, then deleted.
+    await t.api.actions.perform({
+      accountId: ana.id,
+      statusId: parentId,
+      action: 'reply',
+      reply: { text: 'Considered words' },
+    });
+    await sender.flush();
+    const [sent] = t.f.world.repliesTo(parent.id).filter((r) => r.accountId === user.accountId);
+    expect(sent).toBeDefined();
+    const replyId = (await t.engine.read((tx) =>
+      tx.get<{ id: number }>('SELECT id FROM statuses WHERE uri = ?', [String(sent!.json.uri)]),
+    ))!.id;
+    await expect(
+      t.api.actions.perform({ accountId: ana.id, statusId: parentId, action: 'delete' }),
+    ).rejects.toThrow(/Only your own posts/);
+    await t.api.actions.perform({ accountId: ana.id, statusId: replyId, action: 'delete' });
+    expect(await sender.flush()).toEqual({ sent: 1, failed: 0, postponed: 0 });
+    expect(sent!.deleted).toBe(true);
+    const local = await t.engine.read((tx) =>
+      tx.get<{ deleted_at: number | null }>('SELECT deleted_at FROM statuses WHERE id = ?', [replyId]),
+    );
+    expect(local?.deleted_at).not.toBeNull();
+  });
+});

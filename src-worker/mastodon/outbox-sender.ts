@@ -66,19 +66,33 @@ export class OutboxSender {
                 kind: 'interactive',
                 maxRetries: 1,
               })
-            : await http.request({
-                method: 'POST',
-                path: `/api/v1/statuses/${encodeURIComponent(payload.remoteId!)}/${item.action}`,
-                headers: { 'Idempotency-Key': item.idempotencyKey },
-                kind: 'interactive',
-                maxRetries: 1,
-              });
+            : item.action === 'delete'
+              ? await http.request({
+                  method: 'DELETE',
+                  path: `/api/v1/statuses/${encodeURIComponent(payload.remoteId!)}`,
+                  kind: 'interactive',
+                  maxRetries: 1,
+                })
+              : await http.request({
+                  method: 'POST',
+                  path: `/api/v1/statuses/${encodeURIComponent(payload.remoteId!)}/${item.action}`,
+                  headers: { 'Idempotency-Key': item.idempotencyKey },
+                  kind: 'interactive',
+                  maxRetries: 1,
+                });
         await engine.write((tx) => markActionSent(tx, item.id));
-        await this.#options.ingest(item.accountId, [response.body]).catch(() => undefined);
+        if (item.action !== 'delete')
+          await this.#options.ingest(item.accountId, [response.body]).catch(() => undefined);
         result.sent++;
       } catch (error) {
         const kind = error instanceof MastodonError ? error.kind : 'network';
         const message = error instanceof Error ? error.message : String(error);
+        // Deleting what is already gone is done.
+        if (item.action === 'delete' && kind === 'not_found') {
+          await engine.write((tx) => markActionSent(tx, item.id));
+          result.sent++;
+          continue;
+        }
         if (kind === 'not_found' || kind === 'forbidden' || kind === 'rejected' || kind === 'malformed') {
           await engine.write((tx, now) => failAction(tx, item.id, message, now));
           result.failed++;

@@ -7,6 +7,7 @@
 import type { Tx } from '../db/database';
 import { EngineError } from '../errors';
 import { recordInteraction, undoInteraction } from './interactions';
+import { applyDeletions } from './accounts';
 import { getPrivacy } from './privacy';
 import type {
   ActionInput,
@@ -16,10 +17,9 @@ import type {
   InteractionKind,
 } from '../../src-shared/worker-api';
 
-const TOGGLES: Record<
-  Exclude<MastodonAction, 'reply'>,
-  { kind: InteractionKind; column: string; on: boolean }
-> = {
+type Toggle = Exclude<MastodonAction, 'reply' | 'delete'>;
+
+const TOGGLES: Record<Toggle, { kind: InteractionKind; column: string; on: boolean }> = {
   favourite: { kind: 'favourite', column: 'favourited', on: true },
   unfavourite: { kind: 'favourite', column: 'favourited', on: false },
   reblog: { kind: 'boost', column: 'reblogged', on: true },
@@ -95,7 +95,7 @@ async function setFlag(
 /** Takes an action: the local change and its outbox row, in one transaction. */
 export async function performAction(tx: Tx, input: ActionInput, now: number): Promise<OutboxItem | null> {
   const { accountId, statusId, action } = input;
-  if (!(action in TOGGLES) && action !== 'reply')
+  if (!(action in TOGGLES) && action !== 'reply' && action !== 'delete')
     throw new EngineError('invalid_input', `unknown action ${JSON.stringify(action)}`);
   const account = await tx.get<{ state: string }>('SELECT state FROM accounts WHERE id = ?', [accountId]);
   if (!account) throw new EngineError('not_found', `No account with id ${accountId}.`);
@@ -110,7 +110,15 @@ export async function performAction(tx: Tx, input: ActionInput, now: number): Pr
       'This account has not seen that post: choose an account whose timeline holds it.',
     );
   let reply: OutboxPayload['reply'];
-  if (action === 'reply') {
+  if (action === 'delete') {
+    const own = await tx.get<{ mine: number }>(
+      `SELECT s.author_id = (SELECT au.id FROM authors au WHERE au.acct = a.acct) AS mine
+         FROM statuses s, accounts a WHERE s.id = ? AND a.id = ?`,
+      [statusId, accountId],
+    );
+    if (!own?.mine) throw new EngineError('invalid_input', 'Only your own posts can be deleted.');
+    await applyDeletions(tx, accountId, [ref.remote_id], now);
+  } else if (action === 'reply') {
     const text = input.reply?.text?.trim() ?? '';
     if (!text) throw new EngineError('invalid_input', 'A reply needs some text.');
     reply = { text, spoilerText: input.reply?.spoilerText || undefined, visibility: input.reply?.visibility };
@@ -199,12 +207,46 @@ export async function failAction(tx: Tx, id: number, error: string, now: number)
   const row = await tx.get<OutboxRow>('SELECT * FROM outbox WHERE id = ?', [id]);
   if (!row) return;
   await tx.run(`UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?`, [error, id]);
+  await revertLocal(tx, row, now);
+}
+
+/** Undoes what taking an action changed locally. */
+async function revertLocal(tx: Tx, row: OutboxRow, now: number): Promise<void> {
   if (row.status_id === null) return;
-  // A reply that failed was still meant: its interaction stays, only the toggles are undone.
+  // A reply that was refused was still meant: its interaction stays.
   if (row.action === 'reply') return;
+  if (row.action === 'delete') {
+    await tx.run('UPDATE statuses SET deleted_at = NULL WHERE id = ?', [row.status_id]);
+    await tx.run('UPDATE timeline_entries SET deleted_at = NULL WHERE status_id = ? AND account_id = ?', [
+      row.status_id,
+      row.account_id,
+    ]);
+    return;
+  }
   const toggle = TOGGLES[row.action];
   await setFlag(tx, row.account_id, row.status_id, toggle.column, !toggle.on);
   const interaction = { statusId: row.status_id, kind: toggle.kind, accountId: row.account_id, at: now };
   if (toggle.on) await undoInteraction(tx, interaction, now);
   else await recordInteraction(tx, interaction, (await getPrivacy(tx)).level, now);
+}
+
+/** Drops an action not yet tried, undoing its local change; false when it is too late. */
+export async function cancelAction(tx: Tx, id: number, now: number): Promise<boolean> {
+  // Once tried, its answer may have been lost: the server may already have it.
+  const row = await tx.get<OutboxRow>(
+    `SELECT * FROM outbox WHERE id = ? AND state = 'pending' AND attempts = 0`,
+    [id],
+  );
+  if (!row) return false;
+  await tx.run('DELETE FROM outbox WHERE id = ?', [id]);
+  if (row.action === 'reply' && row.status_id !== null) {
+    await tx.run(
+      `UPDATE interactions SET undone_at = ? WHERE id = (SELECT max(id) FROM interactions
+         WHERE account_id = ? AND status_id = ? AND kind = 'reply' AND undone_at IS NULL)`,
+      [now, row.account_id, row.status_id],
+    );
+    return true;
+  }
+  await revertLocal(tx, row, now);
+  return true;
 }

@@ -1033,6 +1033,22 @@ export class Simulator {
       return this.#json(reply, this.status(status, user), schemas.statusSchema);
     });
 
+    // Deleting one's own post answers with it (source text included, for "delete and redraft").
+    app.delete('/api/v1/statuses/:id', (request, reply) => {
+      const user = this.#user(request);
+      const status = world.statuses.get((request.params as { id: string }).id);
+      if (!this.#visible(status, user))
+        return this.#json(reply, { error: 'Record not found' }, undefined, 404);
+      if (status.accountId !== user.accountId)
+        return this.#json(reply, { error: 'This action is not allowed' }, undefined, 403);
+      const body = {
+        ...this.status(status, user),
+        text: String(status.json.content).replace(/<[^>]+>/g, ''),
+      };
+      world.delete(status.id);
+      return this.#json(reply, body, schemas.statusSchema);
+    });
+
     const action = (name: string, apply: (user: SimUser, status: SimStatus) => SimStatus) =>
       app.post(`/api/v1/statuses/:id/${name}`, (request, reply) => {
         const user = this.#user(request);
