@@ -15,6 +15,7 @@ export function PostCard({ post }: { post: PostView }) {
   const act = useAppStore((s) => s.act);
   const acting = actingAccount(post, accounts);
   const mine = post.own.find((o) => o.accountId === acting);
+  const [replying, setReplying] = useState(false);
   return (
     <article
       className="post"
@@ -101,8 +102,65 @@ export function PostCard({ post }: { post: PostView }) {
           >
             {mine.bookmarked ? 'Bookmarked' : 'Bookmark'}
           </button>
+          <button type="button" aria-expanded={replying} onClick={() => setReplying(!replying)}>
+            Reply
+          </button>
         </div>
       )}
+      {mine && replying && <ReplyForm post={post} onDone={() => setReplying(false)} />}
     </article>
+  );
+}
+
+const VISIBILITIES = [
+  ['public', 'Public'],
+  ['unlisted', 'Quiet public'],
+  ['private', 'Followers'],
+  ['direct', 'Mentioned people only'],
+] as const;
+
+function ReplyForm({ post, onDone }: { post: PostView; onDone: () => void }) {
+  const reply = useAppStore((s) => s.reply);
+  const [text, setText] = useState(`@${post.author.acct} `);
+  const [spoilerText, setSpoilerText] = useState('');
+  const [visibility, setVisibility] = useState<(typeof VISIBILITIES)[number][0]>(
+    post.visibility === 'direct' || post.visibility === 'private' ? post.visibility : 'public',
+  );
+  return (
+    <form
+      className="reply-form"
+      aria-label="Reply"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void reply(post, { text, spoilerText, visibility }).then((queued) => queued && onDone());
+      }}
+    >
+      <textarea
+        aria-label="Reply text"
+        value={text}
+        onChange={(e) => setText(e.currentTarget.value)}
+        rows={3}
+      />
+      <input
+        aria-label="Content warning"
+        placeholder="Content warning (optional)"
+        value={spoilerText}
+        onChange={(e) => setSpoilerText(e.currentTarget.value)}
+      />
+      <select
+        aria-label="Visibility"
+        value={visibility}
+        onChange={(e) => setVisibility(e.currentTarget.value as (typeof VISIBILITIES)[number][0])}
+      >
+        {VISIBILITIES.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={text.trim() === ''}>
+        Send reply
+      </button>
+    </form>
   );
 }

@@ -6,6 +6,7 @@ import { create, type StateCreator } from 'zustand';
 import type { EngineClient } from '../engine-client';
 import type {
   Account,
+  ActionInput,
   MastodonAction,
   OutboxItem,
   MastodonAccountStatus,
@@ -56,6 +57,8 @@ export interface AccountsSlice {
   failedActions: OutboxItem[];
   /** Favourite, boost or bookmark (or undo) a post, through the account that should act. */
   act(post: PostView, action: Exclude<MastodonAction, 'reply' | 'delete'>): Promise<void>;
+  /** Replies to a post through the account that should act; true once queued. */
+  reply(post: PostView, reply: NonNullable<ActionInput['reply']>): Promise<boolean>;
   syncing: MastodonAccountStatus[];
   signingIn: boolean;
   loadAccounts(): Promise<void>;
@@ -219,6 +222,20 @@ const FLAG: Record<
 const createAccountsSlice: StateCreator<AppState, [], [], AccountsSlice> = (set, get) => ({
   accounts: [],
   failedActions: [],
+  async reply(post, reply) {
+    const accountId = actingAccount(post, get().accounts);
+    if (accountId === null) {
+      get().report(new Error('No signed-in account can reply to this post.'));
+      return false;
+    }
+    try {
+      await requireApi(get).actions.perform({ accountId, statusId: post.id, action: 'reply', reply });
+      return true;
+    } catch (error) {
+      get().report(error);
+      return false;
+    }
+  },
   async act(post, action) {
     const accountId = actingAccount(post, get().accounts);
     if (accountId === null) return get().report(new Error('No signed-in account can act on this post.'));

@@ -27,6 +27,11 @@ beforeAll(async () => {
     authors: 400,
     users: [{ username: 'ana', password: 'secret pw', favourites: 30, bookmarks: 5 }],
   });
+  // Nothing in ana's home feed is favourited yet, so each card offers "Favourite".
+  const ana = world.userByName('ana')!;
+  const home = new Set(ana.home.map((id) => world.inner(world.statuses.get(id)!).id));
+  ana.favourites = ana.favourites.filter((f) => !home.has(f.statusId));
+  ana.favourited = new Set(ana.favourites.map((f) => f.statusId));
   simulator = await startSimulator({ world, clock: systemClock });
   browser = await launchBrowser();
 });
@@ -65,21 +70,37 @@ describe('signing in from the web edition', () => {
 
     // Favourite the newest post from its card: the server has it soon after.
     const first = page.locator('.post').first();
-    const firstUri = await page.evaluate(() =>
-      globalThis.corgi.timeline.page({ order: 'chronological', limit: 1 }).then((p) => p.posts[0]!.uri),
+    // The cards on screen, newest first (the stream may add newer ones to the store meanwhile).
+    const [firstUri, secondUri] = await page.evaluate(() =>
+      globalThis.corgi.timeline
+        .page({ order: 'chronological', limit: 2 })
+        .then((p) => p.posts.map((x) => x.uri)),
     );
     const target = [...world.statuses.values()].find((s) => s.json.uri === firstUri)!;
-    await first.getByRole('button', { name: 'Favourite' }).click();
-    await first.getByRole('button', { name: 'Favourited' }).waitFor();
+    await first.getByRole('button', { name: 'Favourite', exact: true }).click();
+    await first.getByRole('button', { name: 'Favourited', exact: true }).waitFor();
     await expect.poll(() => user.favourited.has(target.id), { timeout: 20_000 }).toBe(true);
+
+    // A reply with a content warning, to followers only.
+    await first.getByRole('button', { name: 'Reply' }).click();
+    await first.getByLabel('Reply text').fill('Thoughtful reply');
+    await first.getByLabel('Content warning').fill('long');
+    await first.getByLabel('Visibility').selectOption('private');
+    await first.getByRole('button', { name: 'Send reply' }).click();
+    await expect
+      .poll(() => world.repliesTo(target.id).filter((r) => r.accountId === user.accountId).length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    const sentReply = world.repliesTo(target.id).find((r) => r.accountId === user.accountId)!;
+    expect(sentReply.json.spoiler_text).toBe('long');
+    expect(sentReply.json.visibility).toBe('private');
+    expect(String(sentReply.json.content)).toContain('Thoughtful reply');
 
     // A post deleted on the server meanwhile: the favourite is refused, and the panel says why.
     const second = page.locator('.post').nth(1);
-    const secondUri = await page.evaluate(() =>
-      globalThis.corgi.timeline.page({ order: 'chronological', limit: 2 }).then((p) => p.posts[1]!.uri),
-    );
     world.delete([...world.statuses.values()].find((s) => s.json.uri === secondUri)!.id);
-    await second.getByRole('button', { name: 'Favourite' }).click();
+    await second.getByRole('button', { name: 'Favourite', exact: true }).click();
     await page
       .getByRole('alert')
       .filter({ hasText: 'Could not favourite a post' })
