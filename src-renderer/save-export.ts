@@ -1,11 +1,5 @@
 import type { ExportBundle } from '../src-shared/worker-api';
-import type { HostApi } from '../src-shared/host-api';
-
-declare global {
-  interface Window {
-    corgiHost?: HostApi;
-  }
-}
+import { desktopHost } from './host';
 
 function download(name: string, data: BlobPart, type: string): void {
   const url = URL.createObjectURL(new Blob([data], { type }));
@@ -22,7 +16,8 @@ export async function saveExport(bundle: ExportBundle): Promise<string | null> {
     { name: `${bundle.fileName}.json`, bytes: new TextEncoder().encode(bundle.json) },
     { name: `${bundle.fileName}.sqlite`, bytes: bundle.sqlite },
   ];
-  if (window.corgiHost) return window.corgiHost.saveFiles(bundle.fileName, files);
+  const host = desktopHost();
+  if (host) return host.saveFiles(bundle.fileName, files);
   download(files[0]!.name, bundle.json, 'application/json');
   download(files[1]!.name, new Uint8Array(bundle.sqlite), 'application/vnd.sqlite3');
   return 'your downloads folder';

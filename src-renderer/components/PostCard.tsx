@@ -13,8 +13,11 @@ export function PostCard({ post }: { post: PostView }) {
   const [mediaShown, setMediaShown] = useState(!blurred);
   const accounts = useAppStore((s) => s.accounts);
   const act = useAppStore((s) => s.act);
-  const acting = actingAccount(post, accounts);
+  // Which of the person's accounts acts: the default one, unless they pick another that saw it.
+  const [chosen, setChosen] = useState<number | null>(null);
+  const acting = chosen ?? actingAccount(post, accounts);
   const mine = post.own.find((o) => o.accountId === acting);
+  const able = accounts.filter((a) => a.state === 'active' && post.own.some((o) => o.accountId === a.id));
   const [replying, setReplying] = useState(false);
   return (
     <article
@@ -84,30 +87,45 @@ export function PostCard({ post }: { post: PostView }) {
           <button
             type="button"
             aria-pressed={mine.favourited}
-            onClick={() => void act(post, mine.favourited ? 'unfavourite' : 'favourite')}
+            onClick={() => void act(post, mine.favourited ? 'unfavourite' : 'favourite', mine.accountId)}
           >
             {mine.favourited ? 'Favourited' : 'Favourite'}
           </button>
           <button
             type="button"
             aria-pressed={mine.reblogged}
-            onClick={() => void act(post, mine.reblogged ? 'unreblog' : 'reblog')}
+            onClick={() => void act(post, mine.reblogged ? 'unreblog' : 'reblog', mine.accountId)}
           >
             {mine.reblogged ? 'Boosted' : 'Boost'}
           </button>
           <button
             type="button"
             aria-pressed={mine.bookmarked}
-            onClick={() => void act(post, mine.bookmarked ? 'unbookmark' : 'bookmark')}
+            onClick={() => void act(post, mine.bookmarked ? 'unbookmark' : 'bookmark', mine.accountId)}
           >
             {mine.bookmarked ? 'Bookmarked' : 'Bookmark'}
           </button>
           <button type="button" aria-expanded={replying} onClick={() => setReplying(!replying)}>
             Reply
           </button>
+          {able.length > 1 && (
+            <select
+              aria-label="Act as"
+              value={mine.accountId}
+              onChange={(e) => setChosen(Number(e.currentTarget.value))}
+            >
+              {able.map((a) => (
+                <option key={a.id} value={a.id}>
+                  as @{a.acct}
+                </option>
+              ))}
+            </select>
+          )}
         </div>
       )}
-      {mine && replying && <ReplyForm post={post} onDone={() => setReplying(false)} />}
+      {mine && replying && (
+        <ReplyForm post={post} accountId={mine.accountId} onDone={() => setReplying(false)} />
+      )}
     </article>
   );
 }
@@ -119,7 +137,7 @@ const VISIBILITIES = [
   ['direct', 'Mentioned people only'],
 ] as const;
 
-function ReplyForm({ post, onDone }: { post: PostView; onDone: () => void }) {
+function ReplyForm({ post, accountId, onDone }: { post: PostView; accountId: number; onDone: () => void }) {
   const reply = useAppStore((s) => s.reply);
   const [text, setText] = useState(`@${post.author.acct} `);
   const [spoilerText, setSpoilerText] = useState('');
@@ -132,7 +150,7 @@ function ReplyForm({ post, onDone }: { post: PostView; onDone: () => void }) {
       aria-label="Reply"
       onSubmit={(e) => {
         e.preventDefault();
-        void reply(post, { text, spoilerText, visibility }).then((queued) => queued && onDone());
+        void reply(post, { text, spoilerText, visibility }, accountId).then((queued) => queued && onDone());
       }}
     >
       <textarea

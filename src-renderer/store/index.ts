@@ -17,6 +17,7 @@ import type {
   TimelineQuery,
 } from '../../src-shared/worker-api';
 import { engineErrorOf } from '../../src-shared/engine-errors';
+import { desktopHost } from '../host';
 
 export interface EngineSlice {
   api: EngineClient | null;
@@ -56,9 +57,9 @@ export interface AccountsSlice {
   /** Actions the server refused, with its reasons. */
   failedActions: OutboxItem[];
   /** Favourite, boost or bookmark (or undo) a post, through the account that should act. */
-  act(post: PostView, action: Exclude<MastodonAction, 'reply' | 'delete'>): Promise<void>;
+  act(post: PostView, action: Exclude<MastodonAction, 'reply' | 'delete'>, accountId?: number): Promise<void>;
   /** Replies to a post through the account that should act; true once queued. */
-  reply(post: PostView, reply: NonNullable<ActionInput['reply']>): Promise<boolean>;
+  reply(post: PostView, reply: NonNullable<ActionInput['reply']>, accountId?: number): Promise<boolean>;
   syncing: MastodonAccountStatus[];
   signingIn: boolean;
   loadAccounts(): Promise<void>;
@@ -88,7 +89,7 @@ const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get
     await get().refreshStatus();
     if (get().status?.state === 'ready') {
       // Tokens go to the desktop shell's keychain vault when there is one.
-      const vault = window.corgiHost?.vault;
+      const vault = desktopHost()?.vault;
       await api.mastodon
         .start(vault ? { vault: Comlink.proxy(vault) } : {})
         .catch((error: unknown) => get().report(error));
@@ -222,8 +223,8 @@ const FLAG: Record<
 const createAccountsSlice: StateCreator<AppState, [], [], AccountsSlice> = (set, get) => ({
   accounts: [],
   failedActions: [],
-  async reply(post, reply) {
-    const accountId = actingAccount(post, get().accounts);
+  async reply(post, reply, chosen) {
+    const accountId = chosen ?? actingAccount(post, get().accounts);
     if (accountId === null) {
       get().report(new Error('No signed-in account can reply to this post.'));
       return false;
@@ -236,8 +237,8 @@ const createAccountsSlice: StateCreator<AppState, [], [], AccountsSlice> = (set,
       return false;
     }
   },
-  async act(post, action) {
-    const accountId = actingAccount(post, get().accounts);
+  async act(post, action, chosen) {
+    const accountId = chosen ?? actingAccount(post, get().accounts);
     if (accountId === null) return get().report(new Error('No signed-in account can act on this post.'));
     const [flag, on] = FLAG[action];
     // Shown at once; the worker has applied it too, and sends it when it can.
@@ -275,7 +276,7 @@ const createAccountsSlice: StateCreator<AppState, [], [], AccountsSlice> = (set,
   async signIn(instance, go = (url) => window.location.assign(url)) {
     set({ signingIn: true });
     const api = requireApi(get);
-    const host = window.corgiHost;
+    const host = desktopHost();
     try {
       if (host) {
         // Desktop: the system browser, and the answer on a loopback port.
