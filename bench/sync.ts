@@ -5,8 +5,11 @@
  * time in which each API request takes 250 ms) with a person who has a full home feed (800 posts, the server's cap) and 2,000 favourites,
  * signs a fresh Corgi into it (OAuth with PKCE through the login and consent pages), runs the
  * initial sync to completion into the Node engine on a temporary directory, and reports per run:
- *   requests              API requests the sync sent (sign-in not counted)
- *   paging_requests       of those, with max_id / min_id / since_id (the scarce per-user budget)
+ *   requests              API requests the sync sent (sign-in not counted): pages of statuses,
+ *                         and the account's filters, mutes, blocks, lists and followed tags
+ *   page_requests         of those, the ones that fetch statuses (timelines, favourites,
+ *                         bookmarks, mentions)
+ *   paging_requests       with max_id / min_id / since_id (the scarce per-user budget)
  *   statuses_stored       distinct posts in the database afterwards
  *   statuses_received     statuses in the pages received (a post in two lists counts twice)
  *   seconds_simulated     simulated time the sync took (waits for rate-limit resets included)
@@ -36,6 +39,7 @@ const { values } = parseArgs({
 
 interface RunResult {
   requests: number;
+  page_requests: number;
   paging_requests: number;
   statuses_stored: number;
   statuses_received: number;
@@ -88,17 +92,21 @@ async function run(seed: number): Promise<RunResult> {
       );
     }
     const received = Object.values(progress).reduce((n, p) => n + p.statuses + p.rejected, 0);
+    let pageRequests = 0;
+    for (const [route, n] of server.stats.byPath)
+      if (/^GET \/api\/v1\/(timelines\/|favourites|bookmarks|notifications)/.test(route)) pageRequests += n;
     const stored = (await api.status()).statuses;
     if (user.home.length < Number(values.home))
       throw new Error(`the home feed holds only ${user.home.length} posts`);
     return {
       requests: http.stats.requests,
+      page_requests: pageRequests,
       paging_requests: http.stats.pagingRequests,
       statuses_stored: stored,
       statuses_received: received,
       seconds_simulated: Math.round((fediverse.clock.now() - started) / 100) / 10,
       limit_hits: server.stats.limitHits,
-      statuses_per_request: Math.round((received / http.stats.requests) * 100) / 100,
+      statuses_per_request: Math.round((received / pageRequests) * 100) / 100,
       wall_seconds: Math.round(wallSeconds * 100) / 100,
     };
   } finally {

@@ -4,6 +4,13 @@ import { sanitizeStatusHtml } from '../sanitize';
 import { Avatar } from './Avatar';
 import { actingAccount, useAppStore } from '../store';
 
+/** The three switches on a post, as Mastodon names them and as the card labels them. */
+const TOGGLES = [
+  { flag: 'favourited', on: 'favourite', off: 'unfavourite', label: 'Favourite', done: 'Favourited' },
+  { flag: 'reblogged', on: 'reblog', off: 'unreblog', label: 'Boost', done: 'Boosted' },
+  { flag: 'bookmarked', on: 'bookmark', off: 'unbookmark', label: 'Bookmark', done: 'Bookmarked' },
+] as const;
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function PostCard({ post }: { post: PostView }) {
@@ -84,27 +91,16 @@ export function PostCard({ post }: { post: PostView }) {
       </footer>
       {mine && (
         <div className="post-actions" role="group" aria-label="Actions">
-          <button
-            type="button"
-            aria-pressed={mine.favourited}
-            onClick={() => void act(post, mine.favourited ? 'unfavourite' : 'favourite', mine.accountId)}
-          >
-            {mine.favourited ? 'Favourited' : 'Favourite'}
-          </button>
-          <button
-            type="button"
-            aria-pressed={mine.reblogged}
-            onClick={() => void act(post, mine.reblogged ? 'unreblog' : 'reblog', mine.accountId)}
-          >
-            {mine.reblogged ? 'Boosted' : 'Boost'}
-          </button>
-          <button
-            type="button"
-            aria-pressed={mine.bookmarked}
-            onClick={() => void act(post, mine.bookmarked ? 'unbookmark' : 'bookmark', mine.accountId)}
-          >
-            {mine.bookmarked ? 'Bookmarked' : 'Bookmark'}
-          </button>
+          {TOGGLES.map(({ flag, on, off, label, done }) => (
+            <button
+              key={flag}
+              type="button"
+              aria-pressed={mine[flag]}
+              onClick={() => void act(post, mine[flag] ? off : on, mine.accountId)}
+            >
+              {mine[flag] ? done : label}
+            </button>
+          ))}
           <button type="button" aria-expanded={replying} onClick={() => setReplying(!replying)}>
             Reply
           </button>

@@ -45,6 +45,10 @@ interface PostRow {
 interface SeenRow {
   status_id: number;
   account_id: number;
+  favourited: number | null;
+  reblogged: number | null;
+  bookmarked: number | null;
+  filtered: string | null;
   b_acct: string | null;
   b_name: string | null;
   b_avatar: string | null;
@@ -55,58 +59,86 @@ interface SeenRow {
 export const DEFAULT_PAGE_SIZE = 40;
 const MAX_PAGE_SIZE = 200;
 
-/** Turns rows into views, adding who saw each post and who boosted it, in two batched queries. */
-async function toViews(tx: Tx, rows: PostRow[], now = Date.now()): Promise<PostView[]> {
+/** Whether any post carries a server filter match (a partial index makes this one lookup). */
+async function hasFilteredRefs(tx: Tx): Promise<boolean> {
+  const row = await tx.get<{ any: number }>(
+    'SELECT EXISTS (SELECT 1 FROM status_refs INDEXED BY status_refs_filtered WHERE filtered IS NOT NULL) AS "any"',
+  );
+  return row?.any === 1;
+}
+
+/**
+ * The server filters in a status's `filtered` that are in force for the home timeline and do not
+ * hide it (hidden posts never reach a page); unknown actions count as "warn", as Mastodon advises.
+ */
+function activeFilters(json: string, nowIso: string): PostView['filters'] {
+  let results: unknown;
+  try {
+    results = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(results)) return [];
+  const out: PostView['filters'] = [];
+  for (const result of results) {
+    const filter = (result as { filter?: Record<string, unknown> } | null)?.filter;
+    if (!filter || !Array.isArray(filter.context) || !filter.context.includes('home')) continue;
+    if (typeof filter.expires_at === 'string' && filter.expires_at <= nowIso) continue;
+    if (filter.filter_action === 'hide') continue;
+    out.push({
+      title: typeof filter.title === 'string' ? filter.title : 'Filtered',
+      action: filter.filter_action === 'blur' ? 'blur' : 'warn',
+    });
+  }
+  return out;
+}
+
+/** Turns rows into views, adding who saw each post, who boosted it and each account's view of it. */
+async function toViews(
+  tx: Tx,
+  rows: PostRow[],
+  now = Date.now(),
+  anyFiltered?: boolean,
+): Promise<PostView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
+  // The server's filter matches are read only when any exist at all: most people have none.
+  const filtered = anyFiltered ?? (await hasFilteredRefs(tx));
+  // One pass: who saw each post, who boosted it, and each account's own flags for it.
   const seen = await tx.all<SeenRow>(
     `SELECT e.status_id, e.account_id, b.acct AS b_acct, b.display_name AS b_name,
-            b.avatar_url AS b_avatar, b.url AS b_url, b.bot AS b_bot
+            b.avatar_url AS b_avatar, b.url AS b_url, b.bot AS b_bot,
+            r.favourited, r.reblogged, r.bookmarked, ${filtered ? 'r.filtered' : 'NULL AS filtered'}
        FROM timeline_entries e LEFT JOIN authors b ON b.id = e.boosted_by_author_id
+       LEFT JOIN status_refs r INDEXED BY status_refs_by_status
+         ON r.status_id = e.status_id AND r.account_id = e.account_id
       WHERE e.status_id IN (SELECT value FROM json_each(?)) AND e.deleted_at IS NULL
       ORDER BY e.entry_at DESC`,
     [JSON.stringify(ids)],
   );
-  const flags = await tx.all<{
-    status_id: number;
-    account_id: number;
-    favourited: number;
-    reblogged: number;
-    bookmarked: number;
-  }>(
-    `SELECT status_id, account_id, max(ifnull(favourited, 0)) AS favourited,
-            max(ifnull(reblogged, 0)) AS reblogged, max(ifnull(bookmarked, 0)) AS bookmarked
-       FROM status_refs WHERE status_id IN (SELECT value FROM json_each(?))
-      GROUP BY status_id, account_id ORDER BY account_id`,
-    [JSON.stringify(ids)],
-  );
-  // Filters in force for the home timeline; unknown actions count as "warn", as Mastodon advises.
-  const filterRows = await tx.all<{ status_id: number; title: string; action: string }>(
-    `SELECT DISTINCT r.status_id, j.value ->> '$.filter.title' AS title,
-            j.value ->> '$.filter.filter_action' AS action
-       FROM status_refs r, json_each(r.filtered) j
-      WHERE r.status_id IN (SELECT value FROM json_each(?)) AND r.filtered IS NOT NULL
-        AND ifnull(j.value ->> '$.filter.expires_at', '9999') > ?
-        AND EXISTS (SELECT 1 FROM json_each(j.value -> '$.filter.context') c WHERE c.value = 'home')
-        AND ifnull(j.value ->> '$.filter.filter_action', 'warn') <> 'hide'`,
-    [JSON.stringify(ids), new Date(now).toISOString()],
-  );
+  const own = new Map<number, Map<number, PostView['own'][number]>>();
   const filters = new Map<number, PostView['filters']>();
-  for (const f of filterRows) {
-    const list = filters.get(f.status_id) ?? [];
-    list.push({ title: f.title ?? 'Filtered', action: f.action === 'blur' ? 'blur' : 'warn' });
-    filters.set(f.status_id, list);
-  }
-  const own = new Map<number, PostView['own']>();
-  for (const f of flags) {
-    const list = own.get(f.status_id) ?? [];
-    list.push({
-      accountId: f.account_id,
-      favourited: f.favourited === 1,
-      reblogged: f.reblogged === 1,
-      bookmarked: f.bookmarked === 1,
-    });
-    own.set(f.status_id, list);
+  const nowIso = new Date(now).toISOString();
+  for (const ref of seen) {
+    const byAccount = own.get(ref.status_id) ?? new Map<number, PostView['own'][number]>();
+    own.set(ref.status_id, byAccount);
+    const flags = byAccount.get(ref.account_id) ?? {
+      accountId: ref.account_id,
+      favourited: false,
+      reblogged: false,
+      bookmarked: false,
+    };
+    flags.favourited ||= ref.favourited === 1;
+    flags.reblogged ||= ref.reblogged === 1;
+    flags.bookmarked ||= ref.bookmarked === 1;
+    byAccount.set(ref.account_id, flags);
+    if (ref.filtered !== null) {
+      const list = filters.get(ref.status_id) ?? [];
+      for (const match of activeFilters(ref.filtered, nowIso)) {
+        if (!list.some((f) => f.title === match.title && f.action === match.action)) list.push(match);
+      }
+      filters.set(ref.status_id, list);
+    }
   }
   const seenBy = new Map<number, Set<number>>();
   const boostedBy = new Map<number, AuthorView>();
@@ -150,7 +182,7 @@ async function toViews(tx: Tx, rows: PostRow[], now = Date.now()): Promise<PostV
     favourites: r.favourites_count,
     boostedBy: boostedBy.get(r.id) ?? null,
     seenBy: [...(seenBy.get(r.id) ?? [])].sort((a, b) => a - b),
-    own: own.get(r.id) ?? [],
+    own: [...(own.get(r.id)?.values() ?? [])].sort((a, b) => a.accountId - b.accountId),
     filters: filters.get(r.id) ?? [],
     deleted: r.deleted_at !== null,
   }));
@@ -173,17 +205,26 @@ export async function timelinePage(tx: Tx, query: TimelineQuery, now = Date.now(
   // author is not muted or blocked by one of the person's accounts, and no server filter of theirs
   // in force for the home timeline says to hide it.
   const ofAccount = query.accountId === undefined ? '' : 'AND e.account_id = ?';
+  // Only pay for the mute and filter checks when there is something to check.
+  const rules = await tx.get<{ relations: number; filtered: number }>(
+    `SELECT EXISTS (SELECT 1 FROM account_relations) AS relations,
+            EXISTS (SELECT 1 FROM status_refs INDEXED BY status_refs_filtered WHERE filtered IS NOT NULL) AS filtered`,
+  );
+  const unmuted = rules?.relations
+    ? 'AND NOT EXISTS (SELECT 1 FROM account_relations m WHERE m.acct = a.acct)'
+    : '';
+  const unhidden = rules?.filtered
+    ? `AND NOT EXISTS (SELECT 1 FROM status_refs r INDEXED BY status_refs_filtered, json_each(r.filtered) j
+        WHERE r.status_id = s.id AND r.filtered IS NOT NULL
+          AND j.value ->> '$.filter.filter_action' = 'hide'
+          AND ifnull(j.value ->> '$.filter.expires_at', '9999') > ?
+          AND EXISTS (SELECT 1 FROM json_each(j.value -> '$.filter.context') c WHERE c.value = 'home'))`
+    : '';
   const onTimeline = `AND EXISTS (SELECT 1 FROM timeline_entries e
-      WHERE e.status_id = s.id AND e.deleted_at IS NULL ${ofAccount})
-    AND NOT EXISTS (SELECT 1 FROM account_relations m WHERE m.acct = a.acct)
-    AND NOT EXISTS (SELECT 1 FROM status_refs r, json_each(r.filtered) j
-      WHERE r.status_id = s.id AND r.filtered IS NOT NULL
-        AND j.value ->> '$.filter.filter_action' = 'hide'
-        AND ifnull(j.value ->> '$.filter.expires_at', '9999') > ?
-        AND EXISTS (SELECT 1 FROM json_each(j.value -> '$.filter.context') c WHERE c.value = 'home'))`;
+      WHERE e.status_id = s.id AND e.deleted_at IS NULL ${ofAccount}) ${unmuted} ${unhidden}`;
   const accountParams = [
     ...(query.accountId === undefined ? [] : [query.accountId]),
-    new Date(now).toISOString(),
+    ...(unhidden ? [new Date(now).toISOString()] : []),
   ];
   let rows: (PostRow & { key: number })[];
   if (query.order === 'ranked') {
@@ -205,7 +246,7 @@ export async function timelinePage(tx: Tx, query: TimelineQuery, now = Date.now(
   }
   const last = rows[rows.length - 1];
   return {
-    posts: await toViews(tx, rows, now),
+    posts: await toViews(tx, rows, now, rules?.filtered === 1),
     nextCursor: rows.length === limit && last ? `${last.key}:${last.id}` : null,
   };
 }
