@@ -14,6 +14,7 @@
 import { streamingEnvelopeSchema } from '../../src-shared/mastodon/entities';
 import { REFRESH, type WorkerApi } from '../../src-shared/worker-api';
 import { SOURCES, type AccountSync } from './account-sync';
+import { newerId } from '../store/sync-cursors';
 
 export interface StreamEvent {
   stream: string[];
@@ -136,12 +137,6 @@ function idOf(status: unknown): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-function newer(a: string | null, b: string | null): string | null {
-  if (!a) return b;
-  if (!b) return a;
-  return a.length !== b.length ? (a.length > b.length ? a : b) : a > b ? a : b;
-}
-
 export class AccountStream {
   readonly #options: AccountStreamOptions;
   #connection: StreamConnection | undefined;
@@ -230,7 +225,7 @@ export class AccountStream {
   async #storeHome(status: unknown): Promise<void> {
     const id = idOf(status);
     // Older than what is stored (the catch-up already had it): refresh, don't extend.
-    const extends_ = id !== null && newer(this.#newest, id) === id && id !== this.#newest;
+    const extends_ = id !== null && newerId(this.#newest, id) === id && id !== this.#newest;
     await this.#options.api.ingest.statuses({
       accountId: this.#options.accountId,
       timeline: extends_ ? SOURCES.home.name : REFRESH,

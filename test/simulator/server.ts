@@ -207,7 +207,7 @@ export class Simulator {
     return { ...account.json, acct };
   }
 
-  #filtered(status: SimStatus, viewer: SimUser | undefined, context: string): Json[] | undefined {
+  #filtered(status: SimStatus, viewer: SimUser | undefined): Json[] | undefined {
     if (!viewer) return undefined;
     const now = this.clock.now();
     const text = String(status.json.content).toLowerCase();
@@ -228,7 +228,6 @@ export class Simulator {
         status_matches: [],
       });
     }
-    void context;
     return results;
   }
 
@@ -243,7 +242,7 @@ export class Simulator {
       json.bookmarked = viewer.bookmarked.has(status.id);
       json.muted = false;
       json.pinned = false;
-      json.filtered = this.#filtered(status, viewer, context);
+      json.filtered = this.#filtered(status, viewer);
     }
     if (status.quoteOf) {
       const quoted = this.world.statuses.get(status.quoteOf);
