@@ -1,0 +1,173 @@
+/**
+ * The features of a candidate post, each a number in [-1, 1] (most in [0, 1]) so that a weight
+ * reads the same for every feature: "how many points a full-strength signal is worth".
+ */
+import type { PersonModel } from './person-model';
+import type { VectorIndex } from './vector-index';
+
+export const FEATURES = [
+  'author',
+  'tags',
+  'content',
+  'engagement',
+  'recency',
+  'social',
+  'conversation',
+  'quiet',
+  'language',
+  'seen',
+  'collaborative',
+] as const;
+export type Feature = (typeof FEATURES)[number];
+export const FEATURE_COUNT = FEATURES.length;
+export const F = Object.fromEntries(FEATURES.map((name, i) => [name, i])) as Record<Feature, number>;
+
+/** Where a candidate came from. Everything but 'home' is discovery, mixed in under a cap. */
+export type CandidateSource = 'home' | 'list' | 'tag' | 'trend';
+
+export interface Candidate {
+  id: number;
+  authorId: number;
+  authorAcct: string;
+  createdAt: number;
+  /** When it entered the timeline (a boost's time for a boosted post). */
+  enteredAt: number;
+  language: string | null;
+  tags: readonly string[];
+  favourites: number;
+  reblogs: number;
+  replies: number;
+  /** When the counts were read. */
+  countsAt: number;
+  authorFollowers: number;
+  /** Authors of the boosts that brought it into the timeline. */
+  boosterIds: readonly number[];
+  mentionsMe: boolean;
+  inReplyToId: number | null;
+  source: CandidateSource;
+  /** Slot in the vector index, -1 without an embedding. */
+  vectorSlot: number;
+  /** Collaborative signal in [0, 1] from the shared daily snapshot; 0 when none. */
+  collaborative: number;
+}
+
+const HOUR = 3600 * 1000;
+const LOG_RECENCY_HORIZON = Math.log1p(48);
+
+/** Profile vectors a ranking compares each post with: the interests, then the dislike. */
+export interface ContentQueries {
+  vectors: Float32Array;
+  /** How much each interest counts (confidence from the weight of posts behind it). */
+  strengths: Float32Array;
+  interests: number;
+  hasDislike: boolean;
+}
+
+/** Cosines between posts on one subject run about 0.1 to 0.4 with hashed n-grams: scale to [0, 1]. */
+const SIMILARITY_SCALE = 2.5;
+
+export function contentQueries(model: PersonModel, now: number): ContentQueries {
+  const count = model.interests.length + 1;
+  const dims = model.dislike.length;
+  const vectors = new Float32Array(count * dims);
+  const strengths = new Float32Array(model.interests.length);
+  model.interests.forEach((interest, i) => {
+    vectors.set(interest.vector, i * dims);
+    const weight = interest.weight.valueAt(now);
+    strengths[i] = weight / (weight + 1.5);
+  });
+  vectors.set(model.dislike, model.interests.length * dims);
+  return { vectors, strengths, interests: model.interests.length, hasDislike: model.dislikeWeight > 0 };
+}
+
+/**
+ * Writes each candidate's features to `out` (row-major, FEATURE_COUNT a row). `bestInterest`
+ * receives the index of the interest behind each content score (-1 for none), for explanations.
+ */
+export function computeFeatures(
+  model: PersonModel,
+  candidates: readonly Candidate[],
+  index: VectorIndex | null,
+  now: number,
+  out: Float32Array,
+  bestInterest?: Int8Array,
+): void {
+  const queries = contentQueries(model, now);
+  const sims = new Float32Array(queries.interests + 1);
+  const tagScores = new Map<string, number>();
+  const tagScore = (name: string): number => {
+    const key = name.toLowerCase();
+    let score = tagScores.get(key);
+    if (score === undefined) {
+      const taste = model.tagTaste(key);
+      score = (taste ? taste.positive.valueAt(now) - 2 * taste.negative.valueAt(now) : 0) + (model.followedTags.has(key) ? 1.5 : 0);
+      tagScores.set(key, score);
+    }
+    return score;
+  };
+  const authorScores = new Map<number, [number, number]>();
+  const authorScore = (authorId: number): [number, number] => {
+    let scores = authorScores.get(authorId);
+    if (!scores) {
+      const taste = model.authors.get(authorId);
+      if (!taste) scores = [0, 1];
+      else {
+        const positive = taste.positive.valueAt(now);
+        const negative = taste.negative.valueAt(now);
+        const shown = taste.shown.valueAt(now);
+        const affinity = (positive - 2 * negative) / (positive + 1 + 0.05 * shown);
+        const activity = taste.activity.valueAt(now);
+        scores = [Math.max(-1, Math.min(1, affinity)), 1 / (1 + activity / 5)];
+      }
+      authorScores.set(authorId, scores);
+    }
+    return scores;
+  };
+
+  for (let c = 0; c < candidates.length; c++) {
+    const post = candidates[c]!;
+    const row = c * FEATURE_COUNT;
+    const [author, quiet] = authorScore(post.authorId);
+    out[row + F.author] = author;
+    out[row + F.quiet] = quiet;
+
+    let tags = 0;
+    for (const tag of post.tags) tags += tagScore(tag);
+    out[row + F.tags] = tags / (Math.abs(tags) + 2);
+
+    let content = 0;
+    let interest = -1;
+    if (index && post.vectorSlot >= 0 && (queries.interests > 0 || queries.hasDislike)) {
+      index.dotMany(post.vectorSlot, queries.vectors, queries.interests + 1, sims);
+      for (let i = 0; i < queries.interests; i++) {
+        const score = sims[i]! * queries.strengths[i]!;
+        if (score > content) {
+          content = score;
+          interest = i;
+        }
+      }
+      if (queries.hasDislike) content -= Math.max(0, sims[queries.interests]!);
+    }
+    out[row + F.content] = Math.max(-1, Math.min(1, content * SIMILARITY_SCALE));
+    if (bestInterest) bestInterest[c] = interest;
+
+    const ageAtCounts = Math.max(0, post.countsAt - post.createdAt) / HOUR;
+    const reactions = post.favourites + 2 * post.reblogs + post.replies;
+    const engagement = (3 * reactions) / (Math.sqrt(post.authorFollowers + 10) * Math.sqrt(ageAtCounts + 1));
+    out[row + F.engagement] = engagement / (engagement + 1);
+
+    const age = Math.max(0, now - post.enteredAt) / HOUR;
+    out[row + F.recency] = 1 - Math.min(1, Math.log1p(age) / LOG_RECENCY_HORIZON);
+
+    let boosters = 0;
+    for (const booster of post.boosterIds) if (model.follows.size === 0 || model.follows.has(booster)) boosters++;
+    out[row + F.social] = boosters / (boosters + 1);
+
+    out[row + F.conversation] = post.mentionsMe ? 1 : post.inReplyToId !== null && model.threads.has(post.inReplyToId) ? 0.7 : 0;
+    out[row + F.language] = model.languageShare(post.language, now);
+    // Without view records (an imported history), a post older than the person's last activity
+    // was probably scrolled past.
+    out[row + F.seen] = model.seen.has(post.id) ? 1 : model.seen.size === 0 && post.enteredAt < model.lastActiveAt ? 0.5 : 0;
+    out[row + F.collaborative] = post.collaborative;
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * What Corgi knows about the person's taste, built from their own interactions only: affinities to
+ * authors and hashtags, the languages they read, a handful of interest vectors, what they have
+ * already seen, and the threads they take part in. All of it decays with time, so taste can change.
+ *
+ * The model is fed events in time order and answers questions about one moment; the eval feeds it a
+ * dataset's events, the worker feeds it the database's interactions.
+ */
+import { EMBEDDING_DIMS, normalize } from './embedder';
+
+const DAY = 24 * 3600 * 1000;
+/** Affinities halve in 30 days. */
+export const TASTE_HALF_LIFE = 30 * DAY;
+/** How many posts an author puts in the timeline: a week's memory. */
+const ACTIVITY_HALF_LIFE = 7 * DAY;
+const INTEREST_SLOTS = 8;
+/** A positive joins an interest when it is at least this close to it. */
+const INTEREST_JOIN = 0.1;
+
+export type FeedbackKind =
+  | 'favourite'
+  | 'boost'
+  | 'reply'
+  | 'bookmark'
+  | 'open'
+  | 'dwell'
+  | 'more_like_this'
+  | 'less_like_this';
+
+/** How much one piece of feedback says about liking a post's author, tags and content. */
+export function feedbackWeight(kind: FeedbackKind, value = 1): number {
+  switch (kind) {
+    case 'favourite':
+      return 1;
+    case 'boost':
+    case 'bookmark':
+      return 1.5;
+    case 'reply':
+      return 2;
+    case 'open':
+      return 0.4;
+    case 'dwell':
+      return value < 4000 ? 0 : 0.5 * Math.min(1, value / 30000);
+    case 'more_like_this':
+      return 2;
+    case 'less_like_this':
+      return -2;
+  }
+}
+
+/** What the model needs to know about a post it learns from. */
+export interface PostRef {
+  id: number;
+  authorId: number;
+  tags: readonly string[];
+  language: string | null;
+  inReplyToId: number | null;
+  /** The post's embedding, when it has one. */
+  vector: Float32Array | null;
+}
+
+export class Decayed {
+  value = 0;
+  at = 0;
+
+  constructor(private readonly halfLife: number) {}
+
+  add(amount: number, at: number): void {
+    this.value = this.valueAt(at) + amount;
+    this.at = Math.max(this.at, at);
+  }
+
+  valueAt(at: number): number {
+    if (this.value === 0) return 0;
+    return at <= this.at ? this.value : this.value * Math.pow(0.5, (at - this.at) / this.halfLife);
+  }
+}
+
+export interface AuthorTaste {
+  positive: Decayed;
+  negative: Decayed;
+  /** Posts of theirs that entered the person's timeline (exposure). */
+  shown: Decayed;
+  /** Posts of theirs in the timeline in the last days: how loud they are. */
+  activity: Decayed;
+  /** Kind of the person's last positive: "You often favourite", "You often reply to". */
+  kinds: Map<FeedbackKind, number>;
+}
+
+export interface Interest {
+  vector: Float32Array;
+  weight: Decayed;
+  /** The tag seen most often among the posts that formed it, for explanations. */
+  tags: Map<string, number>;
+  kinds: Map<FeedbackKind, number>;
+}
+
+export class PersonModel {
+  readonly authors = new Map<number, AuthorTaste>();
+  readonly tags = new Map<string, { positive: Decayed; negative: Decayed }>();
+  readonly followedTags = new Set<string>();
+  /** Accounts the person follows (their boosts are social proof). */
+  readonly follows = new Set<number>();
+  readonly languages = new Map<string, Decayed>();
+  readonly languageTotal = new Decayed(TASTE_HALF_LIFE);
+  readonly interests: Interest[] = [];
+  /** The mean of what the person said "less like this" to. */
+  readonly dislike = new Float32Array(EMBEDDING_DIMS);
+  dislikeWeight = 0;
+  /** How many times each post has been on screen. */
+  readonly seen = new Map<number, number>();
+  /** Posts acted on (favourited, boosted, replied to, bookmarked). */
+  readonly acted = new Set<number>();
+  /** Posts the person wrote or replied to: replies to these are conversation. */
+  readonly threads = new Set<number>();
+  positives = 0;
+  /** When the person last did anything in the app: posts older than that were probably on screen. */
+  lastActiveAt = 0;
+
+  author(authorId: number): AuthorTaste {
+    let taste = this.authors.get(authorId);
+    if (!taste) {
+      taste = {
+        positive: new Decayed(TASTE_HALF_LIFE),
+        negative: new Decayed(TASTE_HALF_LIFE),
+        shown: new Decayed(TASTE_HALF_LIFE),
+        activity: new Decayed(ACTIVITY_HALF_LIFE),
+        kinds: new Map(),
+      };
+      this.authors.set(authorId, taste);
+    }
+    return taste;
+  }
+
+  private tag(name: string): { positive: Decayed; negative: Decayed } {
+    const key = name.toLowerCase();
+    let taste = this.tags.get(key);
+    if (!taste) {
+      taste = { positive: new Decayed(TASTE_HALF_LIFE), negative: new Decayed(TASTE_HALF_LIFE) };
+      this.tags.set(key, taste);
+    }
+    return taste;
+  }
+
+  tagTaste(name: string): { positive: Decayed; negative: Decayed } | undefined {
+    return this.tags.get(name.toLowerCase());
+  }
+
+  /** A post entered the timeline: its author was shown once more. */
+  observeShown(authorId: number, at: number): void {
+    const taste = this.author(authorId);
+    taste.shown.add(1, at);
+    taste.activity.add(1, at);
+  }
+
+  observeSeen(statusId: number, at = 0): void {
+    this.lastActiveAt = Math.max(this.lastActiveAt, at);
+    this.seen.set(statusId, (this.seen.get(statusId) ?? 0) + 1);
+  }
+
+  /** Feedback on a post; `value` is the dwell time for 'dwell'. */
+  observeFeedback(kind: FeedbackKind, post: PostRef, at: number, value = 1): void {
+    const weight = feedbackWeight(kind, value);
+    this.lastActiveAt = Math.max(this.lastActiveAt, at);
+    if (kind === 'favourite' || kind === 'boost' || kind === 'reply' || kind === 'bookmark') {
+      this.acted.add(post.id);
+    }
+    if (kind === 'reply') {
+      this.threads.add(post.id);
+      if (post.inReplyToId !== null) this.threads.add(post.inReplyToId);
+    }
+    if (weight === 0) return;
+    const author = this.author(post.authorId);
+    if (weight > 0) {
+      author.positive.add(weight, at);
+      author.kinds.set(kind, (author.kinds.get(kind) ?? 0) + 1);
+      this.positives++;
+      if (post.language) {
+        let lang = this.languages.get(post.language);
+        if (!lang) this.languages.set(post.language, (lang = new Decayed(TASTE_HALF_LIFE)));
+        lang.add(weight, at);
+        this.languageTotal.add(weight, at);
+      }
+    } else {
+      author.negative.add(-weight, at);
+    }
+    for (const name of post.tags) {
+      const tag = this.tag(name);
+      if (weight > 0) tag.positive.add(weight, at);
+      else tag.negative.add(-weight, at);
+    }
+    if (post.vector) {
+      if (weight > 0) this.learnInterest(post, kind, weight, at);
+      else this.learnDislike(post.vector, -weight);
+    }
+  }
+
+  /** Undoes what one piece of feedback added to the author and tag affinities. */
+  forgetFeedback(kind: FeedbackKind, post: PostRef, at: number, value = 1): void {
+    const weight = feedbackWeight(kind, value);
+    const author = this.author(post.authorId);
+    if (weight > 0) author.positive.add(-Math.min(weight, author.positive.valueAt(at)), at);
+    else author.negative.add(-Math.min(-weight, author.negative.valueAt(at)), at);
+    for (const name of post.tags) {
+      const tag = this.tag(name);
+      const decayed = weight > 0 ? tag.positive : tag.negative;
+      decayed.add(-Math.min(Math.abs(weight), decayed.valueAt(at)), at);
+    }
+  }
+
+  private learnInterest(post: PostRef, kind: FeedbackKind, weight: number, at: number): void {
+    const vector = post.vector!;
+    let best: Interest | null = null;
+    let bestSimilarity = INTEREST_JOIN;
+    for (const interest of this.interests) {
+      const similarity = dot(interest.vector, vector);
+      if (similarity >= bestSimilarity) {
+        best = interest;
+        bestSimilarity = similarity;
+      }
+    }
+    if (!best) {
+      if (this.interests.length >= INTEREST_SLOTS) {
+        // Replace the faintest interest: old tastes give way to new ones.
+        let faintest = 0;
+        for (let i = 1; i < this.interests.length; i++) {
+          if (this.interests[i]!.weight.valueAt(at) < this.interests[faintest]!.weight.valueAt(at)) faintest = i;
+        }
+        this.interests.splice(faintest, 1);
+      }
+      best = { vector: new Float32Array(vector), weight: new Decayed(TASTE_HALF_LIFE), tags: new Map(), kinds: new Map() };
+      this.interests.push(best);
+    } else {
+      // A running mean weighted by how much each post counted; older posts fade as weight decays.
+      const old = best.weight.valueAt(at);
+      const share = weight / (old + weight);
+      for (let i = 0; i < vector.length; i++) best.vector[i] = best.vector[i]! * (1 - share) + vector[i]! * share;
+      normalize(best.vector);
+    }
+    best.weight.add(weight, at);
+    best.kinds.set(kind, (best.kinds.get(kind) ?? 0) + 1);
+    for (const tag of post.tags) best.tags.set(tag.toLowerCase(), (best.tags.get(tag.toLowerCase()) ?? 0) + 1);
+  }
+
+  private learnDislike(vector: Float32Array, weight: number): void {
+    const share = weight / (this.dislikeWeight + weight);
+    for (let i = 0; i < vector.length; i++) this.dislike[i] = this.dislike[i]! * (1 - share) + vector[i]! * share;
+    normalize(this.dislike);
+    this.dislikeWeight += weight;
+  }
+
+  /** The share of the person's positives in a language, smoothed toward "no preference". */
+  languageShare(language: string | null, at: number): number {
+    const total = this.languageTotal.valueAt(at);
+    if (!language || total < 3) return 1;
+    const share = (this.languages.get(language)?.valueAt(at) ?? 0) / total;
+    return (share * total + 0.1) / (total + 0.1);
+  }
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+/** The most frequent key of a count map. */
+export function topKey<K>(counts: Map<K, number>): K | null {
+  let best: K | null = null;
+  let bestCount = 0;
+  for (const [key, count] of counts) {
+    if (count > bestCount) {
+      best = key;
+      bestCount = count;
+    }
+  }
+  return best;
+}
