@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src-*/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['src-*/**/*.test.ts', 'eval/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
         },

@@ -30,7 +30,11 @@ export const userLineSchema = z.object({
   follows: z.array(z.string()),
   followed_tags: z.array(z.string()),
 });
-export const timelineLineSchema = z.object({ user: z.string().min(1), status_id: z.string().min(1), at: isoTime });
+export const timelineLineSchema = z.object({
+  user: z.string().min(1),
+  status_id: z.string().min(1),
+  at: isoTime,
+});
 export const eventLineSchema = z.object({
   user: z.string().min(1),
   status_id: z.string().min(1),
@@ -71,7 +75,12 @@ function describe(error: z.ZodError): string {
     .join('; ');
 }
 
-async function readLines<T>(dir: string, file: string, parse: (value: unknown) => T, each: (value: T) => void): Promise<void> {
+async function readLines<T>(
+  dir: string,
+  file: string,
+  parse: (value: unknown) => T,
+  each: (value: T) => void,
+): Promise<void> {
   const path = join(dir, file);
   if (!existsSync(path)) throw new DatasetError(`${file}: missing from ${dir}`);
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
@@ -96,28 +105,48 @@ async function readLines<T>(dir: string, file: string, parse: (value: unknown) =
 
 export async function readDataset(dir: string): Promise<Dataset> {
   const statuses = new Map<string, MastodonStatus>();
-  await readLines(dir, 'statuses.jsonl', (v) => statusSchema.parse(v), (status) => statuses.set(status.id, status));
+  await readLines(
+    dir,
+    'statuses.jsonl',
+    (v) => statusSchema.parse(v),
+    (status) => statuses.set(status.id, status),
+  );
   const users: UserLine[] = [];
   const known = new Set<string>();
-  await readLines(dir, 'users.jsonl', (v) => userLineSchema.parse(v), (user) => {
-    if (known.has(user.user)) throw new Error(`user ${user.user} listed twice`);
-    known.add(user.user);
-    users.push(user);
-  });
+  await readLines(
+    dir,
+    'users.jsonl',
+    (v) => userLineSchema.parse(v),
+    (user) => {
+      if (known.has(user.user)) throw new Error(`user ${user.user} listed twice`);
+      known.add(user.user);
+      users.push(user);
+    },
+  );
   const checkRefs = (line: { user: string; status_id: string }): void => {
     if (!known.has(line.user)) throw new Error(`user ${line.user} is not in users.jsonl`);
     if (!statuses.has(line.status_id)) throw new Error(`status ${line.status_id} is not in statuses.jsonl`);
   };
   const timeline: TimelineLine[] = [];
-  await readLines(dir, 'timeline.jsonl', (v) => timelineLineSchema.parse(v), (line) => {
-    checkRefs(line);
-    timeline.push({ ...line, at: Date.parse(line.at) });
-  });
+  await readLines(
+    dir,
+    'timeline.jsonl',
+    (v) => timelineLineSchema.parse(v),
+    (line) => {
+      checkRefs(line);
+      timeline.push({ ...line, at: Date.parse(line.at) });
+    },
+  );
   const events: EventLine[] = [];
-  await readLines(dir, 'events.jsonl', (v) => eventLineSchema.parse(v), (line) => {
-    checkRefs(line);
-    events.push({ ...line, at: Date.parse(line.at) });
-  });
+  await readLines(
+    dir,
+    'events.jsonl',
+    (v) => eventLineSchema.parse(v),
+    (line) => {
+      checkRefs(line);
+      events.push({ ...line, at: Date.parse(line.at) });
+    },
+  );
   const splitPath = join(dir, 'split.json');
   if (!existsSync(splitPath)) throw new DatasetError(`split.json: missing from ${dir}`);
   let split: z.infer<typeof splitSchema>;

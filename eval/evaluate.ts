@@ -12,7 +12,12 @@ import { FEATURE_COUNT, type Candidate } from '../src-worker/rank/features';
 import { PersonModel, type FeedbackKind, type PostRef } from '../src-worker/rank/person-model';
 import { rankCandidates } from '../src-worker/rank/ranker';
 import { VectorIndex } from '../src-worker/rank/vector-index';
-import { defaultSettings, learnFromFeedback, type Example, type RankingSettings } from '../src-worker/rank/weights';
+import {
+  defaultSettings,
+  learnFromFeedback,
+  type Example,
+  type RankingSettings,
+} from '../src-worker/rank/weights';
 import { ACTS, type Dataset, type EventLine, type TimelineLine } from './dataset';
 import { addQuery, emptySums, means, type MetricSums } from './metrics';
 import { PeerHistory, rankChronological, rankDigest, rankFedialgo, rankOriginalCorgi } from './peers';
@@ -117,7 +122,8 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
   for (const id of data.statuses.keys()) post(id);
   // Replies whose parent was listed after them.
   for (const p of posts.values()) {
-    if (p.ref.inReplyToId === null && p.status.in_reply_to_id) p.ref.inReplyToId = posts.get(p.status.in_reply_to_id)?.num ?? null;
+    if (p.ref.inReplyToId === null && p.status.in_reply_to_id)
+      p.ref.inReplyToId = posts.get(p.status.in_reply_to_id)?.num ?? null;
   }
 
   const timelineByUser = groupBy(data.timeline);
@@ -175,7 +181,11 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
       if (pending) {
         const examples: Example[] = pending.keys.map((key, c) => {
           const acted = firstAct.get(key);
-          return { features: pending!.features, offset: c * FEATURE_COUNT, positive: acted !== undefined && acted >= pending!.t && acted < t };
+          return {
+            features: pending!.features,
+            offset: c * FEATURE_COUNT,
+            positive: acted !== undefined && acted >= pending!.t && acted < t,
+          };
         });
         settings = learnFromFeedback(settings, examples);
         pending = null;
@@ -194,7 +204,8 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
         const existing = byKey.get(p.key);
         if (existing) {
           existing.enteredAt = Math.max(existing.enteredAt, line.at);
-          if (booster !== null && !existing.boosterIds.includes(booster)) (existing.boosterIds as number[]).push(booster);
+          if (booster !== null && !existing.boosterIds.includes(booster))
+            (existing.boosterIds as number[]).push(booster);
           continue;
         }
         byKey.set(p.key, candidateOf(p, line, booster, me));
@@ -216,7 +227,9 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
         fedialgo: ids(rankFedialgo(candidates, history, t)),
         ours: ids(ranking.order),
         ours_without_learning: ids(rankCandidates(model, candidates, index, staticSettings, t).order),
-        ours_without_diversity: ids(rankCandidates(model, candidates, index, settings, t, { diversity: false }).order),
+        ours_without_diversity: ids(
+          rankCandidates(model, candidates, index, settings, t, { diversity: false }).order,
+        ),
       };
       for (const [name, order] of Object.entries(orders)) addQuery(sums[name]!, order, relevant);
       dump?.({ user: user.user, day: new Date(t).toISOString(), relevant: [...relevant], rankers: orders });

@@ -23,7 +23,13 @@ export interface GenerateOptions {
   topics: number;
 }
 
-export const DEFAULT_GENERATE: Omit<GenerateOptions, 'seed'> = { users: 120, authors: 1000, days: 21, trainDays: 14, topics: 20 };
+export const DEFAULT_GENERATE: Omit<GenerateOptions, 'seed'> = {
+  users: 120,
+  authors: 1000,
+  days: 21,
+  trainDays: 14,
+  topics: 20,
+};
 
 const LANGUAGES: readonly (readonly [string, number])[] = [
   ['en', 72],
@@ -38,7 +44,10 @@ const FUNCTION_WORDS: Record<string, string[]> = {
   es: 'el la los y es no con para un una yo muy también todavía hoy como en que por'.split(' '),
 };
 const SUFFIX: Record<string, string> = { en: '', de: 'ung', fr: 'ique', es: 'ado' };
-const SYLLABLES = 'ka ro mi ten lu sa ver do ne ar bel quo fi zan tor el pra gu les min ho cre dal vin sto ra ly mar po sen ti gar nu bri cal'.split(' ');
+const SYLLABLES =
+  'ka ro mi ten lu sa ver do ne ar bel quo fi zan tor el pra gu les min ho cre dal vin sto ra ly mar po sen ti gar nu bri cal'.split(
+    ' ',
+  );
 
 interface Topic {
   words: string[];
@@ -175,7 +184,9 @@ export function generateDataset(options: GenerateOptions): GeneratedFiles {
         ['bookmark', rng.range(0, 2)],
       ] as [EventType, number][],
       recordsSeen: rng.chance(0.8),
-      drift: rng.chance(0.3) ? { at: START + rng.range(5, options.days - 3) * DAY, topic: rng.int(options.topics) } : null,
+      drift: rng.chance(0.3)
+        ? { at: START + rng.range(5, options.days - 3) * DAY, topic: rng.int(options.topics) }
+        : null,
     };
   });
 
@@ -199,11 +210,26 @@ export function generateDataset(options: GenerateOptions): GeneratedFiles {
           words.push(topical && rng.chance(0.5) ? base + SUFFIX[author.language] : base);
         }
         const tags = rng.chance(0.4) ? [rng.pick(t.tags)] : [];
-        const recent = posts.length > 0 && rng.chance(0.15) ? posts[posts.length - 1 - rng.int(Math.min(200, posts.length))]! : null;
+        const recent =
+          posts.length > 0 && rng.chance(0.15)
+            ? posts[posts.length - 1 - rng.int(Math.min(200, posts.length))]!
+            : null;
         const replyTo = recent && recent.author !== author && recent.at < at ? recent : null;
         const mentions = replyTo ? [replyTo.author] : rng.chance(0.08) ? [rng.pick(authors)] : [];
         const mentionsUser = rng.chance(0.01) ? rng.int(options.users) : null;
-        posts.push({ id: String(nextId++), author, topic, at, appeal: author.appeal * rng.logNormal(1, 0.6), tags, mentions, mentionsUser, replyTo, text: words.join(' '), boosts: [] });
+        posts.push({
+          id: String(nextId++),
+          author,
+          topic,
+          at,
+          appeal: author.appeal * rng.logNormal(1, 0.6),
+          tags,
+          mentions,
+          mentionsUser,
+          replyTo,
+          text: words.join(' '),
+          boosts: [],
+        });
       }
     }
   }
@@ -211,17 +237,25 @@ export function generateDataset(options: GenerateOptions): GeneratedFiles {
   const byTopic = new Map<number, Author[]>();
   for (const a of authors) for (const [t] of a.topics) (byTopic.get(t) ?? byTopic.set(t, []).get(t)!).push(a);
   for (const post of posts) {
-    const boosts = Math.floor(rng.logNormal(0.15, 1.2) * post.appeal * Math.pow(post.author.followers + 10, 0.2));
+    const boosts = Math.floor(
+      rng.logNormal(0.15, 1.2) * post.appeal * Math.pow(post.author.followers + 10, 0.2),
+    );
     const pool = byTopic.get(post.topic)!;
     for (let i = 0; i < Math.min(boosts, 6); i++) {
       const by = rng.pick(pool);
-      if (by !== post.author && !post.boosts.some((b) => b.by === by)) post.boosts.push({ by, at: post.at + rng.logNormal(2, 1) * HOUR });
+      if (by !== post.author && !post.boosts.some((b) => b.by === by))
+        post.boosts.push({ by, at: post.at + rng.logNormal(2, 1) * HOUR });
     }
   }
 
   const statusLines: string[] = [];
   const statusJson = new Map<string, Record<string, unknown>>();
-  const mentionJson = (a: Author): Record<string, unknown> => ({ id: a.id, username: a.acct.split('@')[0], acct: a.acct, url: a.json.url });
+  const mentionJson = (a: Author): Record<string, unknown> => ({
+    id: a.id,
+    username: a.acct.split('@')[0],
+    acct: a.acct,
+    url: a.json.url,
+  });
   const fetchedAt = (post: Post): number => post.at + rng.logNormal(0.3, 1) * HOUR;
   const innerJson = (post: Post): Record<string, unknown> => {
     let json = statusJson.get(post.id);
@@ -232,7 +266,12 @@ export function generateDataset(options: GenerateOptions): GeneratedFiles {
     const mentions = post.mentions.map(mentionJson);
     if (post.mentionsUser !== null) {
       const acct = `reader${post.mentionsUser}@corgi.example`;
-      mentions.push({ id: String(9000000 + post.mentionsUser), username: `reader${post.mentionsUser}`, acct, url: `https://corgi.example/@reader${post.mentionsUser}` });
+      mentions.push({
+        id: String(9000000 + post.mentionsUser),
+        username: `reader${post.mentionsUser}`,
+        acct,
+        url: `https://corgi.example/@reader${post.mentionsUser}`,
+      });
     }
     json = {
       id: post.id,
@@ -267,16 +306,32 @@ export function generateDataset(options: GenerateOptions): GeneratedFiles {
   const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
   users.forEach((user, u) => {
-    userLines.push(JSON.stringify({ user: user.acct, follows: user.follows.map((a) => a.acct), followed_tags: user.followedTags }));
+    userLines.push(
+      JSON.stringify({
+        user: user.acct,
+        follows: user.follows.map((a) => a.acct),
+        followed_tags: user.followedTags,
+      }),
+    );
     // The home timeline: posts of followed authors (replies only between followed people), boosts.
     type Entry = { post: Post; at: number; id: string; booster: Author | null };
     const home: Entry[] = [];
     for (const post of posts) {
-      if (post.at >= START && post.at < end && user.followSet.has(post.author) && (!post.replyTo || user.followSet.has(post.replyTo.author))) {
+      if (
+        post.at >= START &&
+        post.at < end &&
+        user.followSet.has(post.author) &&
+        (!post.replyTo || user.followSet.has(post.replyTo.author))
+      ) {
         home.push({ post, at: post.at, id: post.id, booster: null });
       }
       for (const boost of post.boosts) {
-        if (boost.at >= START && boost.at < end && user.followSet.has(boost.by) && !user.followSet.has(post.author)) {
+        if (
+          boost.at >= START &&
+          boost.at < end &&
+          user.followSet.has(boost.by) &&
+          !user.followSet.has(post.author)
+        ) {
           home.push({ post, at: boost.at, id: `${post.id}b${boost.by.index}`, booster: boost.by });
         }
       }
@@ -285,11 +340,23 @@ export function generateDataset(options: GenerateOptions): GeneratedFiles {
     for (const entry of home) {
       const inner = innerJson(entry.post);
       if (entry.booster && !statusJson.has(entry.id)) {
-        const wrapper = { ...inner, id: entry.id, uri: `${inner.uri as string}/boost/${entry.booster.index}`, created_at: new Date(entry.at).toISOString(), account: entry.booster.json, content: '', mentions: [], tags: [], reblog: inner };
+        const wrapper = {
+          ...inner,
+          id: entry.id,
+          uri: `${inner.uri as string}/boost/${entry.booster.index}`,
+          created_at: new Date(entry.at).toISOString(),
+          account: entry.booster.json,
+          content: '',
+          mentions: [],
+          tags: [],
+          reblog: inner,
+        };
         statusJson.set(entry.id, wrapper);
         statusLines.push(JSON.stringify(wrapper));
       }
-      timelineLines.push(JSON.stringify({ user: user.acct, status_id: entry.id, at: new Date(entry.at).toISOString() }));
+      timelineLines.push(
+        JSON.stringify({ user: user.acct, status_id: entry.id, at: new Date(entry.at).toISOString() }),
+      );
     }
 
     // Sessions: read from the newest entry down to the last session, as far as attention goes.
@@ -299,19 +366,36 @@ export function generateDataset(options: GenerateOptions): GeneratedFiles {
     let lastSession = START;
     let cursor = 0;
     for (let day = 0; day < options.days; day++) {
-      const times = Array.from({ length: user.sessions }, () => START + day * DAY + (((rng.normal() * 5 + 12 + user.offsetHours) % 24) + 24) % 24 * HOUR).sort((a, b) => a - b);
+      const times = Array.from(
+        { length: user.sessions },
+        () => START + day * DAY + ((((rng.normal() * 5 + 12 + user.offsetHours) % 24) + 24) % 24) * HOUR,
+      ).sort((a, b) => a - b);
       for (const session of times) {
         while (cursor < home.length && home[cursor]!.at <= session) cursor++;
         let read = 0;
-        for (let i = cursor - 1; i >= 0 && home[i]!.at > lastSession - 2 * HOUR && read < user.attention; i--) {
+        for (
+          let i = cursor - 1;
+          i >= 0 && home[i]!.at > lastSession - 2 * HOUR && read < user.attention;
+          i--
+        ) {
           const entry = home[i]!;
           const post = entry.post;
           if (seen.has(post.id)) continue;
           seen.add(post.id);
           read++;
           const at = session + read * 8000;
-          if (user.recordsSeen) eventLines.push(JSON.stringify({ user: user.acct, status_id: entry.id, type: 'seen', at: new Date(at).toISOString() }));
-          const interest = (user.drift && at > user.drift.at && post.topic === user.drift.topic ? 0.8 : 0) + (user.interests.get(post.topic) ?? 0);
+          if (user.recordsSeen)
+            eventLines.push(
+              JSON.stringify({
+                user: user.acct,
+                status_id: entry.id,
+                type: 'seen',
+                at: new Date(at).toISOString(),
+              }),
+            );
+          const interest =
+            (user.drift && at > user.drift.at && post.topic === user.drift.topic ? 0.8 : 0) +
+            (user.interests.get(post.topic) ?? 0);
           const z =
             user.base +
             (user.affinity.get(post.author) ?? -0.3) +
@@ -327,16 +411,54 @@ export function generateDataset(options: GenerateOptions): GeneratedFiles {
           if (rng.chance(p) && !acted.has(post.id)) {
             acted.add(post.id);
             const type = rng.weighted(user.kinds);
-            if (rng.chance(0.3)) eventLines.push(JSON.stringify({ user: user.acct, status_id: post.id, type: 'open', at: new Date(at + 1000).toISOString() }));
-            eventLines.push(JSON.stringify({ user: user.acct, status_id: post.id, type, at: new Date(at + 3000).toISOString() }));
+            if (rng.chance(0.3))
+              eventLines.push(
+                JSON.stringify({
+                  user: user.acct,
+                  status_id: post.id,
+                  type: 'open',
+                  at: new Date(at + 1000).toISOString(),
+                }),
+              );
+            eventLines.push(
+              JSON.stringify({
+                user: user.acct,
+                status_id: post.id,
+                type,
+                at: new Date(at + 3000).toISOString(),
+              }),
+            );
             if (type === 'reply') threads.add(post.id);
-            if (rng.chance(0.05)) eventLines.push(JSON.stringify({ user: user.acct, status_id: post.id, type: 'more_like_this', at: new Date(at + 4000).toISOString() }));
+            if (rng.chance(0.05))
+              eventLines.push(
+                JSON.stringify({
+                  user: user.acct,
+                  status_id: post.id,
+                  type: 'more_like_this',
+                  at: new Date(at + 4000).toISOString(),
+                }),
+              );
           } else if (p < 0.01 && rng.chance(0.01)) {
-            eventLines.push(JSON.stringify({ user: user.acct, status_id: entry.id, type: 'less_like_this', at: new Date(at + 2000).toISOString() }));
+            eventLines.push(
+              JSON.stringify({
+                user: user.acct,
+                status_id: entry.id,
+                type: 'less_like_this',
+                at: new Date(at + 2000).toISOString(),
+              }),
+            );
           }
           if (rng.chance(0.1)) {
             const dwell = Math.round(rng.logNormal(2000, 0.8) * (1 + 4 * p));
-            eventLines.push(JSON.stringify({ user: user.acct, status_id: entry.id, type: 'dwell', at: new Date(at + 5000).toISOString(), dwell_ms: dwell }));
+            eventLines.push(
+              JSON.stringify({
+                user: user.acct,
+                status_id: entry.id,
+                type: 'dwell',
+                at: new Date(at + 5000).toISOString(),
+                dwell_ms: dwell,
+              }),
+            );
           }
         }
         lastSession = session;

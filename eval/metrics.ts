@@ -2,7 +2,8 @@
 
 export function ndcgAt(order: readonly string[], relevant: ReadonlySet<string>, k: number): number {
   let dcg = 0;
-  for (let i = 0; i < Math.min(k, order.length); i++) if (relevant.has(order[i]!)) dcg += 1 / Math.log2(i + 2);
+  for (let i = 0; i < Math.min(k, order.length); i++)
+    if (relevant.has(order[i]!)) dcg += 1 / Math.log2(i + 2);
   let ideal = 0;
   for (let i = 0; i < Math.min(k, relevant.size); i++) ideal += 1 / Math.log2(i + 2);
   return ideal === 0 ? 0 : dcg / ideal;

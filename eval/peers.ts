@@ -28,9 +28,11 @@ export class PeerHistory {
   record(type: string, authorId: number, at: number): void {
     if (type === 'favourite') this.favouritesOf.set(authorId, (this.favouritesOf.get(authorId) ?? 0) + 1);
     if (type === 'reblog') this.boostsOf.set(authorId, (this.boostsOf.get(authorId) ?? 0) + 1);
-    const positive = type === 'favourite' || type === 'bookmark' || type === 'reblog' || type === 'more_like_this';
+    const positive =
+      type === 'favourite' || type === 'bookmark' || type === 'reblog' || type === 'more_like_this';
     const negative = type === 'less_like_this';
-    if (positive || negative || type === 'reply') this.interactions.push({ at, authorId, positive, negative });
+    if (positive || negative || type === 'reply')
+      this.interactions.push({ at, authorId, positive, negative });
   }
 
   recordMention(authorId: number): void {
@@ -42,14 +44,23 @@ const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 
 export function rankChronological(candidates: readonly Candidate[]): number[] {
-  return candidates.map((_, i) => i).sort((a, b) => candidates[b]!.enteredAt - candidates[a]!.enteredAt || candidates[b]!.id - candidates[a]!.id);
+  return candidates
+    .map((_, i) => i)
+    .sort(
+      (a, b) => candidates[b]!.enteredAt - candidates[a]!.enteredAt || candidates[b]!.id - candidates[a]!.id,
+    );
 }
 
 function sortBy(candidates: readonly Candidate[], score: (post: Candidate) => number): number[] {
   const scores = candidates.map(score);
   return candidates
     .map((_, i) => i)
-    .sort((a, b) => scores[b]! - scores[a]! || candidates[b]!.enteredAt - candidates[a]!.enteredAt || candidates[b]!.id - candidates[a]!.id);
+    .sort(
+      (a, b) =>
+        scores[b]! - scores[a]! ||
+        candidates[b]!.enteredAt - candidates[a]!.enteredAt ||
+        candidates[b]!.id - candidates[a]!.id,
+    );
 }
 
 export function rankDigest(candidates: readonly Candidate[]): number[] {
@@ -59,9 +70,16 @@ export function rankDigest(candidates: readonly Candidate[]): number[] {
   });
 }
 
-export function rankOriginalCorgi(candidates: readonly Candidate[], history: PeerHistory, now: number): number[] {
+export function rankOriginalCorgi(
+  candidates: readonly Candidate[],
+  history: PeerHistory,
+  now: number,
+): number[] {
   const recent = history.interactions.filter((i) => i.at >= now - 30 * DAY && i.at < now);
-  const overall = recent.length === 0 ? 0.1 : Math.max(0.1, sigmoidShare(recent.filter((i) => i.positive).length / recent.length));
+  const overall =
+    recent.length === 0
+      ? 0.1
+      : Math.max(0.1, sigmoidShare(recent.filter((i) => i.positive).length / recent.length));
   const byAuthor = new Map<number, { positive: number; total: number }>();
   for (const i of recent) {
     const entry = byAuthor.get(i.authorId) ?? { positive: 0, total: 0 };
@@ -84,7 +102,16 @@ function sigmoidShare(share: number): number {
 }
 
 /** fedialgo's default weights for its scorers. */
-const FEDIALGO = { favs: 1, reblogs: 3, interactions: 2, feedBoosts: 2, numFavourites: 1, numReplies: 1, diversity: 1, timeDecay: 0.05 };
+const FEDIALGO = {
+  favs: 1,
+  reblogs: 3,
+  interactions: 2,
+  feedBoosts: 2,
+  numFavourites: 1,
+  numReplies: 1,
+  diversity: 1,
+  timeDecay: 0.05,
+};
 
 export function rankFedialgo(candidates: readonly Candidate[], history: PeerHistory, now: number): number[] {
   const perAuthor = new Map<number, number>();

@@ -20,9 +20,13 @@ try {
   const result = evaluate(data, dump ? (line) => dump.write(JSON.stringify(line) + '\n') : undefined);
   if (dump) await new Promise<void>((resolve) => dump.end(resolve));
   for (const [name, m] of Object.entries({ ...result.rankers, ...result.ablations })) {
-    console.log(`${name.padEnd(24)} ndcg@20 ${m.ndcg20.toFixed(4)}  recall@50 ${m.recall50.toFixed(4)}  mrr ${m.mrr.toFixed(4)}`);
+    console.log(
+      `${name.padEnd(24)} ndcg@20 ${m.ndcg20.toFixed(4)}  recall@50 ${m.recall50.toFixed(4)}  mrr ${m.mrr.toFixed(4)}`,
+    );
   }
-  console.log(`${result.queries} user-days from ${result.users} people in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `${result.queries} user-days from ${result.users} people in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   console.log(JSON.stringify(result));
 } catch (error) {
   if (error instanceof DatasetError) {

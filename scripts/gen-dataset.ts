@@ -50,5 +50,12 @@ writeFileSync(join(values.out, 'timeline.jsonl'), files.timeline.join('\n') + '\
 writeFileSync(join(values.out, 'events.jsonl'), files.events.join('\n') + '\n');
 writeFileSync(join(values.out, 'split.json'), files.split + '\n');
 console.log(
-  JSON.stringify({ out: values.out, seed: options.seed, statuses: files.statuses.length, users: files.users.length, timeline: files.timeline.length, events: files.events.length }),
+  JSON.stringify({
+    out: values.out,
+    seed: options.seed,
+    statuses: files.statuses.length,
+    users: files.users.length,
+    timeline: files.timeline.length,
+    events: files.events.length,
+  }),
 );

@@ -177,6 +177,75 @@ export interface PostView {
   /** What each signed-in account that knows the post has done with it on Mastodon. */
   own: { accountId: number; favourited: boolean; reblogged: boolean; bookmarked: boolean }[];
   deleted: boolean;
+  /** On ranked pages: why the post is where it is. */
+  ranking?: PostRanking;
+}
+
+export const RANKING_FEATURES = [
+  'author',
+  'tags',
+  'content',
+  'engagement',
+  'recency',
+  'social',
+  'conversation',
+  'quiet',
+  'language',
+  'seen',
+  'collaborative',
+] as const;
+export type RankingFeature = (typeof RANKING_FEATURES)[number];
+export const RANKING_PRESETS = [
+  'balanced',
+  'chronological',
+  'friends',
+  'discussions',
+  'discover',
+  'quiet',
+] as const;
+export type RankingPreset = (typeof RANKING_PRESETS)[number];
+
+export interface PostRanking {
+  position: number;
+  score: number;
+  /** A sentence built from the largest contributions: "You often favourite @ana". */
+  reason: string;
+  /** The feature the reason names; "more/less like this" act on it. */
+  reasonFeature: RankingFeature;
+  /** Weight × value of each feature. */
+  contributions: Partial<Record<RankingFeature, number>>;
+}
+
+export interface RankingSettingsView {
+  preset: RankingPreset;
+  learning: boolean;
+  /** Share of posts from lists, followed hashtags and trends (0 to 1). */
+  discoveryShare: number;
+  /** Posts learned from so far. */
+  examples: number;
+  features: {
+    feature: RankingFeature;
+    /** The preset's weight, or the person's own when `manual`. */
+    prior: number;
+    manual: boolean;
+    /** What learning added. */
+    learned: number;
+    weight: number;
+  }[];
+}
+
+export interface RankingSettingsPatch {
+  preset?: RankingPreset;
+  /** A number sets a weight by hand; null returns it to the preset's. */
+  weights?: Partial<Record<RankingFeature, number | null>>;
+  learning?: boolean;
+  resetLearned?: boolean;
+  discoveryShare?: number;
+}
+
+export interface ReasonFeedback {
+  statusId: number;
+  direction: 'more' | 'less';
 }
 
 export interface TimelineQuery {
@@ -299,6 +368,18 @@ export interface WorkerApi {
     statuses(page: IngestPage): Promise<IngestResult>;
     /** Tombstones posts deleted on the server (ids as that account's server knows them). */
     deletions(accountId: number, remoteIds: readonly string[]): Promise<number>;
+  };
+  ranking: {
+    settings(): Promise<RankingSettingsView>;
+    update(patch: RankingSettingsPatch): Promise<RankingSettingsView>;
+    /** Ranks again from the top, bringing the new posts in. Returns how many posts are ranked. */
+    refresh(): Promise<number>;
+    /** Posts that arrived since the last ranking. */
+    newPosts(): Promise<number>;
+    /** "More/less like this" on a post's reason; the not yet shown part is re-ranked at once. */
+    feedback(input: ReasonFeedback): Promise<void>;
+    /** Embeds up to `limit` posts that lack a vector; 0 when every post has one. */
+    embedPending(limit?: number): Promise<number>;
   };
   timeline: {
     page(query: TimelineQuery): Promise<TimelinePage>;

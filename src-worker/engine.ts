@@ -24,6 +24,15 @@ import { searchPosts, timelinePage } from './store/posts';
 import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
 import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
+import { embedPending, RankingMemory } from './rank/ranking-store';
+import {
+  countNewPosts,
+  feedbackOnReason,
+  logServedPage,
+  rankingSettingsView,
+  refreshFeed,
+  updateRankingSettings,
+} from './rank/feed';
 
 export interface EngineOptions {
   /** Clock, for tests. */
@@ -211,6 +220,8 @@ function unavailable(): never {
 }
 
 export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommands): WorkerApi {
+  const memory = new RankingMemory();
+  let pages = 0;
   const api: WorkerApi = {
     status: () => engine.status(),
     recoverDamagedDatabase: () => engine.recoverDamagedDatabase(),
@@ -226,8 +237,40 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       deletions: (accountId, remoteIds) =>
         engine.write((tx, now) => applyDeletions(tx, accountId, remoteIds, now)),
     },
+    ranking: {
+      settings: () => engine.read((tx) => rankingSettingsView(tx)),
+      update: (patch) =>
+        engine.write(async (tx, now) => {
+          await updateRankingSettings(tx, patch);
+          await refreshFeed(tx, memory, now, { learn: false });
+          return rankingSettingsView(tx);
+        }),
+      refresh: () => engine.write((tx, now) => refreshFeed(tx, memory, now)),
+      newPosts: () => engine.read((tx, now) => countNewPosts(tx, memory, now)),
+      feedback: (input) => engine.write((tx, now) => feedbackOnReason(tx, memory, input, now)),
+      embedPending: (limit) => engine.write((tx, now) => embedPending(tx, memory, now, limit)),
+    },
     timeline: {
-      page: (query) => engine.read((tx, now) => timelinePage(tx, query, now)),
+      page: (query) => {
+        if (query.order !== 'ranked') return engine.read((tx, now) => timelinePage(tx, query, now));
+        // Serving a ranked page is a write: the first one ranks, and every one is logged.
+        return engine.write(async (tx, now) => {
+          if (!query.cursor) {
+            const ranked = await tx.get<{ n: number }>(
+              'SELECT count(*) AS n FROM feed WHERE position IS NOT NULL',
+            );
+            if (!ranked?.n) await refreshFeed(tx, memory, now);
+          }
+          const page = await timelinePage(tx, query, now);
+          await logServedPage(
+            tx,
+            page.posts.map((p) => p.id),
+            `${now}-${++pages}`,
+            now,
+          );
+          return page;
+        });
+      },
       gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
     },
     mastodon: {
@@ -272,6 +315,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       deleteEverything: async () => {
         await mastodon?.().forgetEverything();
         await engine.deleteEverything();
+        memory.forget();
       },
     },
   };

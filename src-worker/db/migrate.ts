@@ -4,6 +4,7 @@ import { migration002 } from './migrations/002-reading';
 import { migration003 } from './migrations/003-author-raw';
 import { migration004 } from './migrations/004-sync';
 import { migration005 } from './migrations/005-account-rules';
+import { migration006 } from './migrations/006-ranking';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -15,12 +15,27 @@ export interface DiversityLimits {
   discoveryShare: number;
 }
 
-export const DEFAULT_LIMITS: DiversityLimits = { window: 20, perAuthor: 3, perBooster: 3, perTag: 4, discoveryShare: 0.2 };
+export const DEFAULT_LIMITS: DiversityLimits = {
+  window: 20,
+  perAuthor: 3,
+  perBooster: 3,
+  perTag: 4,
+  discoveryShare: 0.2,
+};
 
 /** Most posts held back at once; past this a post that does not fit is placed anyway, so the pass stays linear. */
 const MAX_HELD = 256;
 
-export function diversify(order: readonly number[], candidates: readonly Candidate[], limits: DiversityLimits): number[] {
+/**
+ * `preceding` are the posts already shown just above (oldest first): the window starts full of them,
+ * so that re-ranking the rest of a feed does not repeat an author right below their posts.
+ */
+export function diversify(
+  order: readonly number[],
+  candidates: readonly Candidate[],
+  limits: DiversityLimits,
+  preceding: readonly Candidate[] = [],
+): number[] {
   const discoveryCap = Math.max(0, Math.floor(limits.window * limits.discoveryShare));
   const authors = new Map<number, number>();
   const boosters = new Map<number, number>();
@@ -34,25 +49,29 @@ export function diversify(order: readonly number[], candidates: readonly Candida
     if (next === 0) map.delete(key);
     else map.set(key, next);
   };
-  const apply = (c: number, delta: 1 | -1): void => {
-    const post = candidates[c]!;
-    count(authors, post.authorId, delta);
-    for (const booster of post.boosterIds) count(boosters, booster, delta);
-    for (const tag of post.tags) count(tags, tag.toLowerCase(), delta);
-    if (post.source !== 'home') discovery += delta;
-  };
   const fits = (c: number): boolean => {
     const post = candidates[c]!;
     if ((authors.get(post.authorId) ?? 0) >= limits.perAuthor) return false;
-    for (const booster of post.boosterIds) if ((boosters.get(booster) ?? 0) >= limits.perBooster) return false;
+    for (const booster of post.boosterIds)
+      if ((boosters.get(booster) ?? 0) >= limits.perBooster) return false;
     for (const tag of post.tags) if ((tags.get(tag.toLowerCase()) ?? 0) >= limits.perTag) return false;
     return post.source === 'home' || discovery < discoveryCap;
   };
   const place = (c: number): void => {
     placed.push(c);
-    apply(c, 1);
-    if (placed.length > limits.window) apply(placed[placed.length - 1 - limits.window]!, -1);
+    window.push(candidates[c]!);
+    applyPost(candidates[c]!, 1);
+    if (window.length > limits.window) applyPost(window.shift()!, -1);
   };
+
+  const window: Candidate[] = preceding.slice(-limits.window);
+  const applyPost = (post: Candidate, delta: 1 | -1): void => {
+    count(authors, post.authorId, delta);
+    for (const booster of post.boosterIds) count(boosters, booster, delta);
+    for (const tag of post.tags) count(tags, tag.toLowerCase(), delta);
+    if (post.source !== 'home') discovery += delta;
+  };
+  for (const post of window) applyPost(post, 1);
 
   let next = 0;
   while (placed.length < order.length) {

@@ -210,7 +210,10 @@ export function encodeQuantized(vector: QuantizedVector): Uint8Array {
 export function decodeVector(bytes: Uint8Array, dims: number): QuantizedVector | null {
   if (bytes.length === 4 + dims) {
     const scale = new DataView(bytes.buffer, bytes.byteOffset, 4).getFloat32(0, true);
-    return { values: new Int8Array(bytes.buffer.slice(bytes.byteOffset + 4, bytes.byteOffset + 4 + dims)), scale };
+    return {
+      values: new Int8Array(bytes.buffer.slice(bytes.byteOffset + 4, bytes.byteOffset + 4 + dims)),
+      scale,
+    };
   }
   if (bytes.length === 4 * dims) {
     const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));

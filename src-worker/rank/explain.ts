@@ -41,7 +41,13 @@ function ageText(ms: number): string {
   return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
 }
 
-function sentence(feature: Feature, post: Candidate, model: PersonModel, interest: number, now: number): [string, ReasonSubject] {
+function sentence(
+  feature: Feature,
+  post: Candidate,
+  model: PersonModel,
+  interest: number,
+  now: number,
+): [string, ReasonSubject] {
   switch (feature) {
     case 'author': {
       const taste = model.authors.get(post.authorId);
@@ -53,7 +59,8 @@ function sentence(feature: Feature, post: Candidate, model: PersonModel, interes
       let bestScore = -Infinity;
       for (const tag of post.tags) {
         const taste = model.tagTaste(tag);
-        const score = (taste?.positive.valueAt(now) ?? 0) + (model.followedTags.has(tag.toLowerCase()) ? 1.5 : 0);
+        const score =
+          (taste?.positive.valueAt(now) ?? 0) + (model.followedTags.has(tag.toLowerCase()) ? 1.5 : 0);
         if (score > bestScore) [best, bestScore] = [tag, score];
       }
       const followed = model.followedTags.has(best.toLowerCase());

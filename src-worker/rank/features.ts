@@ -4,21 +4,10 @@
  */
 import type { PersonModel } from './person-model';
 import type { VectorIndex } from './vector-index';
+import { RANKING_FEATURES, type RankingFeature } from '../../src-shared/worker-api';
 
-export const FEATURES = [
-  'author',
-  'tags',
-  'content',
-  'engagement',
-  'recency',
-  'social',
-  'conversation',
-  'quiet',
-  'language',
-  'seen',
-  'collaborative',
-] as const;
-export type Feature = (typeof FEATURES)[number];
+export const FEATURES = RANKING_FEATURES;
+export type Feature = RankingFeature;
 export const FEATURE_COUNT = FEATURES.length;
 export const F = Object.fromEntries(FEATURES.map((name, i) => [name, i])) as Record<Feature, number>;
 
@@ -100,7 +89,9 @@ export function computeFeatures(
     let score = tagScores.get(key);
     if (score === undefined) {
       const taste = model.tagTaste(key);
-      score = (taste ? taste.positive.valueAt(now) - 2 * taste.negative.valueAt(now) : 0) + (model.followedTags.has(key) ? 1.5 : 0);
+      score =
+        (taste ? taste.positive.valueAt(now) - 2 * taste.negative.valueAt(now) : 0) +
+        (model.followedTags.has(key) ? 1.5 : 0);
       tagScores.set(key, score);
     }
     return score;
@@ -115,7 +106,7 @@ export function computeFeatures(
         const positive = taste.positive.valueAt(now);
         const negative = taste.negative.valueAt(now);
         const shown = taste.shown.valueAt(now);
-        const affinity = (positive - 2 * negative) / (positive + 1 + 0.05 * shown);
+        const affinity = (positive - 3 * negative) / (positive + 1 + 0.05 * shown);
         const activity = taste.activity.valueAt(now);
         scores = [Math.max(-1, Math.min(1, affinity)), 1 / (1 + activity / 5)];
       }
@@ -160,14 +151,23 @@ export function computeFeatures(
     out[row + F.recency] = 1 - Math.min(1, Math.log1p(age) / LOG_RECENCY_HORIZON);
 
     let boosters = 0;
-    for (const booster of post.boosterIds) if (model.follows.size === 0 || model.follows.has(booster)) boosters++;
+    for (const booster of post.boosterIds)
+      if (model.follows.size === 0 || model.follows.has(booster)) boosters++;
     out[row + F.social] = boosters / (boosters + 1);
 
-    out[row + F.conversation] = post.mentionsMe ? 1 : post.inReplyToId !== null && model.threads.has(post.inReplyToId) ? 0.7 : 0;
+    out[row + F.conversation] = post.mentionsMe
+      ? 1
+      : post.inReplyToId !== null && model.threads.has(post.inReplyToId)
+        ? 0.7
+        : 0;
     out[row + F.language] = model.languageShare(post.language, now);
     // Without view records (an imported history), a post older than the person's last activity
     // was probably scrolled past.
-    out[row + F.seen] = model.seen.has(post.id) ? 1 : model.seen.size === 0 && post.enteredAt < model.lastActiveAt ? 0.5 : 0;
+    out[row + F.seen] = model.seen.has(post.id)
+      ? 1
+      : model.seen.size === 0 && post.enteredAt < model.lastActiveAt
+        ? 0.5
+        : 0;
     out[row + F.collaborative] = post.collaborative;
   }
 }

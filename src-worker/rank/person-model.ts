@@ -18,14 +18,7 @@ const INTEREST_SLOTS = 8;
 const INTEREST_JOIN = 0.1;
 
 export type FeedbackKind =
-  | 'favourite'
-  | 'boost'
-  | 'reply'
-  | 'bookmark'
-  | 'open'
-  | 'dwell'
-  | 'more_like_this'
-  | 'less_like_this';
+  'favourite' | 'boost' | 'reply' | 'bookmark' | 'open' | 'dwell' | 'more_like_this' | 'less_like_this';
 
 /** How much one piece of feedback says about liking a post's author, tags and content. */
 export function feedbackWeight(kind: FeedbackKind, value = 1): number {
@@ -224,27 +217,36 @@ export class PersonModel {
         // Replace the faintest interest: old tastes give way to new ones.
         let faintest = 0;
         for (let i = 1; i < this.interests.length; i++) {
-          if (this.interests[i]!.weight.valueAt(at) < this.interests[faintest]!.weight.valueAt(at)) faintest = i;
+          if (this.interests[i]!.weight.valueAt(at) < this.interests[faintest]!.weight.valueAt(at))
+            faintest = i;
         }
         this.interests.splice(faintest, 1);
       }
-      best = { vector: new Float32Array(vector), weight: new Decayed(TASTE_HALF_LIFE), tags: new Map(), kinds: new Map() };
+      best = {
+        vector: new Float32Array(vector),
+        weight: new Decayed(TASTE_HALF_LIFE),
+        tags: new Map(),
+        kinds: new Map(),
+      };
       this.interests.push(best);
     } else {
       // A running mean weighted by how much each post counted; older posts fade as weight decays.
       const old = best.weight.valueAt(at);
       const share = weight / (old + weight);
-      for (let i = 0; i < vector.length; i++) best.vector[i] = best.vector[i]! * (1 - share) + vector[i]! * share;
+      for (let i = 0; i < vector.length; i++)
+        best.vector[i] = best.vector[i]! * (1 - share) + vector[i]! * share;
       normalize(best.vector);
     }
     best.weight.add(weight, at);
     best.kinds.set(kind, (best.kinds.get(kind) ?? 0) + 1);
-    for (const tag of post.tags) best.tags.set(tag.toLowerCase(), (best.tags.get(tag.toLowerCase()) ?? 0) + 1);
+    for (const tag of post.tags)
+      best.tags.set(tag.toLowerCase(), (best.tags.get(tag.toLowerCase()) ?? 0) + 1);
   }
 
   private learnDislike(vector: Float32Array, weight: number): void {
     const share = weight / (this.dislikeWeight + weight);
-    for (let i = 0; i < vector.length; i++) this.dislike[i] = this.dislike[i]! * (1 - share) + vector[i]! * share;
+    for (let i = 0; i < vector.length; i++)
+      this.dislike[i] = this.dislike[i]! * (1 - share) + vector[i]! * share;
     normalize(this.dislike);
     this.dislikeWeight += weight;
   }

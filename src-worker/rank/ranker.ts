@@ -25,6 +25,8 @@ export interface RankOptions {
   limits?: Partial<DiversityLimits>;
   /** Skip the diversity pass (the evaluation reports both). */
   diversity?: boolean;
+  /** Posts already shown just above these, oldest first, for the diversity pass. */
+  preceding?: readonly Candidate[];
 }
 
 export function rankCandidates(
@@ -42,7 +44,9 @@ export function rankCandidates(
   const scores = new Float32Array(n);
   const order = Array.from({ length: n }, (_, i) => i);
   if (settings.preset === 'chronological') {
-    order.sort((a, b) => candidates[b]!.enteredAt - candidates[a]!.enteredAt || candidates[b]!.id - candidates[a]!.id);
+    order.sort(
+      (a, b) => candidates[b]!.enteredAt - candidates[a]!.enteredAt || candidates[b]!.id - candidates[a]!.id,
+    );
     order.forEach((c, rank) => (scores[c] = n - rank));
     return { order, scores, features, interests, weights, bias: 0 };
   }
@@ -54,12 +58,35 @@ export function rankCandidates(
     scores[c] = score;
   }
   order.sort((a, b) => scores[b]! - scores[a]! || candidates[b]!.enteredAt - candidates[a]!.enteredAt);
-  if (options.diversity === false) return { order, scores, features, interests, weights, bias: settings.bias };
+  if (options.diversity === false)
+    return { order, scores, features, interests, weights, bias: settings.bias };
   const limits = { ...DEFAULT_LIMITS, discoveryShare: settings.discoveryShare, ...options.limits };
-  return { order: diversify(order, candidates, limits), scores, features, interests, weights, bias: settings.bias };
+  return {
+    order: diversify(order, candidates, limits, options.preceding),
+    scores,
+    features,
+    interests,
+    weights,
+    bias: settings.bias,
+  };
 }
 
 /** The explanation of one ranked candidate. */
-export function explainRanked(ranking: Ranking, candidates: readonly Candidate[], c: number, model: PersonModel, now: number): Explanation {
-  return explain(candidates[c]!, ranking.features, c * FEATURE_COUNT, ranking.weights, ranking.bias, model, ranking.interests[c]!, now);
+export function explainRanked(
+  ranking: Ranking,
+  candidates: readonly Candidate[],
+  c: number,
+  model: PersonModel,
+  now: number,
+): Explanation {
+  return explain(
+    candidates[c]!,
+    ranking.features,
+    c * FEATURE_COUNT,
+    ranking.weights,
+    ranking.bias,
+    model,
+    ranking.interests[c]!,
+    now,
+  );
 }

@@ -30,7 +30,8 @@ export class VectorIndex {
 
   set(statusId: number, vector: QuantizedVector | Float32Array): number {
     const q = vector instanceof Float32Array ? quantize(vector) : vector;
-    if (q.values.length !== this.dims) throw new Error(`Expected ${this.dims} dimensions, got ${q.values.length}`);
+    if (q.values.length !== this.dims)
+      throw new Error(`Expected ${this.dims} dimensions, got ${q.values.length}`);
     let slot = this.slots.get(statusId);
     if (slot === undefined) {
       slot = this.ids.length;

@@ -2,10 +2,11 @@
  * The weights of the score: a preset gives a starting point, the person can set any weight by hand,
  * and learning from their feedback adds a visible adjustment on top, which they can reset or freeze.
  */
+import { RANKING_PRESETS, type RankingPreset } from '../../src-shared/worker-api';
 import { FEATURE_COUNT, FEATURES, type Feature } from './features';
 
-export const PRESETS = ['balanced', 'chronological', 'friends', 'discussions', 'discover', 'quiet'] as const;
-export type Preset = (typeof PRESETS)[number];
+export const PRESETS = RANKING_PRESETS;
+export type Preset = RankingPreset;
 
 type WeightTable = Record<Feature, number>;
 
@@ -27,7 +28,16 @@ export const PRESET_WEIGHTS: Record<Preset, WeightTable> = {
   balanced: BALANCED,
   // Chronological is newest first, nothing else; the ranker sorts by time for it.
   chronological: { ...zeros(), recency: 1 },
-  friends: { ...BALANCED, author: 4, conversation: 3.5, social: 1, quiet: 1, content: 0.5, tags: 0.5, engagement: 0.2 },
+  friends: {
+    ...BALANCED,
+    author: 4,
+    conversation: 3.5,
+    social: 1,
+    quiet: 1,
+    content: 0.5,
+    tags: 0.5,
+    engagement: 0.2,
+  },
   discussions: { ...BALANCED, conversation: 4, engagement: 1.2, author: 1.5, social: 0.3 },
   discover: { ...BALANCED, content: 3, tags: 2, engagement: 1.2, author: 0.8, collaborative: 1, recency: 1 },
   quiet: { ...BALANCED, quiet: 3, engagement: -0.3, author: 1.5, social: 0.2 },
@@ -130,7 +140,8 @@ export function learnFromFeedback(settings: RankingSettings, examples: readonly 
           margin += weights[i]! * difference[i]!;
         }
         const step = LEARNING_RATE / (1 + Math.exp(margin));
-        for (let i = 0; i < FEATURE_COUNT; i++) weights[i]! += step * difference[i]! - LEARNING_RATE * REGULARISATION * (weights[i]! - prior[i]!);
+        for (let i = 0; i < FEATURE_COUNT; i++)
+          weights[i]! += step * difference[i]! - LEARNING_RATE * REGULARISATION * (weights[i]! - prior[i]!);
       }
     }
   }

@@ -186,18 +186,22 @@ describe('timeline.page', () => {
     expect(keys).toEqual(sorted);
   });
 
-  it('pages the ranked timeline, each post once, best score first', async () => {
+  it('pages the ranked timeline in the order it was ranked, each post once, with its reason', async () => {
     const { engine, api } = await pagingSetup();
-    // Scores unrelated to time, with ties and fractions.
-    await engine.db.run('UPDATE feed SET score = ((status_id * 7) % 5) + 0.25');
     const posts = await readAll(api, { order: 'ranked', limit: 6 });
     expect(posts).toHaveLength(COUNT);
     expect(new Set(posts.map((p) => p.id)).size).toBe(COUNT);
-    const scores = await engine.db.all<{ status_id: number }>(
-      'SELECT status_id FROM feed ORDER BY score DESC, status_id DESC',
+    const feed = await engine.db.all<{ status_id: number }>(
+      'SELECT status_id FROM feed WHERE position IS NOT NULL ORDER BY position',
     );
-    expect(posts.map((p) => p.id)).toEqual(scores.map((s) => s.status_id));
-    expect(posts.map((p) => p.id)).not.toEqual(posts.map((p) => p.id).sort((a, b) => b - a));
+    expect(posts.map((p) => p.id)).toEqual(feed.map((s) => s.status_id));
+    expect(posts.map((p) => p.ranking!.position)).toEqual(posts.map((_, i) => i + 1));
+    for (const post of posts) expect(post.ranking!.reason).not.toBe('');
+    // Every page served is in the ranking log.
+    const logged = await engine.db.get<{ n: number }>(
+      'SELECT count(DISTINCT status_id) AS n FROM ranking_log',
+    );
+    expect(logged!.n).toBe(COUNT);
   });
 
   it('ends with a null cursor when the last page is full', async () => {

@@ -5,7 +5,9 @@ import type { Tx } from '../db/database';
 import type {
   AuthorView,
   MediaView,
+  PostRanking,
   PostView,
+  RankingFeature,
   TimelinePage,
   TimelineQuery,
 } from '../../src-shared/worker-api';
@@ -226,14 +228,15 @@ export async function timelinePage(tx: Tx, query: TimelineQuery, now = Date.now(
     ...(query.accountId === undefined ? [] : [query.accountId]),
     ...(unhidden ? [new Date(now).toISOString()] : []),
   ];
-  let rows: (PostRow & { key: number })[];
+  let rows: (PostRow & RankedColumns & { key: number })[];
   if (query.order === 'ranked') {
     rows = await tx.all(
-      `SELECT ${POST_COLUMNS}, f.score AS key
+      `SELECT ${POST_COLUMNS}, f.position AS key, f.score AS f_score, f.reason AS f_reason,
+              f.subject AS f_subject, f.contributions AS f_contributions
          FROM feed f JOIN statuses s ON s.id = f.status_id JOIN authors a ON a.id = s.author_id
-        WHERE s.deleted_at IS NULL ${after ? 'AND (f.score, f.status_id) < (?, ?)' : ''} ${onTimeline}
-        ORDER BY f.score DESC, f.status_id DESC LIMIT ?`,
-      [...(after ? [after.key, after.id] : []), ...accountParams, limit],
+        WHERE f.position IS NOT NULL AND s.deleted_at IS NULL ${after ? 'AND f.position > ?' : ''} ${onTimeline}
+        ORDER BY f.position LIMIT ?`,
+      [...(after ? [after.key] : []), ...accountParams, limit],
     );
   } else {
     rows = await tx.all(
@@ -245,10 +248,33 @@ export async function timelinePage(tx: Tx, query: TimelineQuery, now = Date.now(
     );
   }
   const last = rows[rows.length - 1];
+  const views = await toViews(tx, rows, now, rules?.filtered === 1);
+  if (query.order === 'ranked') {
+    views.forEach((view, i) => {
+      const row = rows[i]!;
+      const subject = row.f_subject ? (JSON.parse(row.f_subject) as { feature: RankingFeature }) : null;
+      view.ranking = {
+        position: row.key,
+        score: Math.round((row.f_score ?? 0) * 1000) / 1000,
+        reason: row.f_reason ?? '',
+        reasonFeature: subject?.feature ?? 'recency',
+        contributions: row.f_contributions
+          ? (JSON.parse(row.f_contributions) as PostRanking['contributions'])
+          : {},
+      };
+    });
+  }
   return {
-    posts: await toViews(tx, rows, now, rules?.filtered === 1),
+    posts: views,
     nextCursor: rows.length === limit && last ? `${last.key}:${last.id}` : null,
   };
+}
+
+interface RankedColumns {
+  f_score?: number;
+  f_reason?: string | null;
+  f_subject?: string | null;
+  f_contributions?: string | null;
 }
 
 /**

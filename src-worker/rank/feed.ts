@@ -1,0 +1,277 @@
+/**
+ * The ranked feed as the reader sees it. A ranking writes every candidate's position once; pages
+ * are read by position, so what is above the reader never moves. Posts that arrive later wait,
+ * counted as "new posts", until the reader asks for them (`refreshFeed`). Feedback on a reason
+ * re-scores only the part of the feed not yet shown.
+ */
+import type { Tx } from '../db/database';
+import { EngineError } from '../errors';
+import type { RankingSettingsView, ReasonFeedback } from '../../src-shared/worker-api';
+import { explainRanked, MODEL_VERSION, rankCandidates } from './ranker';
+import { FEATURE_COUNT, FEATURES, type Feature } from './features';
+import type { ReasonSubject } from './explain';
+import {
+  loadCandidates,
+  loadPersonModel,
+  loadRankingSettings,
+  saveRankingSettings,
+  type RankingMemory,
+} from './ranking-store';
+import {
+  learnFromFeedback,
+  priorWeights,
+  PRESET_DISCOVERY_SHARE,
+  type Example,
+  type RankingSettings,
+} from './weights';
+
+/** Kinds of feedback that make a served post a positive example. */
+const POSITIVE_KINDS = "('favourite', 'boost', 'reply', 'bookmark', 'more_like_this', 'open')";
+
+/** Learns from what was shown since the last ranking: acted on (positive) or viewed and passed by. */
+async function learnFromServed(tx: Tx, settings: RankingSettings): Promise<RankingSettings> {
+  const rows = await tx.all<{ features: Uint8Array; positive: number; viewed: number }>(
+    `SELECT f.features,
+            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = f.status_id AND i.undone_at IS NULL
+                      AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= 4000))) AS positive,
+            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = f.status_id AND i.kind = 'view') AS viewed
+       FROM feed f WHERE f.shown_at IS NOT NULL AND f.features IS NOT NULL`,
+  );
+  const examples: Example[] = [];
+  for (const row of rows) {
+    if (!row.positive && !row.viewed) continue;
+    const features = new Float32Array(row.features.slice().buffer);
+    if (features.length !== FEATURE_COUNT) continue;
+    examples.push({ features, offset: 0, positive: row.positive === 1 });
+  }
+  return learnFromFeedback(settings, examples);
+}
+
+/**
+ * Ranks every candidate and writes the feed from position 1. Called when the reader asks for the
+ * new posts, when the feed has never been ranked, and after a settings change.
+ */
+export async function refreshFeed(
+  tx: Tx,
+  memory: RankingMemory,
+  now: number,
+  options: { learn?: boolean } = {},
+): Promise<number> {
+  let settings = await loadRankingSettings(tx);
+  if (options.learn !== false) {
+    const learned = await learnFromServed(tx, settings);
+    if (learned !== settings) await saveRankingSettings(tx, (settings = learned));
+  }
+  const model = await loadPersonModel(tx, memory, now);
+  const candidates = await loadCandidates(tx, memory, now);
+  const ranking = rankCandidates(model, candidates, memory.index, settings, now);
+  await tx.run(
+    'UPDATE feed SET position = NULL, shown_at = NULL, features = NULL WHERE position IS NOT NULL',
+  );
+  let position = 0;
+  for (const c of ranking.order) {
+    const post = candidates[c]!;
+    const explanation = explainRanked(ranking, candidates, c, model, now);
+    const features = ranking.features.slice(c * FEATURE_COUNT, (c + 1) * FEATURE_COUNT);
+    await tx.run(
+      `INSERT INTO feed (status_id, score, ranked_at, position, reason, subject, contributions, features)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (status_id) DO UPDATE SET score = excluded.score, ranked_at = excluded.ranked_at,
+         position = excluded.position, reason = excluded.reason, subject = excluded.subject,
+         contributions = excluded.contributions, features = excluded.features, shown_at = NULL`,
+      [
+        post.id,
+        ranking.scores[c]!,
+        now,
+        ++position,
+        explanation.reason,
+        JSON.stringify(explanation.subject),
+        JSON.stringify(explanation.contributions),
+        new Uint8Array(features.buffer),
+      ],
+    );
+  }
+  return position;
+}
+
+/** Re-ranks only the positions below the last one shown, keeping everything above in place. */
+export async function rescoreUnshown(tx: Tx, memory: RankingMemory, now: number): Promise<void> {
+  const shown = await tx.get<{ last: number | null }>(
+    'SELECT max(position) AS last FROM feed WHERE shown_at IS NOT NULL',
+  );
+  const last = shown?.last ?? 0;
+  const settings = await loadRankingSettings(tx);
+  const model = await loadPersonModel(tx, memory, now);
+  const waiting = new Set(
+    (await tx.all<{ status_id: number }>('SELECT status_id FROM feed WHERE position > ?', [last])).map(
+      (r) => r.status_id,
+    ),
+  );
+  const all = await loadCandidates(tx, memory, now);
+  const candidates = all.filter((c) => waiting.has(c.id));
+  const above = await tx.all<{ status_id: number }>(
+    'SELECT status_id FROM feed WHERE position <= ? AND position IS NOT NULL ORDER BY position DESC LIMIT 20',
+    [last],
+  );
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const preceding = above.reverse().flatMap((r) => byId.get(r.status_id) ?? []);
+  const ranking = rankCandidates(model, candidates, memory.index, settings, now, { preceding });
+  await tx.run('UPDATE feed SET position = -position WHERE position > ?', [last]);
+  let position = last;
+  for (const c of ranking.order) {
+    const explanation = explainRanked(ranking, candidates, c, model, now);
+    await tx.run(
+      `UPDATE feed SET position = ?, score = ?, reason = ?, subject = ?, contributions = ?, features = ?
+        WHERE status_id = ?`,
+      [
+        ++position,
+        ranking.scores[c]!,
+        explanation.reason,
+        JSON.stringify(explanation.subject),
+        JSON.stringify(explanation.contributions),
+        new Uint8Array(ranking.features.slice(c * FEATURE_COUNT, (c + 1) * FEATURE_COUNT).buffer),
+        candidates[c]!.id,
+      ],
+    );
+  }
+  // Posts that are no longer candidates (muted since, deleted) leave the unshown part.
+  await tx.run('UPDATE feed SET position = NULL WHERE position < 0');
+}
+
+/** Posts that arrived after the last ranking and wait behind "new posts". */
+export async function countNewPosts(tx: Tx, memory: RankingMemory, now: number): Promise<number> {
+  const ranked = await tx.get<{ at: number | null }>(
+    'SELECT max(ranked_at) AS at FROM feed WHERE position IS NOT NULL',
+  );
+  if (ranked?.at == null) return (await loadCandidates(tx, memory, now)).length;
+  const candidates = await loadCandidates(tx, memory, now);
+  const placed = new Set(
+    (await tx.all<{ status_id: number }>('SELECT status_id FROM feed WHERE position IS NOT NULL')).map(
+      (r) => r.status_id,
+    ),
+  );
+  return candidates.filter((c) => !placed.has(c.id)).length;
+}
+
+/** Records that a page of the feed was served: marks it shown and writes the ranking log. */
+export async function logServedPage(
+  tx: Tx,
+  statusIds: readonly number[],
+  pageId: string,
+  now: number,
+): Promise<void> {
+  for (const statusId of statusIds) {
+    await tx.run(
+      `INSERT INTO ranking_log (served_at, page_id, position, status_id, score, contributions, reason, model_version, features)
+       SELECT ?, ?, position, status_id, score, ifnull(contributions, '{}'), ifnull(reason, ''), ?, features
+         FROM feed WHERE status_id = ? AND position IS NOT NULL`,
+      [now, pageId, MODEL_VERSION, statusId],
+    );
+    await tx.run('UPDATE feed SET shown_at = ? WHERE status_id = ? AND shown_at IS NULL', [now, statusId]);
+  }
+}
+
+/**
+ * "More like this" / "less like this" on a post acts on its reason: an author, a hashtag or a
+ * kind of content changes that affinity; any other reason changes that feature's weight.
+ * The unshown part of the feed is re-scored at once.
+ */
+export async function feedbackOnReason(
+  tx: Tx,
+  memory: RankingMemory,
+  input: ReasonFeedback,
+  now: number,
+): Promise<void> {
+  const row = await tx.get<{ subject: string | null }>('SELECT subject FROM feed WHERE status_id = ?', [
+    input.statusId,
+  ]);
+  if (!row) throw new EngineError('not_found', `Post ${input.statusId} is not in the ranked feed.`);
+  const subject = row.subject ? (JSON.parse(row.subject) as ReasonSubject) : { feature: 'recency' as const };
+  const kind = input.direction === 'more' ? 'more_like_this' : 'less_like_this';
+  const other = input.direction === 'more' ? 'less_like_this' : 'more_like_this';
+  await tx.run(
+    `UPDATE interactions SET undone_at = ? WHERE status_id = ? AND kind = ? AND undone_at IS NULL AND account_id IS NULL`,
+    [now, input.statusId, other],
+  );
+  if (subject.feature === 'author' || subject.feature === 'tags' || subject.feature === 'content') {
+    await tx.run(
+      `INSERT INTO interactions (account_id, status_id, kind, at, value, context) VALUES (NULL, ?, ?, ?, 1, ?)
+       ON CONFLICT DO NOTHING`,
+      [input.statusId, kind, now, JSON.stringify({ feature: subject.feature })],
+    );
+  } else {
+    const settings = await loadRankingSettings(tx);
+    const index = FEATURES.indexOf(subject.feature);
+    const current = priorWeights(settings)[index]!;
+    const step = Math.max(0.25, Math.abs(current) * 0.5);
+    const manual = {
+      ...settings.manual,
+      [subject.feature]: current + (input.direction === 'more' ? step : -step),
+    };
+    await saveRankingSettings(tx, { ...settings, manual });
+  }
+  await rescoreUnshown(tx, memory, now);
+}
+
+export async function rankingSettingsView(tx: Tx): Promise<RankingSettingsView> {
+  const settings = await loadRankingSettings(tx);
+  const prior = priorWeights(settings);
+  return {
+    preset: settings.preset,
+    learning: settings.learning,
+    discoveryShare: settings.discoveryShare,
+    examples: settings.examples,
+    features: FEATURES.map((feature, i) => ({
+      feature,
+      prior: round(prior[i]!),
+      manual: settings.manual[feature] !== undefined,
+      learned: round(settings.learned[feature] ?? 0),
+      weight: round(prior[i]! + (settings.preset === 'chronological' ? 0 : (settings.learned[feature] ?? 0))),
+    })),
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+export interface SettingsPatch {
+  preset?: RankingSettings['preset'];
+  weights?: Partial<Record<Feature, number | null>>;
+  learning?: boolean;
+  resetLearned?: boolean;
+  discoveryShare?: number;
+}
+
+export async function updateRankingSettings(tx: Tx, patch: SettingsPatch): Promise<RankingSettings> {
+  let settings = await loadRankingSettings(tx);
+  if (patch.preset !== undefined) {
+    settings = {
+      ...settings,
+      preset: patch.preset,
+      manual: {},
+      discoveryShare: PRESET_DISCOVERY_SHARE[patch.preset],
+    };
+  }
+  if (patch.weights) {
+    const manual = { ...settings.manual };
+    for (const [feature, weight] of Object.entries(patch.weights)) {
+      if (!FEATURES.includes(feature as Feature))
+        throw new EngineError('invalid_input', `Unknown feature: ${feature}`);
+      if (weight === null) delete manual[feature as Feature];
+      else if (!Number.isFinite(weight) || Math.abs(weight!) > 20)
+        throw new EngineError('invalid_input', `A weight must be a number between -20 and 20`);
+      else manual[feature as Feature] = weight!;
+    }
+    settings = { ...settings, manual };
+  }
+  if (patch.learning !== undefined) settings = { ...settings, learning: patch.learning };
+  if (patch.resetLearned) settings = { ...settings, learned: {}, examples: 0 };
+  if (patch.discoveryShare !== undefined) {
+    if (!(patch.discoveryShare >= 0 && patch.discoveryShare <= 1))
+      throw new EngineError('invalid_input', 'The discovery share is between 0 and 1');
+    settings = { ...settings, discoveryShare: patch.discoveryShare };
+  }
+  await saveRankingSettings(tx, settings);
+  return settings;
+}

@@ -1,0 +1,327 @@
+/**
+ * The ranker next to the database: embedding stored posts in the background, building the person
+ * model from their interactions, gathering candidates, and writing the ranked feed. The vectors and
+ * the model are held in memory between calls (`RankingMemory`) and rebuilt when what they were
+ * built from changes.
+ */
+import type { Tx } from '../db/database';
+import {
+  DocumentFrequencies,
+  EMBEDDING_DIMS,
+  HashedNgramEmbedder,
+  decodeVector,
+  encodeQuantized,
+  idfGeneration,
+  quantize,
+  type EmbedInput,
+} from './embedder';
+import type { Candidate, CandidateSource } from './features';
+import { PersonModel, type FeedbackKind } from './person-model';
+import { VectorIndex } from './vector-index';
+import { defaultSettings, PRESETS, type RankingSettings } from './weights';
+
+const HOUR = 3600 * 1000;
+/** How far back a ranking looks for candidates, and at most how many it ranks. */
+export const RANKING_HORIZON = 72 * HOUR;
+export const MAX_CANDIDATES = 10_000;
+const EMBEDDER = 'hashgram-256';
+
+export class RankingMemory {
+  index = new VectorIndex();
+  vectorsLoaded = false;
+  frequencies: DocumentFrequencies | null = null;
+  model: PersonModel | null = null;
+  /** What the cached model was built from: the newest interaction id and the undo count. */
+  modelKey = '';
+
+  forget(): void {
+    this.index = new VectorIndex();
+    this.vectorsLoaded = false;
+    this.frequencies = null;
+    this.model = null;
+    this.modelKey = '';
+  }
+}
+
+// ---- Settings -------------------------------------------------------------------------------
+
+export async function loadRankingSettings(tx: Tx): Promise<RankingSettings> {
+  const row = await tx.get<{ value: string }>("SELECT value FROM settings WHERE key = 'ranking'");
+  if (!row) return defaultSettings();
+  const stored = JSON.parse(row.value) as Partial<RankingSettings>;
+  const settings = { ...defaultSettings(), ...stored };
+  if (!PRESETS.includes(settings.preset)) settings.preset = 'balanced';
+  return settings;
+}
+
+export async function saveRankingSettings(tx: Tx, settings: RankingSettings): Promise<void> {
+  await tx.run(
+    "INSERT INTO settings (key, value) VALUES ('ranking', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [JSON.stringify(settings)],
+  );
+}
+
+// ---- Embeddings -----------------------------------------------------------------------------
+
+interface TextRow {
+  id: number;
+  content_text: string;
+  spoiler_text: string;
+  tags: string;
+  mentions: string;
+  card: string | null;
+  language: string | null;
+  embedded: number;
+}
+
+function embedInputOf(row: TextRow): EmbedInput {
+  const card = row.card ? (JSON.parse(row.card) as { url?: string }) : null;
+  return {
+    text: `${row.spoiler_text} ${row.content_text}`,
+    tags: JSON.parse(row.tags) as string[],
+    mentions: (JSON.parse(row.mentions) as { acct: string }[]).map((m) => m.acct),
+    links: card?.url ? [card.url] : [],
+    language: row.language,
+  };
+}
+
+async function frequenciesOf(tx: Tx, memory: RankingMemory): Promise<DocumentFrequencies> {
+  if (memory.frequencies) return memory.frequencies;
+  const row = await tx.get<{ documents: number; frequencies: Uint8Array }>(
+    'SELECT documents, frequencies FROM embedder_state WHERE model = ?',
+    [EMBEDDER],
+  );
+  memory.frequencies = row
+    ? new DocumentFrequencies(new Uint32Array(row.frequencies.slice().buffer), row.documents)
+    : new DocumentFrequencies();
+  return memory.frequencies;
+}
+
+/** The model id vectors are made with now. */
+export async function currentModelId(tx: Tx, memory: RankingMemory): Promise<string> {
+  const frequencies = await frequenciesOf(tx, memory);
+  return new HashedNgramEmbedder(frequencies, idfGeneration(frequencies.documents)).modelId;
+}
+
+/**
+ * Embeds up to `limit` posts that have no vector of the current model, newest first, counting new
+ * ones into the document frequencies. Returns how many it embedded; 0 means all are done.
+ */
+export async function embedPending(tx: Tx, memory: RankingMemory, now: number, limit = 500): Promise<number> {
+  const frequencies = await frequenciesOf(tx, memory);
+  const embedder = new HashedNgramEmbedder(frequencies, idfGeneration(frequencies.documents));
+  const rows = await tx.all<TextRow>(
+    `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language,
+            e.status_id IS NOT NULL AS embedded
+       FROM statuses s LEFT JOIN embeddings e ON e.status_id = s.id
+      WHERE s.deleted_at IS NULL AND (e.status_id IS NULL OR e.model_id <> ?)
+      ORDER BY s.id DESC LIMIT ?`,
+    [embedder.modelId, limit],
+  );
+  if (rows.length === 0) return 0;
+  for (const row of rows) {
+    const input = embedInputOf(row);
+    if (!row.embedded) frequencies.observe(input);
+    const vector = quantize(embedder.embed(input));
+    await tx.run(
+      `INSERT INTO embeddings (status_id, model_id, dims, vector, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (status_id) DO UPDATE SET model_id = excluded.model_id, dims = excluded.dims,
+         vector = excluded.vector, created_at = excluded.created_at`,
+      [row.id, embedder.modelId, EMBEDDING_DIMS, encodeQuantized(vector), now],
+    );
+    if (memory.vectorsLoaded) memory.index.set(row.id, vector);
+  }
+  await tx.run(
+    `INSERT INTO embedder_state (model, documents, frequencies, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (model) DO UPDATE SET documents = excluded.documents,
+       frequencies = excluded.frequencies, updated_at = excluded.updated_at`,
+    [EMBEDDER, frequencies.documents, new Uint8Array(frequencies.counts.buffer), now],
+  );
+  return rows.length;
+}
+
+export async function loadVectors(tx: Tx, memory: RankingMemory): Promise<VectorIndex> {
+  if (memory.vectorsLoaded) return memory.index;
+  const rows = await tx.all<{ status_id: number; dims: number; vector: Uint8Array }>(
+    'SELECT status_id, dims, vector FROM embeddings',
+  );
+  for (const row of rows) {
+    if (row.dims !== EMBEDDING_DIMS) continue;
+    const vector = decodeVector(row.vector, row.dims);
+    if (vector) memory.index.set(row.status_id, vector);
+  }
+  memory.vectorsLoaded = true;
+  return memory.index;
+}
+
+// ---- The person model -----------------------------------------------------------------------
+
+interface InteractionRow {
+  status_id: number;
+  kind: string;
+  at: number;
+  value: number;
+  context: string | null;
+  author_id: number;
+  tags: string;
+  language: string | null;
+}
+
+/** What "more/less like this" was about, as the interaction's context records it. */
+export interface FeedbackContext {
+  feature?: string;
+}
+
+export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number): Promise<PersonModel> {
+  const key = await tx.get<{ newest: number | null; undone: number; n: number }>(
+    'SELECT max(id) AS newest, count(undone_at) AS undone, count(*) AS n FROM interactions',
+  );
+  const modelKey = `${key?.newest}:${key?.undone}:${key?.n}`;
+  if (memory.model && memory.modelKey === modelKey) return memory.model;
+  const index = await loadVectors(tx, memory);
+  const model = new PersonModel();
+  // What retention folded into affinities before deleting old interactions still counts.
+  for (const row of await tx.all<{ author_id: number; folded_weight: number; ref_at: number }>(
+    'SELECT author_id, folded_weight, ref_at FROM author_affinities WHERE folded_weight <> 0',
+  )) {
+    const taste = model.author(row.author_id);
+    (row.folded_weight > 0 ? taste.positive : taste.negative).add(Math.abs(row.folded_weight), row.ref_at);
+  }
+  const followedTags = await tx.all<{ name: string }>(
+    "SELECT DISTINCT substr(source, 5) AS name FROM sync_cursors WHERE source LIKE 'tag:%'",
+  );
+  for (const tag of followedTags) model.followedTags.add(tag.name.toLowerCase());
+  const rows = await tx.all<InteractionRow>(
+    `SELECT i.status_id, i.kind, i.at, i.value, i.context, s.author_id, s.tags, s.language
+       FROM interactions i JOIN statuses s ON s.id = i.status_id
+      WHERE i.undone_at IS NULL ORDER BY i.at`,
+  );
+  for (const row of rows) {
+    if (row.kind === 'view') {
+      model.observeSeen(row.status_id, row.at);
+      continue;
+    }
+    const slot = index.slotOf(row.status_id);
+    const context = row.context ? (JSON.parse(row.context) as FeedbackContext) : {};
+    const feature =
+      row.kind === 'more_like_this' || row.kind === 'less_like_this' ? context.feature : undefined;
+    // Feedback on a named reason acts on that reason only.
+    model.observeFeedback(
+      row.kind as FeedbackKind,
+      {
+        id: row.status_id,
+        authorId: feature === undefined || feature === 'author' ? row.author_id : -1,
+        tags: feature === undefined || feature === 'tags' ? (JSON.parse(row.tags) as string[]) : [],
+        language: feature === undefined ? row.language : null,
+        inReplyToId: null,
+        vector: (feature === undefined || feature === 'content') && slot >= 0 ? index.vector(slot) : null,
+      },
+      row.at,
+      row.value,
+    );
+  }
+  // How loud each author is in the timeline, over the last weeks.
+  for (const row of await tx.all<{ author_id: number; entry_at: number }>(
+    `SELECT s.author_id, e.entry_at FROM timeline_entries e JOIN statuses s ON s.id = e.status_id
+      WHERE e.entry_at >= ? AND e.timeline = 'home' ORDER BY e.entry_at`,
+    [now - 21 * 24 * HOUR],
+  )) {
+    model.observeShown(row.author_id, row.entry_at);
+  }
+  memory.model = model;
+  memory.modelKey = modelKey;
+  return model;
+}
+
+// ---- Candidates -----------------------------------------------------------------------------
+
+interface CandidateRow {
+  id: number;
+  author_id: number;
+  acct: string;
+  created_at: number;
+  entered_at: number;
+  language: string | null;
+  tags: string;
+  favourites_count: number;
+  reblogs_count: number;
+  replies_count: number;
+  counts_at: number;
+  followers_count: number;
+  boosters: string | null;
+  conversation: number;
+  sources: string;
+}
+
+function sourceOf(timelines: string): CandidateSource {
+  const names = timelines.split(',');
+  if (names.includes('home')) return 'home';
+  if (names.some((n) => n.startsWith('list:'))) return 'list';
+  if (names.some((n) => n.startsWith('tag:'))) return 'tag';
+  return 'trend';
+}
+
+/**
+ * The posts a ranking considers: what entered the person's home timelines, lists, followed hashtags
+ * and trends in the horizon, without deleted posts, muted or blocked authors, posts a server filter
+ * hides, and, from discovery sources, authors who asked not to be indexed (#nobot, #noindex).
+ */
+export async function loadCandidates(tx: Tx, memory: RankingMemory, now: number): Promise<Candidate[]> {
+  const index = await loadVectors(tx, memory);
+  let rows = await candidateRows(tx, now - RANKING_HORIZON, MAX_CANDIDATES, now);
+  // A quiet timeline, or one not opened for days: rank the newest posts there are.
+  if (rows.length < MIN_CANDIDATES) rows = await candidateRows(tx, 0, MIN_CANDIDATES, now);
+  return rows.map((row) => ({
+    id: row.id,
+    authorId: row.author_id,
+    authorAcct: row.acct,
+    createdAt: row.created_at,
+    enteredAt: row.entered_at,
+    language: row.language,
+    tags: JSON.parse(row.tags) as string[],
+    favourites: row.favourites_count,
+    reblogs: row.reblogs_count,
+    replies: row.replies_count,
+    countsAt: row.counts_at,
+    authorFollowers: row.followers_count,
+    boosterIds: row.boosters ? row.boosters.split(',').map(Number) : [],
+    mentionsMe: row.conversation === 1,
+    inReplyToId: null,
+    source: sourceOf(row.sources),
+    vectorSlot: index.slotOf(row.id),
+    collaborative: 0,
+  }));
+}
+
+const MIN_CANDIDATES = 400;
+
+function candidateRows(tx: Tx, since: number, limit: number, now: number): Promise<CandidateRow[]> {
+  const nowIso = new Date(now).toISOString();
+  return tx.all<CandidateRow>(
+    `WITH entries AS (
+       SELECT e.status_id, max(e.entry_at) AS entered_at, group_concat(DISTINCT e.timeline) AS sources,
+              group_concat(DISTINCT e.boosted_by_author_id) AS boosters
+         FROM timeline_entries e
+        WHERE e.entry_at >= ? AND e.deleted_at IS NULL
+          AND (e.timeline IN ('home', 'public', 'local', 'trends') OR e.timeline LIKE 'list:%' OR e.timeline LIKE 'tag:%')
+        GROUP BY e.status_id ORDER BY entered_at DESC LIMIT ?)
+     SELECT s.id, s.author_id, a.acct, s.created_at, x.entered_at, s.language, s.tags,
+            s.favourites_count, s.reblogs_count, s.replies_count, s.counts_at, a.followers_count,
+            x.boosters, x.sources,
+            (EXISTS (SELECT 1 FROM accounts me, json_each(s.mentions) m WHERE m.value ->> '$.acct' = me.acct
+                        OR m.value ->> '$.acct' = substr(me.acct, 1, instr(me.acct, '@') - 1))
+             OR EXISTS (SELECT 1 FROM status_refs r JOIN interactions i ON i.status_id = r.status_id
+                         WHERE r.remote_id = s.in_reply_to_remote_id AND i.kind = 'reply' AND i.undone_at IS NULL))
+              AS conversation
+       FROM entries x JOIN statuses s ON s.id = x.status_id JOIN authors a ON a.id = s.author_id
+      WHERE s.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM account_relations m WHERE m.acct = a.acct)
+        AND NOT (a.noindex = 1 AND instr(x.sources, 'home') = 0)
+        AND NOT EXISTS (SELECT 1 FROM status_refs r INDEXED BY status_refs_filtered, json_each(r.filtered) j
+              WHERE r.status_id = s.id AND r.filtered IS NOT NULL
+                AND j.value ->> '$.filter.filter_action' = 'hide'
+                AND ifnull(j.value ->> '$.filter.expires_at', '9999') > ?
+                AND EXISTS (SELECT 1 FROM json_each(j.value -> '$.filter.context') c WHERE c.value = 'home'))`,
+    [since, limit, nowIso],
+  );
+}

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { readDocsExample } from '../../test/fixtures/docs-statuses';
+import { useTestEngines } from '../../test/support/engine';
+import type { Account, PostView, WorkerApi } from '../../src-shared/worker-api';
+
+type Json = Record<string, unknown>;
+const engines = useTestEngines();
+const GARGRON = readDocsExample('Status.json') as Json;
+const NOW = Date.now();
+const MINUTE = 60_000;
+
+function account(name: string, fields: Json = {}): Json {
+  return {
+    ...(GARGRON.account as Json),
+    id: String(1000 + name.length * 31 + name.charCodeAt(0)),
+    username: name,
+    acct: `${name}@example.social`,
+    display_name: name,
+    note: '<p>Hello</p>',
+    ...fields,
+  };
+}
+
+let serial = 0;
+function post(author: Json, text: string, minutesAgo: number, tags: string[] = []): Json {
+  const n = ++serial;
+  return {
+    ...GARGRON,
+    id: String(200000000000000000n + BigInt(n)),
+    uri: `https://example.social/statuses/${n}`,
+    url: null,
+    card: null,
+    account: author,
+    content: `<p>${text}</p>`,
+    tags: tags.map((name) => ({ name, url: `https://example.social/tags/${name}` })),
+    created_at: new Date(NOW - minutesAgo * MINUTE).toISOString(),
+    favourites_count: 0,
+    reblogs_count: 0,
+    replies_count: 0,
+  };
+}
+
+const ANA = account('ana');
+const BOB = account('bob');
+const TOPICS = [
+  'weather today',
+  'coffee and trains',
+  'a museum visit',
+  'football scores',
+  'new phone',
+  'city walk',
+];
+
+/** A home timeline of 60 posts: ana writes about Rust, bob about bread, others about everything. */
+async function timeline(): Promise<{
+  api: WorkerApi;
+  account: Account;
+  byAuthor: (posts: PostView[], who: string) => number;
+}> {
+  const opened = await engines.openWithAccount();
+  const statuses: Json[] = [];
+  for (let i = 0; i < 60; i++) {
+    const minutes = 5 + i * 20;
+    if (i % 6 === 0)
+      statuses.push(post(ANA, `Rust compiler borrow checker release notes ${i}`, minutes, ['rust']));
+    else if (i % 6 === 3)
+      statuses.push(post(BOB, `Sourdough bread rising slowly in the kitchen ${i}`, minutes, ['bread']));
+    else statuses.push(post(account(`other${i}`), `${TOPICS[i % TOPICS.length]} number ${i}`, minutes));
+  }
+  const result = await opened.api.ingest.statuses({
+    accountId: opened.account.id,
+    timeline: 'home',
+    statuses,
+  });
+  expect(result.rejected).toEqual([]);
+  while ((await opened.api.ranking.embedPending(100)) > 0);
+  return {
+    ...opened,
+    byAuthor: (posts, who) => posts.filter((p) => p.author.acct.startsWith(who)).length,
+  };
+}
+
+async function favouriteOldest(api: WorkerApi, who: string, count: number): Promise<number[]> {
+  const all = (await api.timeline.page({ order: 'chronological', limit: 200 })).posts;
+  const oldest = all.filter((p) => p.author.acct.startsWith(who)).slice(-count);
+  for (const p of oldest) await api.interactions.record({ statusId: p.id, kind: 'favourite' });
+  return oldest.map((p) => p.id);
+}
+
+describe('the ranked timeline', () => {
+  it('puts the posts of an author the person favourites first, and says why', async () => {
+    const { api, byAuthor } = await timeline();
+    const chronological = (await api.timeline.page({ order: 'chronological', limit: 10 })).posts;
+    expect(byAuthor(chronological, 'ana')).toBe(2);
+    await favouriteOldest(api, 'ana', 3);
+    const page = (await api.timeline.page({ order: 'ranked', limit: 10 })).posts;
+    expect(byAuthor(page, 'ana')).toBeGreaterThanOrEqual(3);
+    const first = page[0]!;
+    expect(first.author.acct).toMatch(/^ana@/);
+    expect(first.ranking!.reason).toBe('You often favourite @ana@example.social');
+    expect(first.ranking!.reasonFeature).toBe('author');
+    expect(first.ranking!.contributions.author).toBeGreaterThan(0);
+    // Posts the person already favourited are there too, but below what they have not seen.
+    const settings = await api.ranking.settings();
+    expect(settings.preset).toBe('balanced');
+    expect(settings.features.find((f) => f.feature === 'author')!.weight).toBeGreaterThan(0);
+  });
+
+  it('keeps what was shown in place; "less like this" moves the named author down below it at once', async () => {
+    const meanPositionOfAna = async (feedback: boolean): Promise<number> => {
+      const { api, byAuthor } = await timeline();
+      await favouriteOldest(api, 'ana', 3);
+      // Only the author's affinity sets ana apart here.
+      await api.ranking.update({ weights: { content: 0, tags: 0 } });
+      const first = await api.timeline.page({ order: 'ranked', limit: 3 });
+      expect(first.posts[0]!.ranking!.reasonFeature).toBe('author');
+      if (feedback) await api.ranking.feedback({ statusId: first.posts[0]!.id, direction: 'less' });
+      // The first three were shown: they stay where they were.
+      const again = await api.timeline.page({ order: 'ranked', limit: 3 });
+      expect(again.posts.map((p) => p.id)).toEqual(first.posts.map((p) => p.id));
+      const rest = await api.timeline.page({ order: 'ranked', limit: 100, cursor: again.nextCursor });
+      const positions = rest.posts
+        .filter((p) => p.author.acct.startsWith('ana'))
+        .map((p) => p.ranking!.position);
+      expect(byAuthor(rest.posts, 'ana')).toBe(positions.length);
+      return positions.reduce((a, b) => a + b, 0) / positions.length;
+    };
+    const without = await meanPositionOfAna(false);
+    expect(await meanPositionOfAna(true)).toBeGreaterThan(without + 5);
+  });
+
+  it('holds posts that arrive later behind "new posts" until asked for', async () => {
+    const { api, account } = await timeline();
+    const first = (await api.timeline.page({ order: 'ranked', limit: 10 })).posts;
+    const fresh = [
+      post(ANA, 'Rust borrow checker news just now', 1, ['rust']),
+      post(BOB, 'Bread just out of the oven', 2),
+    ];
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: fresh });
+    expect(await api.ranking.newPosts()).toBe(2);
+    expect((await api.timeline.page({ order: 'ranked', limit: 10 })).posts.map((p) => p.id)).toEqual(
+      first.map((p) => p.id),
+    );
+    expect(await api.ranking.refresh()).toBe(62);
+    expect(await api.ranking.newPosts()).toBe(0);
+    const uris = (await api.timeline.page({ order: 'ranked', limit: 62 })).posts.map((p) => p.uri);
+    expect(uris).toEqual(expect.arrayContaining(fresh.map((f) => f.uri)));
+  });
+
+  it('follows the chosen preset and the weights the person sets', async () => {
+    const { api } = await timeline();
+    await favouriteOldest(api, 'ana', 3);
+    const settings = await api.ranking.update({ preset: 'chronological' });
+    expect(settings.preset).toBe('chronological');
+    const ranked = (await api.timeline.page({ order: 'ranked', limit: 60 })).posts;
+    const times = ranked.map((p) => p.createdAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    await api.ranking.update({ preset: 'balanced', weights: { author: 0, content: 0, tags: 0 } });
+    const view = await api.ranking.settings();
+    expect(view.features.find((f) => f.feature === 'author')).toMatchObject({ prior: 0, manual: true });
+    const page = (await api.timeline.page({ order: 'ranked', limit: 6 })).posts;
+    expect(page.filter((p) => p.author.acct.startsWith('ana'))).toHaveLength(1);
+    await expect(api.ranking.update({ weights: { author: Number.NaN } })).rejects.toThrow(/weight/);
+    await expect(api.ranking.update({ discoveryShare: 2 })).rejects.toThrow(/between 0 and 1/);
+  });
+
+  it('learns weights from what was acted on and what was passed by; they can be reset and frozen', async () => {
+    const { api } = await timeline();
+    const page = (await api.timeline.page({ order: 'ranked', limit: 30 })).posts;
+    for (const p of page) {
+      if (p.author.acct.startsWith('bob'))
+        await api.interactions.record({ statusId: p.id, kind: 'favourite' });
+      else await api.interactions.record({ statusId: p.id, kind: 'view' });
+    }
+    await api.ranking.refresh();
+    const learned = await api.ranking.settings();
+    expect(learned.examples).toBe(30);
+    expect(learned.features.some((f) => f.learned !== 0)).toBe(true);
+    const frozen = await api.ranking.update({ learning: false });
+    expect(frozen.learning).toBe(false);
+    const reset = await api.ranking.update({ resetLearned: true });
+    expect(reset.examples).toBe(0);
+    expect(reset.features.every((f) => f.learned === 0)).toBe(true);
+  });
+
+  it('leaves out muted authors, and authors who ask not to be indexed when they come from discovery', async () => {
+    const { api, account } = await timeline();
+    const shy = account_('shy', { note: '<p>Please no algorithms #nobot</p>' });
+    const shyPost = post(shy, 'Rust tips from a shy person', 3, ['rust']);
+    const openPost = post(account_('open'), 'Rust tips from an open person', 4, ['rust']);
+    await api.ingest.statuses({ accountId: account.id, timeline: 'tag:rust', statuses: [shyPost, openPost] });
+    await api.sync.saveRelations(account.id, 'mute', [BOB]);
+    await api.ranking.refresh();
+    const uris = (await api.timeline.page({ order: 'ranked', limit: 100 })).posts.map((p) => p.uri);
+    expect(uris).toContain(openPost.uri);
+    expect(uris).not.toContain(shyPost.uri);
+    expect(
+      (await api.timeline.page({ order: 'ranked', limit: 100 })).posts.some((p) =>
+        p.author.acct.startsWith('bob'),
+      ),
+    ).toBe(false);
+  });
+});
+
+const account_ = account;
