@@ -26,6 +26,19 @@ export const DEFAULT_LIMITS: DiversityLimits = {
 /** Most posts held back at once; past this a post that does not fit is placed anyway, so the pass stays linear. */
 const MAX_HELD = 256;
 
+/** Small integer keys for authors, boosters and tags, so that window counts live in typed arrays. */
+class Keys<K> {
+  private readonly map = new Map<K, number>();
+  key(value: K): number {
+    let key = this.map.get(value);
+    if (key === undefined) this.map.set(value, (key = this.map.size));
+    return key;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
 /**
  * `preceding` are the posts already shown just above (oldest first): the window starts full of them,
  * so that re-ranking the rest of a feed does not repeat an author right below their posts.
@@ -37,42 +50,66 @@ export function diversify(
   preceding: readonly Candidate[] = [],
 ): number[] {
   const discoveryCap = Math.max(0, Math.floor(limits.window * limits.discoveryShare));
-  const authors = new Map<number, number>();
-  const boosters = new Map<number, number>();
-  const tags = new Map<string, number>();
+  // Every post (the preceding ones after the candidates) as dense keys in flat arrays.
+  const all = [...candidates, ...preceding.slice(-limits.window)];
+  const total = all.length;
+  const authorKeys = new Keys<number>();
+  const boosterKeys = new Keys<number>();
+  const tagKeys = new Keys<string>();
+  const authorOf = new Int32Array(total);
+  const discoveryOf = new Uint8Array(total);
+  const boosterStart = new Int32Array(total + 1);
+  const tagStart = new Int32Array(total + 1);
+  const boosterList: number[] = [];
+  const tagList: number[] = [];
+  for (let p = 0; p < total; p++) {
+    const post = all[p]!;
+    authorOf[p] = authorKeys.key(post.authorId);
+    discoveryOf[p] = post.source === 'home' ? 0 : 1;
+    for (const booster of post.boosterIds) boosterList.push(boosterKeys.key(booster));
+    for (const tag of post.tags) tagList.push(tagKeys.key(tag.toLowerCase()));
+    boosterStart[p + 1] = boosterList.length;
+    tagStart[p + 1] = tagList.length;
+  }
+  const authors = new Int32Array(authorKeys.size);
+  const boosters = new Int32Array(boosterKeys.size);
+  const tags = new Int32Array(tagKeys.size);
   let discovery = 0;
+
+  const apply = (p: number, delta: 1 | -1): void => {
+    authors[authorOf[p]!]! += delta;
+    for (let i = boosterStart[p]!; i < boosterStart[p + 1]!; i++) boosters[boosterList[i]!]! += delta;
+    for (let i = tagStart[p]!; i < tagStart[p + 1]!; i++) tags[tagList[i]!]! += delta;
+    discovery += delta * discoveryOf[p]!;
+  };
+  const fits = (p: number): boolean => {
+    if (authors[authorOf[p]!]! >= limits.perAuthor) return false;
+    for (let i = boosterStart[p]!; i < boosterStart[p + 1]!; i++)
+      if (boosters[boosterList[i]!]! >= limits.perBooster) return false;
+    for (let i = tagStart[p]!; i < tagStart[p + 1]!; i++)
+      if (tags[tagList[i]!]! >= limits.perTag) return false;
+    return discoveryOf[p] === 0 || discovery < discoveryCap;
+  };
+
+  // The window as a ring of the last `limits.window` posts placed.
+  const ring = new Int32Array(Math.max(1, limits.window));
+  let ringSize = 0;
+  let ringHead = 0;
+  const push = (p: number): void => {
+    if (ringSize === limits.window) {
+      apply(ring[ringHead]!, -1);
+      ringSize--;
+      ringHead = (ringHead + 1) % limits.window;
+    }
+    if (limits.window === 0) return;
+    ring[(ringHead + ringSize) % limits.window] = p;
+    ringSize++;
+    apply(p, 1);
+  };
+  for (let p = candidates.length; p < total; p++) push(p);
+
   const placed: number[] = [];
   const held: number[] = [];
-
-  const count = <K>(map: Map<K, number>, key: K, delta: number): void => {
-    const next = (map.get(key) ?? 0) + delta;
-    if (next === 0) map.delete(key);
-    else map.set(key, next);
-  };
-  const fits = (c: number): boolean => {
-    const post = candidates[c]!;
-    if ((authors.get(post.authorId) ?? 0) >= limits.perAuthor) return false;
-    for (const booster of post.boosterIds)
-      if ((boosters.get(booster) ?? 0) >= limits.perBooster) return false;
-    for (const tag of post.tags) if ((tags.get(tag.toLowerCase()) ?? 0) >= limits.perTag) return false;
-    return post.source === 'home' || discovery < discoveryCap;
-  };
-  const place = (c: number): void => {
-    placed.push(c);
-    window.push(candidates[c]!);
-    applyPost(candidates[c]!, 1);
-    if (window.length > limits.window) applyPost(window.shift()!, -1);
-  };
-
-  const window: Candidate[] = preceding.slice(-limits.window);
-  const applyPost = (post: Candidate, delta: 1 | -1): void => {
-    count(authors, post.authorId, delta);
-    for (const booster of post.boosterIds) count(boosters, booster, delta);
-    for (const tag of post.tags) count(tags, tag.toLowerCase(), delta);
-    if (post.source !== 'home') discovery += delta;
-  };
-  for (const post of window) applyPost(post, 1);
-
   let next = 0;
   while (placed.length < order.length) {
     let chosen = -1;
@@ -90,7 +127,8 @@ export function diversify(
     }
     // Nothing fits: the best held post goes next rather than leaving a hole.
     if (chosen < 0) chosen = held.shift()!;
-    place(chosen);
+    placed.push(chosen);
+    push(chosen);
   }
   return placed;
 }

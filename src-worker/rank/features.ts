@@ -9,7 +9,20 @@ import { RANKING_FEATURES, type RankingFeature } from '../../src-shared/worker-a
 export const FEATURES = RANKING_FEATURES;
 export type Feature = RankingFeature;
 export const FEATURE_COUNT = FEATURES.length;
-export const F = Object.fromEntries(FEATURES.map((name, i) => [name, i])) as Record<Feature, number>;
+/** Column of each feature in a feature row (a literal, so that lookups compile to constants). */
+export const F = {
+  author: 0,
+  tags: 1,
+  content: 2,
+  engagement: 3,
+  recency: 4,
+  social: 5,
+  conversation: 6,
+  quiet: 7,
+  language: 8,
+  seen: 9,
+  collaborative: 10,
+} as const satisfies Record<Feature, number>;
 
 /** Where a candidate came from. Everything but 'home' is discovery, mixed in under a cap. */
 export type CandidateSource = 'home' | 'list' | 'tag' | 'trend';
@@ -46,6 +59,9 @@ const LOG_RECENCY_HORIZON = Math.log1p(48);
 /** Profile vectors a ranking compares each post with: the interests, then the dislike. */
 export interface ContentQueries {
   vectors: Float32Array;
+  /** The strength-weighted mean of the interests: the cheap first pass. */
+  summary: Float32Array;
+  summaryStrength: number;
   /** How much each interest counts (confidence from the weight of posts behind it). */
   strengths: Float32Array;
   interests: number;
@@ -66,81 +82,120 @@ export function contentQueries(model: PersonModel, now: number): ContentQueries 
     strengths[i] = weight / (weight + 1.5);
   });
   vectors.set(model.dislike, model.interests.length * dims);
-  return { vectors, strengths, interests: model.interests.length, hasDislike: model.dislikeWeight > 0 };
+  const summary = new Float32Array(dims);
+  let total = 0;
+  model.interests.forEach((interest, i) => {
+    total += strengths[i]!;
+    for (let d = 0; d < dims; d++) summary[d]! += interest.vector[d]! * strengths[i]!;
+  });
+  let norm = 0;
+  for (let d = 0; d < dims; d++) norm += summary[d]! * summary[d]!;
+  if (norm > 0) for (let d = 0; d < dims; d++) summary[d]! /= Math.sqrt(norm);
+  const summaryStrength = model.interests.length ? total / model.interests.length : 0;
+  return {
+    vectors,
+    strengths,
+    summary,
+    summaryStrength,
+    interests: model.interests.length,
+    hasDislike: model.dislikeWeight > 0,
+  };
 }
 
 /**
- * Writes each candidate's features to `out` (row-major, FEATURE_COUNT a row). `bestInterest`
- * receives the index of the interest behind each content score (-1 for none), for explanations.
+ * The content feature of the candidates in `subset`: exactly (the best match among the interests)
+ * or, for a first pass over many candidates, against the mean of the interests, which costs one dot
+ * product a post instead of one per interest and the dislike.
+ */
+export function computeContent(
+  queries: ContentQueries,
+  candidates: readonly Candidate[],
+  subset: ArrayLike<number>,
+  index: VectorIndex | null,
+  exact: boolean,
+  out: Float32Array,
+  bestInterest?: Int8Array,
+): void {
+  const usable = index !== null && (queries.interests > 0 || queries.hasDislike);
+  const sims = new Float32Array(queries.interests + 1);
+  for (let k = 0; k < subset.length; k++) {
+    const c = subset[k]!;
+    const post = candidates[c]!;
+    let content = 0;
+    let interest = -1;
+    if (usable && post.vectorSlot >= 0) {
+      if (exact) {
+        index.dotMany(post.vectorSlot, queries.vectors, queries.interests + 1, sims);
+        for (let i = 0; i < queries.interests; i++) {
+          const score = sims[i]! * queries.strengths[i]!;
+          if (score > content) [content, interest] = [score, i];
+        }
+        if (queries.hasDislike) content -= Math.max(0, sims[queries.interests]!);
+      } else {
+        // The first pass leaves the dislike to the second: it only lowers scores.
+        content = Math.max(0, index.dot(post.vectorSlot, queries.summary) * queries.summaryStrength);
+      }
+    }
+    out[c * FEATURE_COUNT + F.content] = Math.max(-1, Math.min(1, content * SIMILARITY_SCALE));
+    if (bestInterest) bestInterest[c] = interest;
+  }
+}
+
+/**
+ * Writes each candidate's features but content (see `computeContent`) to `out` (row-major,
+ * FEATURE_COUNT a row).
  */
 export function computeFeatures(
   model: PersonModel,
   candidates: readonly Candidate[],
-  index: VectorIndex | null,
   now: number,
   out: Float32Array,
-  bestInterest?: Int8Array,
 ): void {
-  const queries = contentQueries(model, now);
-  const sims = new Float32Array(queries.interests + 1);
+  const languages = new Map<string | null, number>();
   const tagScores = new Map<string, number>();
   const tagScore = (name: string): number => {
-    const key = name.toLowerCase();
-    let score = tagScores.get(key);
+    let score = tagScores.get(name);
     if (score === undefined) {
+      const key = name.toLowerCase();
       const taste = model.tagTaste(key);
       score =
         (taste ? taste.positive.valueAt(now) - 2 * taste.negative.valueAt(now) : 0) +
         (model.followedTags.has(key) ? 1.5 : 0);
-      tagScores.set(key, score);
+      tagScores.set(name, score);
     }
     return score;
   };
-  const authorScores = new Map<number, [number, number]>();
-  const authorScore = (authorId: number): [number, number] => {
-    let scores = authorScores.get(authorId);
-    if (!scores) {
-      const taste = model.authors.get(authorId);
-      if (!taste) scores = [0, 1];
-      else {
-        const positive = taste.positive.valueAt(now);
-        const negative = taste.negative.valueAt(now);
-        const shown = taste.shown.valueAt(now);
-        const affinity = (positive - 3 * negative) / (positive + 1 + 0.05 * shown);
-        const activity = taste.activity.valueAt(now);
-        scores = [Math.max(-1, Math.min(1, affinity)), 1 / (1 + activity / 5)];
-      }
-      authorScores.set(authorId, scores);
+  const affinities = new Map<number, number>();
+  const quietness = new Map<number, number>();
+  const learnAuthor = (authorId: number): void => {
+    const taste = model.authors.get(authorId);
+    if (!taste) {
+      affinities.set(authorId, 0);
+      quietness.set(authorId, 1);
+      return;
     }
-    return scores;
+    const positive = taste.positive.valueAt(now);
+    const negative = taste.negative.valueAt(now);
+    const shown = taste.shown.valueAt(now);
+    const affinity = (positive - 3 * negative) / (positive + 1 + 0.05 * shown);
+    affinities.set(authorId, Math.max(-1, Math.min(1, affinity)));
+    quietness.set(authorId, 1 / (1 + taste.activity.valueAt(now) / 5));
   };
 
   for (let c = 0; c < candidates.length; c++) {
     const post = candidates[c]!;
     const row = c * FEATURE_COUNT;
-    const [author, quiet] = authorScore(post.authorId);
+    let author = affinities.get(post.authorId);
+    if (author === undefined) {
+      learnAuthor(post.authorId);
+      author = affinities.get(post.authorId)!;
+    }
     out[row + F.author] = author;
-    out[row + F.quiet] = quiet;
+    out[row + F.quiet] = quietness.get(post.authorId)!;
 
     let tags = 0;
     for (const tag of post.tags) tags += tagScore(tag);
     out[row + F.tags] = tags / (Math.abs(tags) + 2);
-
-    let content = 0;
-    let interest = -1;
-    if (index && post.vectorSlot >= 0 && (queries.interests > 0 || queries.hasDislike)) {
-      index.dotMany(post.vectorSlot, queries.vectors, queries.interests + 1, sims);
-      for (let i = 0; i < queries.interests; i++) {
-        const score = sims[i]! * queries.strengths[i]!;
-        if (score > content) {
-          content = score;
-          interest = i;
-        }
-      }
-      if (queries.hasDislike) content -= Math.max(0, sims[queries.interests]!);
-    }
-    out[row + F.content] = Math.max(-1, Math.min(1, content * SIMILARITY_SCALE));
-    if (bestInterest) bestInterest[c] = interest;
 
     const ageAtCounts = Math.max(0, post.countsAt - post.createdAt) / HOUR;
     const reactions = post.favourites + 2 * post.reblogs + post.replies;
@@ -160,7 +215,10 @@ export function computeFeatures(
       : post.inReplyToId !== null && model.threads.has(post.inReplyToId)
         ? 0.7
         : 0;
-    out[row + F.language] = model.languageShare(post.language, now);
+    let language = languages.get(post.language);
+    if (language === undefined)
+      languages.set(post.language, (language = model.languageShare(post.language, now)));
+    out[row + F.language] = language;
     // Without view records (an imported history), a post older than the person's last activity
     // was probably scrolled past.
     out[row + F.seen] = model.seen.has(post.id)

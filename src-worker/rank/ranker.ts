@@ -4,7 +4,10 @@
  */
 import { DEFAULT_LIMITS, diversify, type DiversityLimits } from './diversity';
 import { explain, type Explanation } from './explain';
-import { computeFeatures, FEATURE_COUNT, type Candidate } from './features';
+import { computeContent, computeFeatures, contentQueries, FEATURE_COUNT, type Candidate } from './features';
+
+/** Candidates whose content is compared with every interest; the rest with their mean. */
+const EXACT_CONTENT = 1000;
 import type { PersonModel } from './person-model';
 import type { VectorIndex } from './vector-index';
 import { effectiveWeights, type RankingSettings } from './weights';
@@ -50,14 +53,32 @@ export function rankCandidates(
     order.forEach((c, rank) => (scores[c] = n - rank));
     return { order, scores, features, interests, weights, bias: 0 };
   }
-  computeFeatures(model, candidates, index, now, features, interests);
-  for (let c = 0; c < n; c++) {
-    let score = settings.bias;
+  computeFeatures(model, candidates, now, features);
+  const queries = contentQueries(model, now);
+  interests.fill(-1);
+  // Two passes over content: every candidate against the mean interest, then the best ones
+  // against each interest. Exact for up to EXACT_CONTENT candidates (the pages anyone reads).
+  const exactAll = n <= EXACT_CONTENT;
+  computeContent(queries, candidates, order, index, exactAll, features, interests);
+  const score = (c: number): void => {
+    let total = settings.bias;
     const row = c * FEATURE_COUNT;
-    for (let i = 0; i < FEATURE_COUNT; i++) score += weights[i]! * features[row + i]!;
-    scores[c] = score;
+    for (let i = 0; i < FEATURE_COUNT; i++) total += weights[i]! * features[row + i]!;
+    scores[c] = total;
+  };
+  const byScore = (a: number, b: number): number =>
+    scores[b]! - scores[a]! ||
+    candidates[b]!.enteredAt - candidates[a]!.enteredAt ||
+    candidates[b]!.id - candidates[a]!.id;
+  for (let c = 0; c < n; c++) score(c);
+  sortByScore(order, scores);
+  if (!exactAll) {
+    const top = order.slice(0, EXACT_CONTENT);
+    computeContent(queries, candidates, top, index, true, features, interests);
+    for (const c of top) score(c);
+    top.sort(byScore);
+    for (let i = 0; i < top.length; i++) order[i] = top[i]!;
   }
-  order.sort((a, b) => scores[b]! - scores[a]! || candidates[b]!.enteredAt - candidates[a]!.enteredAt);
   if (options.diversity === false)
     return { order, scores, features, interests, weights, bias: settings.bias };
   const limits = { ...DEFAULT_LIMITS, discoveryShare: settings.discoveryShare, ...options.limits };
@@ -69,6 +90,33 @@ export function rankCandidates(
     weights,
     bias: settings.bias,
   };
+}
+
+const INDEX_BITS = 2 ** 20;
+const SCRATCH = new DataView(new ArrayBuffer(4));
+
+/**
+ * Sorts candidate indices by score, best first, ties by index: each (score, index) pair is packed
+ * into one exactly representable float64 (the float32 score's bits made order-preserving, times
+ * 2^20, plus the index) so that the typed array's native sort does the work without a comparator.
+ */
+export function sortByScore(order: number[], scores: Float32Array): void {
+  const n = order.length;
+  if (n >= INDEX_BITS) {
+    order.sort((a, b) => scores[b]! - scores[a]! || a - b);
+    return;
+  }
+  const keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const c = order[k]!;
+    SCRATCH.setFloat32(0, scores[c]!);
+    let bits = SCRATCH.getUint32(0);
+    // Order-preserving: flip all bits of negatives, the sign bit of positives; then descending.
+    bits = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+    keys[k] = (0xffffffff - bits) * INDEX_BITS + c;
+  }
+  keys.sort();
+  for (let k = 0; k < n; k++) order[k] = keys[k]! % INDEX_BITS;
 }
 
 /** The explanation of one ranked candidate. */
