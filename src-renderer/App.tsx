@@ -2,6 +2,8 @@ import { useAppStore } from './store';
 import { PostList } from './components/PostList';
 import { PrivacyPanel } from './components/PrivacyPanel';
 import { AccountsPanel } from './components/AccountsPanel';
+import { RankingPanel } from './components/RankingPanel';
+import { useEffect } from 'react';
 
 /** `?server=…` (the demo sets it) fills in the sign-in form. */
 const DEFAULT_SERVER = new URLSearchParams(window.location.search).get('server') ?? '';
@@ -17,6 +19,17 @@ export function App() {
   const query = useAppStore((s) => s.query);
   const results = useAppStore((s) => s.results);
   const search = useAppStore((s) => s.search);
+  const newPosts = useAppStore((s) => s.newPosts);
+  const order = useAppStore((s) => s.order);
+  const checkNewPosts = useAppStore((s) => s.checkNewPosts);
+  const showNewPosts = useAppStore((s) => s.showNewPosts);
+  const ready = status?.state === 'ready';
+  useEffect(() => {
+    if (!ready) return;
+    // New posts never reshuffle what is on screen: they wait behind a button.
+    const timer = setInterval(() => void checkNewPosts(), 15_000);
+    return () => clearInterval(timer);
+  }, [ready, checkNewPosts]);
 
   return (
     <div className="app">
@@ -29,7 +42,7 @@ export function App() {
           value={query}
           onChange={(e) => void search(e.currentTarget.value)}
         />
-        <button type="button" onClick={() => void loadFirstPage()}>
+        <button type="button" onClick={() => void (order === 'ranked' ? showNewPosts() : loadFirstPage())}>
           Refresh
         </button>
         <span className="app-status" aria-live="polite">
@@ -42,7 +55,17 @@ export function App() {
           <PostList posts={results} label="Search results" empty={`No posts match “${query}”.`} />
         ) : (
           <>
-            <PostList posts={posts} label="Timeline" empty={loading ? 'Loading…' : 'No posts stored yet.'} />
+            {newPosts > 0 && (
+              <button type="button" className="new-posts" onClick={() => void showNewPosts()}>
+                {newPosts === 1 ? '1 new post' : `${newPosts} new posts`}
+              </button>
+            )}
+            <PostList
+              posts={posts}
+              label="Timeline"
+              empty={loading ? 'Loading…' : 'No posts stored yet.'}
+              recordViews
+            />
             {nextCursor && (
               <button type="button" className="load-more" disabled={loading} onClick={() => void loadMore()}>
                 Load older posts
@@ -53,6 +76,7 @@ export function App() {
       </main>
       <aside>
         <AccountsPanel defaultServer={DEFAULT_SERVER} />
+        <RankingPanel />
         <PrivacyPanel />
       </aside>
     </div>

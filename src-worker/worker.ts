@@ -118,8 +118,28 @@ const apiReady = engineReady.then((engine) => {
     clock: systemClock,
     redirectUri: `${self.location.origin}/`,
   });
+  embedInBackground(api);
   return api;
 });
+
+/**
+ * Embeds new posts in small batches with pauses between them, so that reads and pages (which queue
+ * behind each batch's transaction) never wait long.
+ */
+function embedInBackground(api: WorkerApi): void {
+  const BATCH = 200;
+  const step = async (): Promise<void> => {
+    let delay = 5_000;
+    try {
+      if ((await api.ranking.embedPending(BATCH)) > 0) delay = 50;
+    } catch {
+      // A damaged or deleted database: try again later.
+      delay = 30_000;
+    }
+    setTimeout(() => void step(), delay);
+  };
+  setTimeout(() => void step(), 1_000);
+}
 
 /**
  * The API is exposed at once; each call waits for the engine to open, so the renderer can start

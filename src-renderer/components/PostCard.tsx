@@ -3,6 +3,7 @@ import type { PostView } from '../../src-shared/worker-api';
 import { sanitizeStatusHtml } from '../sanitize';
 import { Avatar } from './Avatar';
 import { actingAccount, useAppStore } from '../store';
+import { FEATURE_LABELS } from './RankingPanel';
 
 /** The three switches on a post, as Mastodon names them and as the card labels them. */
 const TOGGLES = [
@@ -30,8 +31,10 @@ export function PostCard({ post }: { post: PostView }) {
     <article
       className="post"
       data-post-id={post.id}
+      data-post-uri={post.uri}
       aria-label={`Post by ${post.author.displayName || post.author.acct}`}
     >
+      {post.ranking && <RankingReason post={post} />}
       {post.boostedBy && (
         <p className="post-boost">Boosted by {post.boostedBy.displayName || post.boostedBy.acct}</p>
       )}
@@ -123,6 +126,55 @@ export function PostCard({ post }: { post: PostView }) {
         <ReplyForm post={post} accountId={mine.accountId} onDone={() => setReplying(false)} />
       )}
     </article>
+  );
+}
+
+/** Why the post is here, in words and numbers, and "more/less like this" on that reason. */
+function RankingReason({ post }: { post: PostView }) {
+  const ranking = post.ranking!;
+  const feedback = useAppStore((s) => s.feedback);
+  const done = useAppStore((s) => s.feedbackDone[post.id]);
+  const [open, setOpen] = useState(false);
+  const contributions = Object.entries(ranking.contributions)
+    .filter(([, value]) => value !== 0)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  return (
+    <div className="post-reason">
+      <span className="reason-text">{ranking.reason}</span>{' '}
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        Why?
+      </button>{' '}
+      {done ? (
+        <span role="status">
+          {done === 'more' ? 'You will see more like this.' : 'You will see less like this.'}
+        </span>
+      ) : (
+        <>
+          <button type="button" onClick={() => void feedback(post, 'more')}>
+            More like this
+          </button>{' '}
+          <button type="button" onClick={() => void feedback(post, 'less')}>
+            Less like this
+          </button>
+        </>
+      )}
+      {open && (
+        <table className="contributions" aria-label="Score contributions">
+          <tbody>
+            {contributions.map(([feature, value]) => (
+              <tr key={feature}>
+                <th scope="row">{FEATURE_LABELS[feature as keyof typeof FEATURE_LABELS]}</th>
+                <td>{value > 0 ? `+${value.toFixed(2)}` : value.toFixed(2)}</td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">Score (position {ranking.position})</th>
+              <td>{ranking.score.toFixed(2)}</td>
+            </tr>
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }
 

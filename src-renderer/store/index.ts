@@ -14,6 +14,8 @@ import type {
   EngineStatus,
   PostView,
   PrivacySettings,
+  RankingSettingsPatch,
+  RankingSettingsView,
   TimelineQuery,
 } from '../../src-shared/worker-api';
 import { engineErrorOf } from '../../src-shared/engine-errors';
@@ -37,6 +39,21 @@ export interface TimelineSlice {
   loadFirstPage(): Promise<void>;
   loadMore(): Promise<void>;
   setOrder(order: TimelineQuery['order']): Promise<void>;
+}
+
+export interface RankingSlice {
+  ranking: RankingSettingsView | null;
+  /** Posts that arrived since the feed was ranked, waiting behind "new posts". */
+  newPosts: number;
+  /** What "more/less like this" last did, to say so on the card. */
+  feedbackDone: Record<number, 'more' | 'less'>;
+  loadRanking(): Promise<void>;
+  updateRanking(patch: RankingSettingsPatch): Promise<void>;
+  checkNewPosts(): Promise<void>;
+  showNewPosts(): Promise<void>;
+  feedback(post: PostView, direction: 'more' | 'less'): Promise<void>;
+  /** Records once per post that it was on screen (the ranker's "already seen"). */
+  recordView(post: PostView): void;
 }
 
 export interface SearchSlice {
@@ -70,7 +87,12 @@ export interface AccountsSlice {
   signOut(accountId: number): Promise<void>;
 }
 
-export type AppState = EngineSlice & TimelineSlice & SearchSlice & PrivacySlice & AccountsSlice;
+export type AppState = EngineSlice &
+  TimelineSlice &
+  RankingSlice &
+  SearchSlice &
+  PrivacySlice &
+  AccountsSlice;
 
 const PAGE_SIZE = 40;
 
@@ -93,7 +115,12 @@ const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get
       await api.mastodon
         .start(vault ? { vault: Comlink.proxy(vault) } : {})
         .catch((error: unknown) => get().report(error));
-      await Promise.all([get().loadFirstPage(), get().loadPrivacy(), get().loadAccounts()]);
+      await Promise.all([
+        get().loadFirstPage(),
+        get().loadPrivacy(),
+        get().loadAccounts(),
+        get().loadRanking(),
+      ]);
     }
   },
   async refreshStatus() {
@@ -117,7 +144,7 @@ const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get
 });
 
 const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) => ({
-  order: 'chronological',
+  order: 'ranked',
   posts: [],
   nextCursor: null,
   loading: false,
@@ -155,6 +182,62 @@ const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set,
   async setOrder(order) {
     set({ order });
     await get().loadFirstPage();
+  },
+});
+
+const viewed = new Set<number>();
+
+const createRankingSlice: StateCreator<AppState, [], [], RankingSlice> = (set, get) => ({
+  ranking: null,
+  newPosts: 0,
+  feedbackDone: {},
+  async loadRanking() {
+    try {
+      set({ ranking: await requireApi(get).ranking.settings() });
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  async updateRanking(patch) {
+    try {
+      set({ ranking: await requireApi(get).ranking.update(patch), newPosts: 0 });
+      await get().loadFirstPage();
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  async checkNewPosts() {
+    if (get().order !== 'ranked') return;
+    try {
+      set({ newPosts: await requireApi(get).ranking.newPosts() });
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  async showNewPosts() {
+    try {
+      await requireApi(get).ranking.refresh();
+      set({ newPosts: 0 });
+      await Promise.all([get().loadFirstPage(), get().loadRanking()]);
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  async feedback(post, direction) {
+    try {
+      await requireApi(get).ranking.feedback({ statusId: post.id, direction });
+      set({ feedbackDone: { ...get().feedbackDone, [post.id]: direction } });
+      await get().loadRanking();
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  recordView(post) {
+    if (viewed.has(post.id)) return;
+    viewed.add(post.id);
+    requireApi(get)
+      .interactions.record({ statusId: post.id, kind: 'view' })
+      .catch((error: unknown) => get().report(error));
   },
 });
 
@@ -324,6 +407,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createAccountsSlice(...a),
   ...createEngineSlice(...a),
   ...createTimelineSlice(...a),
+  ...createRankingSlice(...a),
   ...createSearchSlice(...a),
   ...createPrivacySlice(...a),
 }));

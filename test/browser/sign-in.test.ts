@@ -70,12 +70,9 @@ describe('signing in from the web edition', () => {
 
     // Favourite the newest post from its card: the server has it soon after.
     const first = page.locator('.post').first();
-    // The cards on screen, newest first (the stream may add newer ones to the store meanwhile).
-    const [firstUri, secondUri] = await page.evaluate(() =>
-      globalThis.corgi.timeline
-        .page({ order: 'chronological', limit: 2 })
-        .then((p) => p.posts.map((x) => x.uri)),
-    );
+    // The first two cards on screen.
+    const firstUri = await first.getAttribute('data-post-uri');
+    const secondUri = await page.locator('.post').nth(1).getAttribute('data-post-uri');
     const target = [...world.statuses.values()].find((s) => s.json.uri === firstUri)!;
     await first.getByRole('button', { name: 'Favourite', exact: true }).click();
     await first.getByRole('button', { name: 'Favourited', exact: true }).waitFor();
