@@ -21,6 +21,7 @@ export function App() {
   const search = useAppStore((s) => s.search);
   const newPosts = useAppStore((s) => s.newPosts);
   const order = useAppStore((s) => s.order);
+  const rankings = useAppStore((s) => s.rankings);
   const checkNewPosts = useAppStore((s) => s.checkNewPosts);
   const showNewPosts = useAppStore((s) => s.showNewPosts);
   const ready = status?.state === 'ready';
@@ -50,7 +51,7 @@ export function App() {
         </span>
       </header>
       <StatusBanner />
-      <main>
+      <main data-rankings={rankings}>
         {results !== null ? (
           <PostList posts={results} label="Search results" empty={`No posts match “${query}”.`} />
         ) : (

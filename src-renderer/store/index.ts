@@ -45,6 +45,8 @@ export interface RankingSlice {
   ranking: RankingSettingsView | null;
   /** Posts that arrived since the feed was ranked, waiting behind "new posts". */
   newPosts: number;
+  /** Counts the rankings shown since the app opened. */
+  rankings: number;
   /** What "more/less like this" last did, to say so on the card. */
   feedbackDone: Record<number, 'more' | 'less'>;
   loadRanking(): Promise<void>;
@@ -190,6 +192,7 @@ const viewed = new Set<number>();
 const createRankingSlice: StateCreator<AppState, [], [], RankingSlice> = (set, get) => ({
   ranking: null,
   newPosts: 0,
+  rankings: 0,
   feedbackDone: {},
   async loadRanking() {
     try {
@@ -219,6 +222,7 @@ const createRankingSlice: StateCreator<AppState, [], [], RankingSlice> = (set, g
       await requireApi(get).ranking.refresh();
       set({ newPosts: 0 });
       await Promise.all([get().loadFirstPage(), get().loadRanking()]);
+      set({ rankings: get().rankings + 1 });
     } catch (error) {
       get().report(error);
     }

@@ -271,6 +271,43 @@ describe('migrations', () => {
     expect(await db.all('SELECT * FROM account_relations')).toEqual([]);
   });
 
+  it('6: gives the feed positions, reasons and features, and keeps every row', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 5);
+    await db.run(`INSERT INTO feed (status_id, score, ranked_at) VALUES (11, 0.5, 4000)`);
+    await db.run(
+      `INSERT INTO ranking_log (served_at, page_id, position, status_id, score, contributions, reason, model_version)
+       VALUES (5000, 'p1', 1, 11, 0.5, '{}', 'New', 'v0')`,
+    );
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db)) {
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    }
+    expect(await migrate(db, 6)).toEqual([6]);
+    // Every old value is kept; the new columns start empty.
+    for (const [table, rows] of Object.entries(before)) {
+      const after = await db.all<Record<string, unknown>>(`SELECT * FROM "${table}"`);
+      const oldColumns = (row: Record<string, unknown>) =>
+        Object.fromEntries(
+          Object.keys((rows[0] as Record<string, unknown> | undefined) ?? {}).map((k) => [k, row[k]]),
+        );
+      expect(after.length, table).toBe(rows.length);
+      if (rows.length > 0) expect(after.map(oldColumns), table).toEqual(rows);
+    }
+    expect(await db.all('SELECT position, reason, features, shown_at FROM feed')).toEqual([
+      { position: null, reason: null, features: null, shown_at: null },
+    ]);
+    await db.run(`UPDATE feed SET position = 1, reason = 'You often favourite @a' WHERE status_id = 11`);
+    expect(await db.all('SELECT features FROM ranking_log')).toEqual([{ features: null }]);
+    await expect(
+      db.run(
+        `INSERT INTO embedder_state (model, documents, frequencies, updated_at) VALUES ('m', 1, x'00', 1)`,
+      ),
+    ).resolves.toBeDefined();
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

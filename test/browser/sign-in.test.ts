@@ -65,7 +65,10 @@ describe('signing in from the web edition', () => {
     const home = new Set(user.home.map((id) => world.inner(world.statuses.get(id)!).json.uri));
     const stored = () => page.evaluate(() => globalThis.corgi.status().then((s) => s.statuses));
     await expect.poll(stored, { timeout: 30_000 }).toBeGreaterThanOrEqual(home.size);
+    // Refresh ranks again; wait for that ranking to be on screen.
+    const rankings = Number(await page.locator('main').getAttribute('data-rankings'));
     await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator(`main[data-rankings="${rankings + 1}"]`).waitFor();
     await expect.poll(() => page.locator('.post').count()).toBeGreaterThan(0);
 
     // Favourite the newest post from its card: the server has it soon after.
