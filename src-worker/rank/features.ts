@@ -54,7 +54,7 @@ export interface Candidate {
 }
 
 const HOUR = 3600 * 1000;
-const LOG_RECENCY_HORIZON = Math.log1p(48);
+const LOG_RECENCY_HORIZON = Math.log1p(24);
 
 /** Profile vectors a ranking compares each post with: the interests, then the dislike. */
 export interface ContentQueries {
@@ -177,7 +177,7 @@ export function computeFeatures(
     const positive = taste.positive.valueAt(now);
     const negative = taste.negative.valueAt(now);
     const shown = taste.shown.valueAt(now);
-    const affinity = (positive - 3 * negative) / (positive + 1 + 0.05 * shown);
+    const affinity = (positive - 3 * negative) / (positive + 1 + 0.15 * shown);
     affinities.set(authorId, Math.max(-1, Math.min(1, affinity)));
     quietness.set(authorId, 1 / (1 + taste.activity.valueAt(now) / 5));
   };
