@@ -24,13 +24,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Database } from '../src-worker/db/database';
 import { DATABASE_FILE } from '../src-worker/host';
 import { createNodeHost } from '../src-worker/node/open-node-engine';
 import { launchBrowser } from '../test/support/browser';
 import { serveDirectory } from '../test/support/static-server';
+import { buildBenchPage } from './build-page';
 import { formatIo, instrumentVfs, ioTotalMs } from './instrument';
 import { NativeDatabase } from './native-db';
 import { OPFS_VARIANTS } from './pragmas';
@@ -119,22 +119,8 @@ async function runNode(options: WorkloadOptions): Promise<WorkloadResult> {
 
 /** Builds bench/opfs with vite into a temp directory, in a child process (keeps our RSS clean). */
 function buildOpfsPage(): string {
-  const outDir = tempDir('corgi-bench-opfs-');
-  const config = {
-    configFile: false,
-    root: path.join(ROOT, 'bench/opfs'),
-    base: './',
-    logLevel: 'warn',
-    worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, target: 'es2023', reportCompressedSize: false },
-  };
-  const script = `import { build } from 'vite'; await build(${JSON.stringify(config)});`;
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (child.status !== 0) throw new Error(`vite build of bench/opfs failed (exit ${child.status})`);
+  const outDir = buildBenchPage('bench/opfs', tempDir('corgi-bench-opfs-'));
   log(`[opfs] bench page built with vite in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return outDir;
 }

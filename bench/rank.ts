@@ -5,16 +5,13 @@
  * worker (bench/rank-page, built with vite), and the memory the ranker holds. Last line: one JSON
  * object.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchBrowser } from '../test/support/browser';
 import { serveDirectory } from '../test/support/static-server';
+import { buildBenchPage } from './build-page';
 import { runRankBench, type RankBenchOptions } from './rank-workload';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '40' }, seed: { type: 'string', default: '7' } },
 });
@@ -33,24 +30,7 @@ console.log(
   `[node] setup ${(node.setupMs / 1000).toFixed(1)} s, embedding ${node.embedPerS.toFixed(0)} posts/s; rank 10k p50 ${node.p50.toFixed(2)} ms, p95 ${node.p95.toFixed(2)} ms; ranker holds ${node.rankerMemoryMb.toFixed(1)} MB`,
 );
 
-const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corgi-bench-rank-'));
-const config = {
-  configFile: false,
-  root: path.join(ROOT, 'bench/rank-page'),
-  base: './',
-  logLevel: 'warn',
-  worker: { format: 'es' },
-  build: { outDir, emptyOutDir: true, target: 'es2023', reportCompressedSize: false },
-};
-const built = spawnSync(
-  process.execPath,
-  ['--input-type=module', '-e', `import { build } from 'vite'; await build(${JSON.stringify(config)});`],
-  {
-    cwd: ROOT,
-    stdio: 'inherit',
-  },
-);
-if (built.status !== 0) throw new Error(`vite build of bench/rank-page failed (exit ${built.status})`);
+const outDir = buildBenchPage('bench/rank-page');
 
 const server = await serveDirectory(outDir);
 const browser = await launchBrowser();

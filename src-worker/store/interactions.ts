@@ -14,6 +14,7 @@ import {
   type PrivacyLevel,
 } from '../../src-shared/worker-api';
 import { EngineError } from '../errors';
+import { feedbackWeight } from '../rank/person-model';
 
 export const AFFINITY_HALF_LIFE_MS = 30 * 24 * 3600 * 1000;
 /** Signals that exist only on this machine; at privacy level NONE they are not recorded. */
@@ -29,28 +30,9 @@ export function decay(fromAt: number, toAt: number): number {
   return Math.pow(0.5, (toAt - fromAt) / AFFINITY_HALF_LIFE_MS);
 }
 
-/** What one interaction says about liking its author and tags. */
+/** What one interaction says about liking its author and tags (a view says nothing). */
 export function interactionWeight(kind: InteractionKind, value: number): number {
-  switch (kind) {
-    case 'favourite':
-      return 1;
-    case 'boost':
-    case 'bookmark':
-      return 1.5;
-    case 'reply':
-      return 2;
-    case 'open':
-      return 0.5;
-    case 'dwell':
-      // Glances say little; a long read says about half a favourite.
-      return value < 4000 ? 0 : 0.5 * Math.min(1, value / 30000);
-    case 'more_like_this':
-      return 2;
-    case 'less_like_this':
-      return -2;
-    case 'view':
-      return 0;
-  }
+  return kind === 'view' ? 0 : feedbackWeight(kind, value);
 }
 
 function checkInput(input: InteractionInput): void {
