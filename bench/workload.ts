@@ -257,18 +257,25 @@ export async function runWorkload(
 
   // --- rescore the feed, as the ranker would ------------------------------------------------------
   started = performance.now();
-  await db.transaction((tx) =>
-    tx.run(
-      `UPDATE feed SET score = ((status_id * 2654435761 + ?) % 4294967296) / 4294967296.0, ranked_at = ?`,
+  await db.transaction(async (tx) => {
+    await tx.run(
+      `UPDATE feed SET score = ((status_id * 2654435761 + ?) % 4294967296) / 4294967296.0, ranked_at = ?,
+         position = NULL`,
       [options.seed, now],
-    ),
-  );
+    );
+    // The served order: positions by score.
+    await tx.run(
+      `UPDATE feed SET position = r.pos
+         FROM (SELECT status_id, row_number() OVER (ORDER BY score DESC, status_id DESC) AS pos FROM feed) r
+        WHERE r.status_id = feed.status_id`,
+    );
+  });
   const rescoreMs = performance.now() - started;
   log(`feed rescored (random scores) in ${fmt(rescoreMs, 0)} ms`);
 
   // --- reads -------------------------------------------------------------------------------------
-  const order = await db.all<{ score: number; status_id: number }>(
-    'SELECT score, status_id FROM feed ORDER BY score DESC, status_id DESC',
+  const order = await db.all<{ position: number; status_id: number }>(
+    'SELECT position, status_id FROM feed ORDER BY position',
   );
   const limit = 40;
   const rng = Rng.for(options.seed, 0, 99);
@@ -277,7 +284,7 @@ export async function runWorkload(
     // Every tenth read is the top of the feed; the rest start at a random depth.
     const depth = s % 10 === 0 ? 0 : 1 + rng.int(Math.max(1, order.length - limit));
     const before = order[depth - 1];
-    const cursor = before ? `${before.score}:${before.status_id}` : null;
+    const cursor = before ? `${before.position}:${before.status_id}` : null;
     const t = performance.now();
     const page = await db.exclusive(() => timelinePage(db.unlocked, { order: 'ranked', limit, cursor }));
     const ms = performance.now() - t;
@@ -329,7 +336,7 @@ export async function runWorkload(
           timelinePage(tx, {
             order: 'ranked',
             limit,
-            cursor: deep ? `${deep.score}:${deep.status_id}` : null,
+            cursor: deep ? `${deep.position}:${deep.status_id}` : null,
           }),
       ],
       ['searchPosts', (tx) => searchPosts(tx, queries[0]!)],
