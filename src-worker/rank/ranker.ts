@@ -7,7 +7,9 @@ import { explain, type Explanation } from './explain';
 import { computeContent, computeFeatures, contentQueries, FEATURE_COUNT, type Candidate } from './features';
 
 /** Candidates whose content is compared with every interest; the rest with their mean. */
-const EXACT_CONTENT = 1000;
+const EXACT_CONTENT = 600;
+/** The diversity pass orders this many from the top; below, posts keep their score order. */
+const DIVERSIFIED = 2000;
 import type { PersonModel } from './person-model';
 import type { VectorIndex } from './vector-index';
 import { effectiveWeights, type RankingSettings } from './weights';
