@@ -84,8 +84,10 @@ export function rankCandidates(
   if (options.diversity === false)
     return { order, scores, features, interests, weights, bias: settings.bias };
   const limits = { ...DEFAULT_LIMITS, discoveryShare: settings.discoveryShare, ...options.limits };
+  const head = diversify(order.slice(0, DIVERSIFIED), candidates, limits, options.preceding);
+  for (let i = 0; i < head.length; i++) order[i] = head[i]!;
   return {
-    order: diversify(order, candidates, limits, options.preceding),
+    order,
     scores,
     features,
     interests,
