@@ -68,6 +68,10 @@ export interface Dataset {
 
 export class DatasetError extends Error {}
 
+function messageOf(error: unknown): string {
+  return error instanceof z.ZodError ? describe(error) : (error as Error).message;
+}
+
 function describe(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
@@ -97,8 +101,7 @@ async function readLines<T>(
     try {
       each(parse(json));
     } catch (error) {
-      const message = error instanceof z.ZodError ? describe(error) : (error as Error).message;
-      throw new DatasetError(`${file}:${number}: ${message}`);
+      throw new DatasetError(`${file}:${number}: ${messageOf(error)}`);
     }
   }
 }
@@ -153,8 +156,7 @@ export async function readDataset(dir: string): Promise<Dataset> {
   try {
     split = splitSchema.parse(JSON.parse(readFileSync(splitPath, 'utf8')));
   } catch (error) {
-    const message = error instanceof z.ZodError ? describe(error) : (error as Error).message;
-    throw new DatasetError(`split.json: ${message}`);
+    throw new DatasetError(`split.json: ${messageOf(error)}`);
   }
   timeline.sort((a, b) => a.at - b.at);
   events.sort((a, b) => a.at - b.at);

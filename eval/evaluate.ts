@@ -156,7 +156,7 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
     let nextEntry = 0;
     let nextEvent = 0;
     let windowStart = 0;
-    let pending: { candidates: Candidate[]; keys: string[]; features: Float32Array; t: number } | null = null;
+    let pending: { keys: string[]; features: Float32Array; t: number } | null = null;
 
     for (let t = (Math.floor(first / DAY) + 1) * DAY; t <= last + DAY; t += DAY) {
       // Everything before t, in time order.
@@ -214,7 +214,7 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
       const keys = [...byKey.keys()];
       const candidates = [...byKey.values()];
       const ranking = rankCandidates(model, candidates, index, settings, t);
-      pending = { candidates, keys, features: ranking.features, t };
+      pending = { keys, features: ranking.features, t };
 
       if (t < data.trainUntil) continue;
       const relevant = new Set(keys.filter((key) => (firstAct.get(key) ?? -1) >= t));
