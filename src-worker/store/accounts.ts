@@ -109,16 +109,20 @@ export async function removeAccount(tx: Tx, accountId: number): Promise<void> {
 
 /** Posts no account's timeline, reference or interaction holds any more. */
 export async function deleteUnreferencedStatuses(tx: Tx): Promise<void> {
-  const orphan = `SELECT id FROM statuses s
+  // Found once, then removed from every table that holds them.
+  await tx.run('DROP TABLE IF EXISTS temp.orphan_statuses');
+  await tx.run(`CREATE TEMP TABLE orphan_statuses AS SELECT id FROM statuses s
     WHERE NOT EXISTS (SELECT 1 FROM status_refs r WHERE r.status_id = s.id)
       AND NOT EXISTS (SELECT 1 FROM timeline_entries e WHERE e.status_id = s.id)
       AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = s.id)
-      AND NOT EXISTS (SELECT 1 FROM statuses q WHERE q.quote_uri = s.uri)`;
+      AND NOT EXISTS (SELECT 1 FROM statuses q WHERE q.quote_uri = s.uri)`);
+  const orphan = 'SELECT id FROM temp.orphan_statuses';
   await tx.run(`DELETE FROM statuses_fts WHERE rowid IN (${orphan})`);
   for (const table of ['embeddings', 'feed']) {
     await tx.run(`DELETE FROM ${table} WHERE status_id IN (${orphan})`);
   }
   await tx.run(`DELETE FROM statuses WHERE id IN (${orphan})`);
+  await tx.run('DROP TABLE temp.orphan_statuses');
 }
 
 /**
