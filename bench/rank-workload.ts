@@ -31,6 +31,8 @@ export interface RankBenchResult {
   timings: number[];
   p50: number;
   p95: number;
+  /** Rankings right after the model learned something, which works out every author's signals anew. */
+  p50AfterChange: number;
   /** What the ranker holds: the vector index plus the person model, estimated by size. */
   rankerMemoryMb: number;
   vectorMb: number;
@@ -158,6 +160,14 @@ export function runRankBench(options: RankBenchOptions, now = Date.UTC(2026, 10,
     rankCandidates(model, candidates, index, settings, now + run * 1000);
     timings.push(performance.now() - t0);
   }
+  const afterChange: number[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    model.observeShown(candidates[run]!.authorId, now + run * 1000);
+    const t0 = performance.now();
+    rankCandidates(model, candidates, index, settings, now + run * 1000);
+    afterChange.push(performance.now() - t0);
+  }
+  afterChange.sort((a, b) => a - b);
   const sorted = [...timings].sort((a, b) => a - b);
   // The model: per author ~5 numbers and a map entry, per tag ~2, interests 256 floats each, seen ids.
   const modelBytes =
@@ -172,6 +182,7 @@ export function runRankBench(options: RankBenchOptions, now = Date.UTC(2026, 10,
     timings,
     p50: quantile(sorted, 0.5),
     p95: quantile(sorted, 0.95),
+    p50AfterChange: quantile(afterChange, 0.5),
     rankerMemoryMb: (index.bytes + index.size * 40 + modelBytes) / 1048576,
     vectorMb: index.bytes / 1048576,
   };

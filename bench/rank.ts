@@ -1,9 +1,10 @@
 /**
  * npm run bench:rank [-- --runs N --seed N]
  * Ranks 10,000 candidates among 100,000 stored posts with embeddings, for a person with 5,000
- * interactions, with every feature and the diversity pass: p50/p95 in Node and in a Chromium
- * worker (bench/rank-page, built with vite), and the memory the ranker holds. Last line: one JSON
- * object.
+ * interactions, with every feature and the diversity pass, in Node and in a Chromium worker
+ * (bench/rank-page, built with vite): p50/p95 of repeated rankings, p50 of rankings right after the
+ * person model changed (every author's signals worked out anew), and the memory the ranker holds.
+ * Last line: one JSON object.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -57,8 +58,10 @@ console.log(
     runs: options.runs,
     rank10k_p50_ms_node: round(node.p50),
     rank10k_p95_ms_node: round(node.p95),
+    rank10k_p50_ms_node_after_change: round(node.p50AfterChange),
     rank10k_p50_ms_chromium: round(chromium.p50),
     rank10k_p95_ms_chromium: round(chromium.p95),
+    rank10k_p50_ms_chromium_after_change: round(chromium.p50AfterChange),
     ranker_memory_mb: round(node.rankerMemoryMb, 1),
     vectors_mb: round(node.vectorMb, 1),
     embed_per_s_node: Math.round(node.embedPerS),

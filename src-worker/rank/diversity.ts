@@ -50,8 +50,10 @@ export function diversify(
   preceding: readonly Candidate[] = [],
 ): number[] {
   const discoveryCap = Math.max(0, Math.floor(limits.window * limits.discoveryShare));
-  // Every post (the preceding ones after the candidates) as dense keys in flat arrays.
-  const all = [...candidates, ...preceding.slice(-limits.window)];
+  // The posts to order (by their place in `order`), then the preceding ones, as dense keys in flat
+  // arrays: only these are looked at, however many candidates there are.
+  const all = order.map((c) => candidates[c]!);
+  for (const post of preceding.slice(-limits.window)) all.push(post);
   const total = all.length;
   const authorKeys = new Keys<number>();
   const boosterKeys = new Keys<number>();
@@ -106,7 +108,7 @@ export function diversify(
     ringSize++;
     apply(p, 1);
   };
-  for (let p = candidates.length; p < total; p++) push(p);
+  for (let p = order.length; p < total; p++) push(p);
 
   const placed: number[] = [];
   const held: number[] = [];
@@ -120,14 +122,14 @@ export function diversify(
       }
     }
     while (chosen < 0 && next < order.length) {
-      const c = order[next++]!;
-      if (fits(c)) chosen = c;
-      else if (held.length < MAX_HELD) held.push(c);
-      else chosen = c;
+      const p = next++;
+      if (fits(p)) chosen = p;
+      else if (held.length < MAX_HELD) held.push(p);
+      else chosen = p;
     }
     // Nothing fits: the best held post goes next rather than leaving a hole.
     if (chosen < 0) chosen = held.shift()!;
-    placed.push(chosen);
+    placed.push(order[chosen]!);
     push(chosen);
   }
   return placed;

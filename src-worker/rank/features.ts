@@ -2,7 +2,7 @@
  * The features of a candidate post, each a number in [-1, 1] (most in [0, 1]) so that a weight
  * reads the same for every feature: "how many points a full-strength signal is worth".
  */
-import type { PersonModel } from './person-model';
+import type { AuthorSignals, PersonModel, Signals } from './person-model';
 import type { VectorIndex } from './vector-index';
 import { RANKING_FEATURES, type RankingFeature } from '../../src-shared/worker-api';
 
@@ -117,23 +117,28 @@ export function computeContent(
   bestInterest?: Int8Array,
 ): void {
   const usable = index !== null && (queries.interests > 0 || queries.hasDislike);
-  const sims = new Float32Array(queries.interests + 1);
+  const count = exact ? queries.interests + 1 : 1;
+  const sims = new Float32Array(usable ? subset.length * count : 0);
+  if (usable) {
+    const slots = new Int32Array(subset.length);
+    for (let k = 0; k < subset.length; k++) slots[k] = candidates[subset[k]!]!.vectorSlot;
+    index.dotSlots(slots, exact ? queries.vectors : queries.summary, count, sims);
+  }
   for (let k = 0; k < subset.length; k++) {
     const c = subset[k]!;
-    const post = candidates[c]!;
     let content = 0;
     let interest = -1;
-    if (usable && post.vectorSlot >= 0) {
+    if (usable && candidates[c]!.vectorSlot >= 0) {
+      const at = k * count;
       if (exact) {
-        index.dotMany(post.vectorSlot, queries.vectors, queries.interests + 1, sims);
         for (let i = 0; i < queries.interests; i++) {
-          const score = sims[i]! * queries.strengths[i]!;
+          const score = sims[at + i]! * queries.strengths[i]!;
           if (score > content) [content, interest] = [score, i];
         }
-        if (queries.hasDislike) content -= Math.max(0, sims[queries.interests]!);
+        if (queries.hasDislike) content -= Math.max(0, sims[at + queries.interests]!);
       } else {
         // The first pass leaves the dislike to the second: it only lowers scores.
-        content = Math.max(0, index.dot(post.vectorSlot, queries.summary) * queries.summaryStrength);
+        content = Math.max(0, sims[at]! * queries.summaryStrength);
       }
     }
     out[c * FEATURE_COUNT + F.content] = Math.max(-1, Math.min(1, content * SIMILARITY_SCALE));
@@ -151,81 +156,94 @@ export function computeFeatures(
   now: number,
   out: Float32Array,
 ): void {
-  const languages = new Map<string | null, number>();
-  const tagScores = new Map<string, number>();
-  const tagScore = (name: string): number => {
-    let score = tagScores.get(name);
-    if (score === undefined) {
-      const key = name.toLowerCase();
-      const taste = model.tagTaste(key);
-      score =
-        (taste ? taste.positive.valueAt(now) - 2 * taste.negative.valueAt(now) : 0) +
-        (model.followedTags.has(key) ? 1.5 : 0);
-      tagScores.set(name, score);
-    }
-    return score;
-  };
-  const affinities = new Map<number, number>();
-  const quietness = new Map<number, number>();
-  const learnAuthor = (authorId: number): void => {
-    const taste = model.authors.get(authorId);
-    if (!taste) {
-      affinities.set(authorId, 0);
-      quietness.set(authorId, 1);
-      return;
-    }
-    const positive = taste.positive.valueAt(now);
-    const negative = taste.negative.valueAt(now);
-    const shown = taste.shown.valueAt(now);
-    const affinity = (positive - 3 * negative) / (positive + 1 + 0.15 * shown);
-    affinities.set(authorId, Math.max(-1, Math.min(1, affinity)));
-    quietness.set(authorId, 1 / (1 + taste.activity.valueAt(now) / 5));
-  };
-
+  const signals = model.signals(now);
+  const authors = signals.authors;
+  const follows = model.follows;
+  const everyBooster = follows.size === 0;
+  const threads = model.threads;
+  const seen = model.seen;
+  // Without view records (an imported history), a post older than the person's last activity
+  // was probably scrolled past.
+  const passedBefore = seen.size === 0 ? model.lastActiveAt : -Infinity;
   for (let c = 0; c < candidates.length; c++) {
     const post = candidates[c]!;
     const row = c * FEATURE_COUNT;
-    let author = affinities.get(post.authorId);
-    if (author === undefined) {
-      learnAuthor(post.authorId);
-      author = affinities.get(post.authorId)!;
+    let slot = authors.slot(post.authorId);
+    if (slot === -1) slot = authorSignal(model, authors, post.authorId, now);
+    if (slot >= 0) {
+      out[row + F.author] = authors.affinity[slot]!;
+      out[row + F.quiet] = authors.quiet[slot]!;
+    } else {
+      const values = authors.sparseValues(post.authorId) ?? sparseAuthor(model, authors, post.authorId, now);
+      out[row + F.author] = values[0];
+      out[row + F.quiet] = values[1];
     }
-    out[row + F.author] = author;
-    out[row + F.quiet] = quietness.get(post.authorId)!;
 
     let tags = 0;
-    for (const tag of post.tags) tags += tagScore(tag);
+    for (const tag of post.tags) tags += signals.tags.get(tag) ?? tagSignal(model, signals, tag, now);
     out[row + F.tags] = tags / (Math.abs(tags) + 2);
 
     const ageAtCounts = Math.max(0, post.countsAt - post.createdAt) / HOUR;
     const reactions = post.favourites + 2 * post.reblogs + post.replies;
-    const engagement = (3 * reactions) / (Math.sqrt(post.authorFollowers + 10) * Math.sqrt(ageAtCounts + 1));
+    const engagement = (3 * reactions) / Math.sqrt((post.authorFollowers + 10) * (ageAtCounts + 1));
     out[row + F.engagement] = engagement / (engagement + 1);
 
     const age = Math.max(0, now - post.enteredAt) / HOUR;
     out[row + F.recency] = 1 - Math.min(1, Math.log1p(age) / LOG_RECENCY_HORIZON);
 
     let boosters = 0;
-    for (const booster of post.boosterIds)
-      if (model.follows.size === 0 || model.follows.has(booster)) boosters++;
+    for (const booster of post.boosterIds) if (everyBooster || follows.has(booster)) boosters++;
     out[row + F.social] = boosters / (boosters + 1);
 
     out[row + F.conversation] = post.mentionsMe
       ? 1
-      : post.inReplyToId !== null && model.threads.has(post.inReplyToId)
+      : post.inReplyToId !== null && threads.has(post.inReplyToId)
         ? 0.7
         : 0;
-    let language = languages.get(post.language);
+    let language = signals.languages.get(post.language);
     if (language === undefined)
-      languages.set(post.language, (language = model.languageShare(post.language, now)));
+      signals.languages.set(post.language, (language = model.languageShare(post.language, now)));
     out[row + F.language] = language;
-    // Without view records (an imported history), a post older than the person's last activity
-    // was probably scrolled past.
-    out[row + F.seen] = model.seen.has(post.id)
-      ? 1
-      : model.seen.size === 0 && post.enteredAt < model.lastActiveAt
-        ? 0.5
-        : 0;
+    out[row + F.seen] = seen.has(post.id) ? 1 : post.enteredAt < passedBefore ? 0.5 : 0;
     out[row + F.collaborative] = post.collaborative;
   }
+}
+
+/**
+ * Works out an author's affinity (positives per post shown, smoothed) and quietness once per
+ * author, into `authors`; returns the author's slot there.
+ */
+function authorSignal(model: PersonModel, authors: AuthorSignals, authorId: number, now: number): number {
+  const taste = model.authors.get(authorId);
+  if (!taste) {
+    authors.set(authorId, 0, 1);
+    return authors.slot(authorId);
+  }
+  const positive = taste.positive.valueAt(now);
+  const negative = taste.negative.valueAt(now);
+  const shown = taste.shown.valueAt(now);
+  const affinity = (positive - 3 * negative) / (positive + 1 + 0.15 * shown);
+  authors.set(authorId, Math.max(-1, Math.min(1, affinity)), 1 / (1 + taste.activity.valueAt(now) / 5));
+  return authors.slot(authorId);
+}
+
+function sparseAuthor(
+  model: PersonModel,
+  authors: AuthorSignals,
+  authorId: number,
+  now: number,
+): [number, number] {
+  authorSignal(model, authors, authorId, now);
+  return authors.sparseValues(authorId)!;
+}
+
+/** A hashtag's taste: engaged with minus turned down, plus following it. */
+function tagSignal(model: PersonModel, signals: Signals, name: string, now: number): number {
+  const key = name.toLowerCase();
+  const taste = model.tagTaste(key);
+  const score =
+    (taste ? taste.positive.valueAt(now) - 2 * taste.negative.valueAt(now) : 0) +
+    (model.followedTags.has(key) ? 1.5 : 0);
+  signals.tags.set(name, score);
+  return score;
 }

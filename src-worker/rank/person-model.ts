@@ -56,8 +56,12 @@ export interface PostRef {
 export class Decayed {
   value = 0;
   at = 0;
+  /** ln 2 / half-life: exp(-rate · t) is the same as 0.5^(t / half-life), and cheaper. */
+  private readonly rate: number;
 
-  constructor(private readonly halfLife: number) {}
+  constructor(halfLife: number) {
+    this.rate = Math.LN2 / halfLife;
+  }
 
   add(amount: number, at: number): void {
     this.value = this.valueAt(at) + amount;
@@ -66,7 +70,7 @@ export class Decayed {
 
   valueAt(at: number): number {
     if (this.value === 0) return 0;
-    return at <= this.at ? this.value : this.value * Math.pow(0.5, (at - this.at) / this.halfLife);
+    return at <= this.at ? this.value : this.value * Math.exp(-this.rate * (at - this.at));
   }
 }
 
@@ -89,6 +93,62 @@ export interface Interest {
   kinds: Map<FeedbackKind, number>;
 }
 
+/** What the features read per author, hashtag and language at one moment, kept between rankings. */
+export interface Signals {
+  authors: AuthorSignals;
+  tags: Map<string, number>;
+  languages: Map<string | null, number>;
+}
+
+/** Author ids below this are kept in flat arrays (they are database row ids); others in a map. */
+const DENSE_AUTHORS = 1 << 22;
+
+/** Two numbers per author (affinity and quietness) in flat arrays indexed by author id. */
+export class AuthorSignals {
+  affinity = new Float32Array(1024);
+  quiet = new Float32Array(1024);
+  known = new Uint8Array(1024);
+  private readonly sparse = new Map<number, [number, number]>();
+
+  /** The slot of a known author's values, or -1; ids outside the flat range give -2. */
+  slot(authorId: number): number {
+    if (authorId >= 0 && authorId < DENSE_AUTHORS)
+      return authorId < this.known.length && this.known[authorId] ? authorId : -1;
+    return -2;
+  }
+
+  sparseValues(authorId: number): [number, number] | undefined {
+    return this.sparse.get(authorId);
+  }
+
+  set(authorId: number, affinity: number, quiet: number): void {
+    if (authorId < 0 || authorId >= DENSE_AUTHORS) {
+      this.sparse.set(authorId, [affinity, quiet]);
+      return;
+    }
+    if (authorId >= this.known.length) {
+      const size = Math.min(DENSE_AUTHORS, Math.max(authorId + 1, this.known.length * 2));
+      this.affinity = grow(this.affinity, size);
+      this.quiet = grow(this.quiet, size);
+      const known = new Uint8Array(size);
+      known.set(this.known);
+      this.known = known;
+    }
+    this.affinity[authorId] = affinity;
+    this.quiet[authorId] = quiet;
+    this.known[authorId] = 1;
+  }
+}
+
+function grow(array: Float32Array<ArrayBuffer>, size: number): Float32Array<ArrayBuffer> {
+  const grown = new Float32Array(size);
+  grown.set(array);
+  return grown;
+}
+
+/** Signals are worked out again after this long even if nothing was learned (decay is slow). */
+const SIGNALS_TTL = 10 * 60 * 1000;
+
 export class PersonModel {
   readonly authors = new Map<number, AuthorTaste>();
   readonly tags = new Map<string, { positive: Decayed; negative: Decayed }>();
@@ -110,6 +170,33 @@ export class PersonModel {
   positives = 0;
   /** When the person last did anything in the app: posts older than that were probably on screen. */
   lastActiveAt = 0;
+  /** Counts changes to what `signals` depends on. */
+  private revision = 0;
+  private memo: (Signals & { revision: number; at: number; followedTags: number }) | null = null;
+
+  /**
+   * The per-author, per-hashtag and per-language signals for `now`, filled in by the features as
+   * they meet each one; kept until the model learns something or ten minutes pass.
+   */
+  signals(now: number): Signals {
+    const memo = this.memo;
+    if (
+      memo &&
+      memo.revision === this.revision &&
+      memo.followedTags === this.followedTags.size &&
+      Math.abs(now - memo.at) < SIGNALS_TTL
+    )
+      return memo;
+    this.memo = {
+      authors: new AuthorSignals(),
+      tags: new Map(),
+      languages: new Map(),
+      revision: this.revision,
+      at: now,
+      followedTags: this.followedTags.size,
+    };
+    return this.memo;
+  }
 
   author(authorId: number): AuthorTaste {
     let taste = this.authors.get(authorId);
@@ -142,6 +229,7 @@ export class PersonModel {
 
   /** A post entered the timeline: its author was shown once more. */
   observeShown(authorId: number, at: number): void {
+    this.revision++;
     const taste = this.author(authorId);
     taste.shown.add(1, at);
     taste.activity.add(1, at);
@@ -155,6 +243,7 @@ export class PersonModel {
   /** Feedback on a post; `value` is the dwell time for 'dwell'. */
   observeFeedback(kind: FeedbackKind, post: PostRef, at: number, value = 1): void {
     const weight = feedbackWeight(kind, value);
+    this.revision++;
     this.lastActiveAt = Math.max(this.lastActiveAt, at);
     if (kind === 'favourite' || kind === 'boost' || kind === 'reply' || kind === 'bookmark') {
       this.acted.add(post.id);
@@ -192,6 +281,7 @@ export class PersonModel {
   /** Undoes what one piece of feedback added to the author and tag affinities. */
   forgetFeedback(kind: FeedbackKind, post: PostRef, at: number, value = 1): void {
     const weight = feedbackWeight(kind, value);
+    this.revision++;
     const author = this.author(post.authorId);
     if (weight > 0) author.positive.add(-Math.min(weight, author.positive.valueAt(at)), at);
     else author.negative.add(-Math.min(-weight, author.negative.valueAt(at)), at);

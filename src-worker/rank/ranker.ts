@@ -47,7 +47,8 @@ export function rankCandidates(
   const interests = new Int8Array(n);
   const weights = effectiveWeights(settings);
   const scores = new Float32Array(n);
-  const order = Array.from({ length: n }, (_, i) => i);
+  const order: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   if (settings.preset === 'chronological') {
     order.sort(
       (a, b) => candidates[b]!.enteredAt - candidates[a]!.enteredAt || candidates[b]!.id - candidates[a]!.id,
@@ -62,10 +63,12 @@ export function rankCandidates(
   // against each interest. Exact for up to EXACT_CONTENT candidates (the pages anyone reads).
   const exactAll = n <= EXACT_CONTENT;
   computeContent(queries, candidates, order, index, exactAll, features, interests);
+  const width = FEATURE_COUNT;
+  const bias = settings.bias;
   const score = (c: number): void => {
-    let total = settings.bias;
-    const row = c * FEATURE_COUNT;
-    for (let i = 0; i < FEATURE_COUNT; i++) total += weights[i]! * features[row + i]!;
+    let total = bias;
+    const row = c * width;
+    for (let i = 0; i < width; i++) total += weights[i]! * features[row + i]!;
     scores[c] = total;
   };
   const byScore = (a: number, b: number): number =>
