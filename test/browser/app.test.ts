@@ -51,8 +51,22 @@ async function ingestDocsStatuses(page: Page) {
   );
 }
 
-/** Every byte of every file in this origin's OPFS, as text, for scanning. */
+/**
+ * Every byte of every file in this origin's OPFS, as text, for scanning. A file the worker is writing
+ * at that instant (background embedding) cannot be read: the whole walk is tried again.
+ */
 async function opfsContents(page: Page): Promise<{ files: string[]; text: string }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await readOpfs(page);
+    } catch (error) {
+      if (attempt >= 20 || !String(error).includes('NotReadableError')) throw error;
+      await page.waitForTimeout(250);
+    }
+  }
+}
+
+async function readOpfs(page: Page): Promise<{ files: string[]; text: string }> {
   return page.evaluate(async () => {
     const files: string[] = [];
     let text = '';
