@@ -55,94 +55,92 @@ export interface Candidate {
 
 const HOUR = 3600 * 1000;
 const LOG_RECENCY_HORIZON = Math.log1p(24);
-
-/** Profile vectors a ranking compares each post with: the interests, then the dislike. */
-export interface ContentQueries {
-  vectors: Float32Array;
-  /** The strength-weighted mean of the interests: the cheap first pass. */
-  summary: Float32Array;
-  summaryStrength: number;
-  /** How much each interest counts (confidence from the weight of posts behind it). */
-  strengths: Float32Array;
-  interests: number;
-  hasDislike: boolean;
-}
+/**
+ * Reading-pace recency falls with the square of how many visits' worth of unread posts lie above a
+ * post; at this many squared visits it reaches 0.
+ */
+const PACE_HORIZON = 7;
+/** Unviewed posts that came in this long before the latest visit began were passed over. */
+const PASSED_OVER = 2 * HOUR;
+/**
+ * An author's rate is smoothed toward the person's base rate as if they had viewed this many of the
+ * author's posts, or as many as two positives take at the base rate, whichever is more: a few posts
+ * scrolled past say little about a person who rarely acts on anything.
+ */
+const AUTHOR_PRIOR_VIEWS = 20;
+const AUTHOR_PRIOR_POSITIVES = 2;
 
 /** Cosines between posts on one subject run about 0.1 to 0.4 with hashed n-grams: scale to [0, 1]. */
 const SIMILARITY_SCALE = 2.5;
+/** The taste model's log-odds for a post run a few units either way: tanh(x / 4) maps them to (-1, 1). */
+const TASTE_SCALE = 4;
 
-export function contentQueries(model: PersonModel, now: number): ContentQueries {
-  const count = model.interests.length + 1;
-  const dims = model.dislike.length;
+/**
+ * The content feature of every candidate: what the person's taste model (see PersonModel.taste)
+ * makes of the post, less its closeness to what they said "less like this" to.
+ */
+export function computeContent(
+  model: PersonModel,
+  candidates: readonly Candidate[],
+  index: VectorIndex | null,
+  out: Float32Array,
+): void {
+  const n = candidates.length;
+  if (index === null) {
+    for (let c = 0; c < n; c++) out[c * FEATURE_COUNT + F.content] = 0;
+    return;
+  }
+  const dims = model.taste.length;
+  const count = model.dislikeWeight > 0 ? 2 : 1;
+  const queries = new Float32Array(count * dims);
+  queries.set(model.taste);
+  if (count === 2) queries.set(model.dislike, dims);
+  const slots = new Int32Array(n);
+  for (let c = 0; c < n; c++) slots[c] = candidates[c]!.vectorSlot;
+  const sims = new Float32Array(n * count);
+  index.dotSlots(slots, queries, count, sims);
+  for (let c = 0; c < n; c++) {
+    let content = Math.tanh(sims[c * count]! / TASTE_SCALE);
+    if (count === 2) content -= Math.max(0, sims[c * count + 1]!) * SIMILARITY_SCALE;
+    out[c * FEATURE_COUNT + F.content] = Math.max(-1, Math.min(1, content));
+  }
+}
+
+/**
+ * Which of the person's interests each post in `subset` is most like (similarity times the
+ * interest's strength), -1 for none: what an explanation names ("Like posts you bookmarked about
+ * #rust").
+ */
+export function matchInterests(
+  model: PersonModel,
+  candidates: readonly Candidate[],
+  subset: ArrayLike<number>,
+  index: VectorIndex | null,
+  now: number,
+  out: Int8Array,
+): void {
+  const count = model.interests.length;
+  if (index === null || count === 0) return;
+  const dims = model.taste.length;
   const vectors = new Float32Array(count * dims);
-  const strengths = new Float32Array(model.interests.length);
+  const strengths = new Float32Array(count);
   model.interests.forEach((interest, i) => {
     vectors.set(interest.vector, i * dims);
     const weight = interest.weight.valueAt(now);
     strengths[i] = weight / (weight + 1.5);
   });
-  vectors.set(model.dislike, model.interests.length * dims);
-  const summary = new Float32Array(dims);
-  let total = 0;
-  model.interests.forEach((interest, i) => {
-    total += strengths[i]!;
-    for (let d = 0; d < dims; d++) summary[d]! += interest.vector[d]! * strengths[i]!;
-  });
-  let norm = 0;
-  for (let d = 0; d < dims; d++) norm += summary[d]! * summary[d]!;
-  if (norm > 0) for (let d = 0; d < dims; d++) summary[d]! /= Math.sqrt(norm);
-  const summaryStrength = model.interests.length ? total / model.interests.length : 0;
-  return {
-    vectors,
-    strengths,
-    summary,
-    summaryStrength,
-    interests: model.interests.length,
-    hasDislike: model.dislikeWeight > 0,
-  };
-}
-
-/**
- * The content feature of the candidates in `subset`: exactly (the best match among the interests)
- * or, for a first pass over many candidates, against the mean of the interests, which costs one dot
- * product a post instead of one per interest and the dislike.
- */
-export function computeContent(
-  queries: ContentQueries,
-  candidates: readonly Candidate[],
-  subset: ArrayLike<number>,
-  index: VectorIndex | null,
-  exact: boolean,
-  out: Float32Array,
-  bestInterest?: Int8Array,
-): void {
-  const usable = index !== null && (queries.interests > 0 || queries.hasDislike);
-  const count = exact ? queries.interests + 1 : 1;
-  const sims = new Float32Array(usable ? subset.length * count : 0);
-  if (usable) {
-    const slots = new Int32Array(subset.length);
-    for (let k = 0; k < subset.length; k++) slots[k] = candidates[subset[k]!]!.vectorSlot;
-    index.dotSlots(slots, exact ? queries.vectors : queries.summary, count, sims);
-  }
+  const slots = new Int32Array(subset.length);
+  for (let k = 0; k < subset.length; k++) slots[k] = candidates[subset[k]!]!.vectorSlot;
+  const sims = new Float32Array(subset.length * count);
+  index.dotSlots(slots, vectors, count, sims);
   for (let k = 0; k < subset.length; k++) {
-    const c = subset[k]!;
-    let content = 0;
-    let interest = -1;
-    if (usable && candidates[c]!.vectorSlot >= 0) {
-      const at = k * count;
-      if (exact) {
-        for (let i = 0; i < queries.interests; i++) {
-          const score = sims[at + i]! * queries.strengths[i]!;
-          if (score > content) [content, interest] = [score, i];
-        }
-        if (queries.hasDislike) content -= Math.max(0, sims[at + queries.interests]!);
-      } else {
-        // The first pass leaves the dislike to the second: it only lowers scores.
-        content = Math.max(0, sims[at]! * queries.summaryStrength);
-      }
+    let best = -1;
+    let bestScore = 0;
+    for (let i = 0; i < count; i++) {
+      const score = sims[k * count + i]! * strengths[i]!;
+      if (score > bestScore) [best, bestScore] = [i, score];
     }
-    out[c * FEATURE_COUNT + F.content] = Math.max(-1, Math.min(1, content * SIMILARITY_SCALE));
-    if (bestInterest) bestInterest[c] = interest;
+    out[subset[k]!] = best;
   }
 }
 
@@ -165,16 +163,24 @@ export function computeFeatures(
   // Without view records (an imported history), a post older than the person's last activity
   // was probably scrolled past.
   const passedBefore = seen.size === 0 ? model.lastActiveAt : -Infinity;
+  const passedOver = seen.size > 0 ? model.visitStart - PASSED_OVER : -Infinity;
+  // Reading pace: the unread posts above each one, in visits' worth of the person's reading.
+  const unread: number[] = [];
+  for (const post of candidates) if (!seen.has(post.id)) unread.push(post.enteredAt);
+  const unreadTimes = Float64Array.from(unread).sort();
+  const perVisit = model.readsPerVisit();
+  const base = baseRate(model, now);
   for (let c = 0; c < candidates.length; c++) {
     const post = candidates[c]!;
     const row = c * FEATURE_COUNT;
     let slot = authors.slot(post.authorId);
-    if (slot === -1) slot = authorSignal(model, authors, post.authorId, now);
+    if (slot === -1) slot = authorSignal(model, authors, post.authorId, base, now);
     if (slot >= 0) {
       out[row + F.author] = authors.affinity[slot]!;
       out[row + F.quiet] = authors.quiet[slot]!;
     } else {
-      const values = authors.sparseValues(post.authorId) ?? sparseAuthor(model, authors, post.authorId, now);
+      const values =
+        authors.sparseValues(post.authorId) ?? sparseAuthor(model, authors, post.authorId, base, now);
       out[row + F.author] = values[0];
       out[row + F.quiet] = values[1];
     }
@@ -189,7 +195,14 @@ export function computeFeatures(
     out[row + F.engagement] = engagement / (engagement + 1);
 
     const age = Math.max(0, now - post.enteredAt) / HOUR;
-    out[row + F.recency] = 1 - Math.min(1, Math.log1p(age) / LOG_RECENCY_HORIZON);
+    // Half by the hour, half by the person's reading pace (how far down their unread posts it is).
+    const unreadAbove = unreadTimes.length - upperBound(unreadTimes, post.enteredAt);
+    const visits = unreadAbove / perVisit;
+    const pace =
+      post.enteredAt < passedOver && !seen.has(post.id)
+        ? -1
+        : 1 - Math.min(1, (visits * visits) / PACE_HORIZON);
+    out[row + F.recency] = 0.5 * (1 - Math.min(1, Math.log1p(age) / LOG_RECENCY_HORIZON)) + 0.5 * pace;
 
     let boosters = 0;
     for (const booster of post.boosterIds) if (everyBooster || follows.has(booster)) boosters++;
@@ -210,10 +223,35 @@ export function computeFeatures(
 }
 
 /**
- * Works out an author's affinity (positives per post shown, smoothed) and quietness once per
- * author, into `authors`; returns the author's slot there.
+ * The person's base rate: weighted positives per post viewed (or, without view records, per post
+ * shown), the yardstick of author affinity.
  */
-function authorSignal(model: PersonModel, authors: AuthorSignals, authorId: number, now: number): number {
+interface BaseRate {
+  rate: number;
+  byViews: boolean;
+}
+
+function baseRate(model: PersonModel, now: number): BaseRate {
+  const viewed = model.totalViewed.valueAt(now);
+  const byViews = viewed > 50;
+  const exposure = byViews ? viewed : model.totalShown.valueAt(now);
+  return { rate: (model.totalPositive.valueAt(now) + 1) / (exposure + 20), byViews };
+}
+
+/**
+ * Works out an author's affinity and quietness once per author, into `authors`; returns the
+ * author's slot there. Affinity compares the person's rate of positives on the author's posts (per
+ * post viewed, smoothed toward their base rate) with their base rate, on a log scale: 0 for an
+ * author they act on as often as on anyone, toward 1 for one they act on far more, toward -1 for
+ * one they turned down.
+ */
+function authorSignal(
+  model: PersonModel,
+  authors: AuthorSignals,
+  authorId: number,
+  base: BaseRate,
+  now: number,
+): number {
   const taste = model.authors.get(authorId);
   if (!taste) {
     authors.set(authorId, 0, 1);
@@ -221,9 +259,11 @@ function authorSignal(model: PersonModel, authors: AuthorSignals, authorId: numb
   }
   const positive = taste.positive.valueAt(now);
   const negative = taste.negative.valueAt(now);
-  const shown = taste.shown.valueAt(now);
-  const affinity = (positive - 3 * negative) / (positive + 1 + 0.15 * shown);
-  authors.set(authorId, Math.max(-1, Math.min(1, affinity)), 1 / (1 + taste.activity.valueAt(now) / 5));
+  const exposure = base.byViews ? taste.viewed.valueAt(now) : taste.shown.valueAt(now);
+  const prior = Math.max(AUTHOR_PRIOR_VIEWS, AUTHOR_PRIOR_POSITIVES / base.rate);
+  const rate = (positive - 3 * negative + prior * base.rate) / (exposure + prior);
+  const affinity = Math.tanh(Math.log(Math.max(rate, base.rate / 20) / base.rate) / 2);
+  authors.set(authorId, affinity, 1 / (1 + taste.activity.valueAt(now) / 5));
   return authors.slot(authorId);
 }
 
@@ -231,10 +271,23 @@ function sparseAuthor(
   model: PersonModel,
   authors: AuthorSignals,
   authorId: number,
+  base: BaseRate,
   now: number,
 ): [number, number] {
-  authorSignal(model, authors, authorId, now);
+  authorSignal(model, authors, authorId, base, now);
   return authors.sparseValues(authorId)!;
+}
+
+/** How many of the ascending `times` are at or before `at`. */
+function upperBound(times: Float64Array, at: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A hashtag's taste: engaged with minus turned down, plus following it. */

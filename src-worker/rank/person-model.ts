@@ -1,7 +1,8 @@
 /**
  * What Corgi knows about the person's taste, built from their own interactions only: affinities to
- * authors and hashtags, the languages they read, a handful of interest vectors, what they have
- * already seen, and the threads they take part in. All of it decays with time, so taste can change.
+ * authors and hashtags, the languages they read, a content taste model and a handful of interest
+ * vectors, what they have already seen and how much they read a visit, and the threads they take
+ * part in. All of it decays with time, so taste can change.
  *
  * The model is fed events in time order and answers questions about one moment; the eval feeds it a
  * dataset's events, the worker feeds it the database's interactions.
@@ -14,6 +15,14 @@ export const TASTE_HALF_LIFE = 30 * DAY;
 /** How many posts an author puts in the timeline: a week's memory. */
 const ACTIVITY_HALF_LIFE = 7 * DAY;
 const INTEREST_SLOTS = 8;
+/** Step size of the content taste model (inputs are unit vectors). */
+const TASTE_LEARNING_RATE = 0.5;
+/** Views further apart than this belong to different visits. */
+const VISIT_GAP = 30 * 60 * 1000;
+/** Visits whose length is remembered for the reading pace. */
+const VISITS_REMEMBERED = 20;
+/** Posts read per visit assumed before the person's views say otherwise. */
+const DEFAULT_READS_PER_VISIT = 80;
 /** A positive joins an interest when it is at least this close to it. */
 const INTEREST_JOIN = 0.1;
 
@@ -81,6 +90,8 @@ export interface AuthorTaste {
   shown: Decayed;
   /** Posts of theirs in the timeline in the last days: how loud they are. */
   activity: Decayed;
+  /** Posts of theirs the person has had on screen. */
+  viewed: Decayed;
   /** Kind of the person's last positive: "You often favourite", "You often reply to". */
   kinds: Map<FeedbackKind, number>;
 }
@@ -168,6 +179,22 @@ export class PersonModel {
   /** Posts the person wrote or replied to: replies to these are conversation. */
   readonly threads = new Set<number>();
   positives = 0;
+  /** Weighted positives, posts shown in the timeline and posts viewed: the person's base rates. */
+  readonly totalPositive = new Decayed(TASTE_HALF_LIFE);
+  readonly totalShown = new Decayed(TASTE_HALF_LIFE);
+  readonly totalViewed = new Decayed(TASTE_HALF_LIFE);
+  /**
+   * Content taste: a logistic model over embeddings of what the person acts on against everything
+   * their timeline showed them, so that a subject counts by how often they act on it, not by how
+   * much of it they are shown.
+   */
+  readonly taste = new Float32Array(EMBEDDING_DIMS);
+  tasteBias = -3;
+  /** Reading rhythm, from views: when the latest visit began, and how many posts recent visits read. */
+  visitStart = 0;
+  private lastViewAt = -Infinity;
+  private visitViews = 0;
+  private readonly visits: number[] = [];
   /** When the person last did anything in the app: posts older than that were probably on screen. */
   lastActiveAt = 0;
   /** Counts changes to what `signals` depends on. */
@@ -206,6 +233,7 @@ export class PersonModel {
         negative: new Decayed(TASTE_HALF_LIFE),
         shown: new Decayed(TASTE_HALF_LIFE),
         activity: new Decayed(ACTIVITY_HALF_LIFE),
+        viewed: new Decayed(TASTE_HALF_LIFE),
         kinds: new Map(),
       };
       this.authors.set(authorId, taste);
@@ -228,16 +256,39 @@ export class PersonModel {
   }
 
   /** A post entered the timeline: its author was shown once more. */
-  observeShown(authorId: number, at: number): void {
+  /** A post entered the timeline: its author was shown once more; its content, if known, too. */
+  observeShown(authorId: number, at: number, vector: Float32Array | null = null): void {
     this.revision++;
     const taste = this.author(authorId);
     taste.shown.add(1, at);
     taste.activity.add(1, at);
+    this.totalShown.add(1, at);
+    if (vector) this.learnTaste(vector, 0, 1);
   }
 
-  observeSeen(statusId: number, at = 0): void {
+  /** A post was on screen; `authorId` counts the view for its author (once per post). */
+  observeSeen(statusId: number, at = 0, authorId = -1): void {
     this.lastActiveAt = Math.max(this.lastActiveAt, at);
+    if (at - this.lastViewAt > VISIT_GAP) {
+      if (this.visitViews > 0) this.visits.push(this.visitViews);
+      if (this.visits.length > VISITS_REMEMBERED) this.visits.shift();
+      this.visitViews = 0;
+      this.visitStart = at;
+    }
+    this.visitViews++;
+    this.lastViewAt = Math.max(this.lastViewAt, at);
+    if (authorId >= 0 && !this.seen.has(statusId)) {
+      this.revision++;
+      this.author(authorId).viewed.add(1, at);
+      this.totalViewed.add(1, at);
+    }
     this.seen.set(statusId, (this.seen.get(statusId) ?? 0) + 1);
+  }
+
+  /** How many posts the person reads in a visit: the median of recent visits. */
+  readsPerVisit(): number {
+    const visits = [...this.visits, this.visitViews].filter((v) => v > 0).sort((a, b) => a - b);
+    return visits.length === 0 ? DEFAULT_READS_PER_VISIT : visits[visits.length >> 1]!;
   }
 
   /** Feedback on a post; `value` is the dwell time for 'dwell'. */
@@ -256,6 +307,7 @@ export class PersonModel {
     const author = this.author(post.authorId);
     if (weight > 0) {
       author.positive.add(weight, at);
+      this.totalPositive.add(weight, at);
       author.kinds.set(kind, (author.kinds.get(kind) ?? 0) + 1);
       this.positives++;
       if (post.language) {
@@ -273,6 +325,7 @@ export class PersonModel {
       else tag.negative.add(-weight, at);
     }
     if (post.vector) {
+      this.learnTaste(post.vector, weight > 0 ? 1 : 0, Math.abs(weight));
       if (weight > 0) this.learnInterest(post, kind, weight, at);
       else this.learnDislike(post.vector, -weight);
     }
@@ -332,6 +385,16 @@ export class PersonModel {
     best.kinds.set(kind, (best.kinds.get(kind) ?? 0) + 1);
     for (const tag of post.tags)
       best.tags.set(tag.toLowerCase(), (best.tags.get(tag.toLowerCase()) ?? 0) + 1);
+  }
+
+  /** One step of logistic regression: `label` 1 for a positive, 0 for a post shown or turned down. */
+  private learnTaste(vector: Float32Array, label: number, weight: number): void {
+    const taste = this.taste;
+    let z = this.tasteBias;
+    for (let i = 0; i < vector.length; i++) z += taste[i]! * vector[i]!;
+    const step = (label - 1 / (1 + Math.exp(-z))) * weight * TASTE_LEARNING_RATE;
+    for (let i = 0; i < vector.length; i++) taste[i]! += step * vector[i]!;
+    this.tasteBias += 0.1 * step;
   }
 
   private learnDislike(vector: Float32Array, weight: number): void {

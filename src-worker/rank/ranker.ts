@@ -4,10 +4,10 @@
  */
 import { DEFAULT_LIMITS, diversify, type DiversityLimits } from './diversity';
 import { explain, type Explanation } from './explain';
-import { computeContent, computeFeatures, contentQueries, FEATURE_COUNT, type Candidate } from './features';
+import { computeContent, computeFeatures, FEATURE_COUNT, matchInterests, type Candidate } from './features';
 
-/** Candidates whose content is compared with every interest; the rest with their mean. */
-const EXACT_CONTENT = 600;
+/** Candidates from the top whose closest interest is found, for explanations (the pages anyone reads). */
+const EXPLAINED = 600;
 /** The diversity pass orders this many from the top; below, posts keep their score order. */
 const DIVERSIFIED = 2000;
 import type { PersonModel } from './person-model';
@@ -57,33 +57,18 @@ export function rankCandidates(
     return { order, scores, features, interests, weights, bias: 0 };
   }
   computeFeatures(model, candidates, now, features);
-  const queries = contentQueries(model, now);
-  interests.fill(-1);
-  // Two passes over content: every candidate against the mean interest, then the best ones
-  // against each interest. Exact for up to EXACT_CONTENT candidates (the pages anyone reads).
-  const exactAll = n <= EXACT_CONTENT;
-  computeContent(queries, candidates, order, index, exactAll, features, interests);
+  computeContent(model, candidates, index, features);
   const width = FEATURE_COUNT;
   const bias = settings.bias;
-  const score = (c: number): void => {
+  for (let c = 0; c < n; c++) {
     let total = bias;
     const row = c * width;
     for (let i = 0; i < width; i++) total += weights[i]! * features[row + i]!;
     scores[c] = total;
-  };
-  const byScore = (a: number, b: number): number =>
-    scores[b]! - scores[a]! ||
-    candidates[b]!.enteredAt - candidates[a]!.enteredAt ||
-    candidates[b]!.id - candidates[a]!.id;
-  for (let c = 0; c < n; c++) score(c);
-  sortByScore(order, scores);
-  if (!exactAll) {
-    const top = order.slice(0, EXACT_CONTENT);
-    computeContent(queries, candidates, top, index, true, features, interests);
-    for (const c of top) score(c);
-    top.sort(byScore);
-    for (let i = 0; i < top.length; i++) order[i] = top[i]!;
   }
+  sortByScore(order, scores);
+  interests.fill(-1);
+  matchInterests(model, candidates, order.slice(0, EXPLAINED), index, now, interests);
   if (options.diversity === false)
     return { order, scores, features, interests, weights, bias: settings.bias };
   const limits = { ...DEFAULT_LIMITS, discoveryShare: settings.discoveryShare, ...options.limits };

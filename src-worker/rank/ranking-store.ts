@@ -196,9 +196,21 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
        FROM interactions i JOIN statuses s ON s.id = i.status_id
       WHERE i.undone_at IS NULL ORDER BY i.at`,
   );
+  // What entered the home timeline over the last weeks: how loud each author is, and what the
+  // content taste model weighs the person's positives against.
+  const shown = await tx.all<{ status_id: number; author_id: number; entry_at: number }>(
+    `SELECT e.status_id, s.author_id, e.entry_at FROM timeline_entries e JOIN statuses s ON s.id = e.status_id
+      WHERE e.entry_at >= ? AND e.timeline = 'home' ORDER BY e.entry_at`,
+    [now - 21 * 24 * HOUR],
+  );
+  // Both in time order, as they happened: the taste model learns online.
+  const vector = new Float32Array(index.dims);
+  let next = 0;
   for (const row of rows) {
+    for (; next < shown.length && shown[next]!.entry_at <= row.at; next++)
+      observeShown(model, index, shown[next]!, vector);
     if (row.kind === 'view') {
-      model.observeSeen(row.status_id, row.at);
+      model.observeSeen(row.status_id, row.at, row.author_id);
       continue;
     }
     const slot = index.slotOf(row.status_id);
@@ -220,17 +232,20 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
       row.value,
     );
   }
-  // How loud each author is in the timeline, over the last weeks.
-  for (const row of await tx.all<{ author_id: number; entry_at: number }>(
-    `SELECT s.author_id, e.entry_at FROM timeline_entries e JOIN statuses s ON s.id = e.status_id
-      WHERE e.entry_at >= ? AND e.timeline = 'home' ORDER BY e.entry_at`,
-    [now - 21 * 24 * HOUR],
-  )) {
-    model.observeShown(row.author_id, row.entry_at);
-  }
+  for (; next < shown.length; next++) observeShown(model, index, shown[next]!, vector);
   memory.model = model;
   memory.modelKey = modelKey;
   return model;
+}
+
+function observeShown(
+  model: PersonModel,
+  index: VectorIndex,
+  row: { status_id: number; author_id: number; entry_at: number },
+  scratch: Float32Array,
+): void {
+  const slot = index.slotOf(row.status_id);
+  model.observeShown(row.author_id, row.entry_at, slot >= 0 ? index.vectorInto(slot, scratch) : null);
 }
 
 // ---- Candidates -----------------------------------------------------------------------------

@@ -124,7 +124,11 @@ export class VectorIndex {
 
   /** The vector of a slot as floats (for profiles, which are few). */
   vector(slot: number): Float32Array {
-    const out = new Float32Array(this.dims);
+    return this.vectorInto(slot, new Float32Array(this.dims));
+  }
+
+  /** The vector of a slot as floats, written to `out`. */
+  vectorInto(slot: number, out: Float32Array): Float32Array {
     const scale = this.scales[slot]!;
     const base = ROWS_AT + slot * this.dims;
     for (let i = 0; i < this.dims; i++) out[i] = this.bytesView[base + i]! * scale;

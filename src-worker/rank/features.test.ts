@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { DocumentFrequencies, HashedNgramEmbedder, type EmbedInput } from './embedder';
+import { computeContent, computeFeatures, F, FEATURE_COUNT, type Candidate } from './features';
+import { PersonModel } from './person-model';
+import { VectorIndex } from './vector-index';
+
+const NOW = Date.UTC(2026, 10, 20, 12);
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const RUST = ['Rust borrow checker', 'cargo build times', 'Rust async runtimes', 'compiler errors in Rust'];
+const BREAD = ['sourdough starter', 'bread rising overnight', 'rye flour crumb', 'baking bread at home'];
+
+const text = (topic: string[], i: number): EmbedInput => ({
+  text: `${topic[i % topic.length]} and more about ${topic[(i + 1) % topic.length]} today ${i}`,
+  tags: [],
+  mentions: [],
+  links: [],
+  language: 'en',
+});
+
+function candidate(id: number, authorId: number, enteredAt: number, vectorSlot = -1): Candidate {
+  return {
+    id,
+    authorId,
+    authorAcct: `author${authorId}@example.social`,
+    createdAt: enteredAt,
+    enteredAt,
+    language: 'en',
+    tags: [],
+    favourites: 0,
+    reblogs: 0,
+    replies: 0,
+    countsAt: enteredAt,
+    authorFollowers: 100,
+    boosterIds: [],
+    mentionsMe: false,
+    inReplyToId: null,
+    source: 'home',
+    vectorSlot,
+    collaborative: 0,
+  };
+}
+
+function features(
+  model: PersonModel,
+  candidates: Candidate[],
+  index: VectorIndex | null = null,
+): Float32Array {
+  const out = new Float32Array(candidates.length * FEATURE_COUNT);
+  computeFeatures(model, candidates, NOW, out);
+  computeContent(model, candidates, index, out);
+  return out;
+}
+
+describe('ranking features', () => {
+  it('scores content by how often the person acts on a subject, not by how much of it they are shown', () => {
+    const frequencies = new DocumentFrequencies();
+    for (let i = 0; i < 40; i++) frequencies.observe(text(i % 2 ? RUST : BREAD, i));
+    const embedder = new HashedNgramEmbedder(frequencies);
+    const index = new VectorIndex();
+    const model = new PersonModel();
+    // Rust fills the timeline and is favourited now and then; bread is rare and always favourited.
+    let id = 0;
+    for (let i = 0; i < 200; i++) {
+      const bread = i % 10 === 0;
+      const slot = index.set(++id, embedder.embed(text(bread ? BREAD : RUST, i)));
+      const vector = index.vector(slot);
+      const at = NOW - 48 * HOUR + i * 10 * MINUTE;
+      model.observeShown(1, at, vector);
+      if (bread || i % 20 === 1)
+        model.observeFeedback(
+          'favourite',
+          { id, authorId: 1, tags: [], language: 'en', inReplyToId: null, vector },
+          at + MINUTE,
+        );
+    }
+    const rust = index.set(1000, embedder.embed(text(RUST, 7)));
+    const bread = index.set(1001, embedder.embed(text(BREAD, 7)));
+    const row = features(model, [candidate(1000, 2, NOW, rust), candidate(1001, 2, NOW, bread)], index);
+    expect(row[FEATURE_COUNT + F.content]).toBeGreaterThan(row[F.content]! + 0.1);
+  });
+
+  it('rates authors by positives per post viewed against the person’s own rate', () => {
+    const model = new PersonModel();
+    let id = 0;
+    const view = (authorId: number, acted: boolean, at: number): void => {
+      model.observeSeen(++id, at, authorId);
+      if (acted)
+        model.observeFeedback(
+          'favourite',
+          { id, authorId, tags: [], language: 'en', inReplyToId: null, vector: null },
+          at + 1000,
+        );
+    };
+    for (let i = 0; i < 300; i++) {
+      const at = NOW - 72 * HOUR + i * 5 * MINUTE;
+      if (i % 10 === 0)
+        view(1, i % 20 === 0, at); // half of author 1's posts
+      else if (i % 10 === 1)
+        view(2, false, at); // none of author 2's
+      else view(100 + i, i % 25 === 2, at); // a few of everyone else's
+    }
+    const row = features(model, [
+      candidate(9001, 1, NOW),
+      candidate(9002, 2, NOW),
+      candidate(9003, 999, NOW),
+    ]);
+    expect(row[F.author]).toBeGreaterThan(0.5);
+    expect(row[FEATURE_COUNT + F.author]).toBeLessThan(-0.1);
+    expect(row[2 * FEATURE_COUNT + F.author]).toBe(0);
+
+    // Someone who has not acted on anything yet: a few posts scrolled past say little.
+    const quiet = new PersonModel();
+    for (let i = 0; i < 10; i++) quiet.observeShown(2, NOW - i * HOUR);
+    expect(Math.abs(features(quiet, [candidate(1, 2, NOW)])[F.author]!)).toBeLessThan(0.1);
+  });
+
+  it('measures recency in the person’s reading: unread posts above, and posts passed over', () => {
+    const model = new PersonModel();
+    // Visits of 10 posts each, the latest two hours ago.
+    let id = 0;
+    for (let visit = 5; visit >= 1; visit--)
+      for (let i = 0; i < 10; i++) model.observeSeen(++id, NOW - visit * 2 * HOUR - (10 - i) * 10_000);
+    expect(model.readsPerVisit()).toBe(10);
+    // 40 unread posts since then, one a minute, and one from well before the latest visit.
+    const candidates = Array.from({ length: 40 }, (_, i) => candidate(1000 + i, 1, NOW - i * 2 * MINUTE));
+    candidates.push(candidate(2000, 1, NOW - 5 * HOUR));
+    const row = features(model, candidates);
+    const recency = (c: number): number => row[c * FEATURE_COUNT + F.recency]!;
+    expect(recency(0)).toBeGreaterThan(recency(10));
+    expect(recency(10)).toBeGreaterThan(recency(30));
+    // Thirty unread posts above is three visits' worth: as good as gone, beyond what age alone says.
+    expect(recency(30)).toBeLessThan(0.5 * (1 - Math.log1p(1) / Math.log1p(24)) + 0.01);
+    expect(recency(40)).toBeLessThan(0);
+    expect(recency(40)).toBeLessThan(recency(39));
+  });
+});
