@@ -165,9 +165,9 @@ export function computeFeatures(
   const passedBefore = seen.size === 0 ? model.lastActiveAt : -Infinity;
   const passedOver = seen.size > 0 ? model.visitStart - PASSED_OVER : -Infinity;
   // Reading pace: the unread posts above each one, in visits' worth of the person's reading.
-  const unread: number[] = [];
-  for (const post of candidates) if (!seen.has(post.id)) unread.push(post.enteredAt);
-  const unreadTimes = Float64Array.from(unread).sort();
+  const viewed = new Uint8Array(candidates.length);
+  for (let c = 0; c < candidates.length; c++) if (seen.has(candidates[c]!.id)) viewed[c] = 1;
+  const unreadAbove = unreadAboveEach(candidates, viewed);
   const perVisit = model.readsPerVisit();
   const base = baseRate(model, now);
   for (let c = 0; c < candidates.length; c++) {
@@ -196,12 +196,9 @@ export function computeFeatures(
 
     const age = Math.max(0, now - post.enteredAt) / HOUR;
     // Half by the hour, half by the person's reading pace (how far down their unread posts it is).
-    const unreadAbove = unreadTimes.length - upperBound(unreadTimes, post.enteredAt);
-    const visits = unreadAbove / perVisit;
+    const visits = unreadAbove[c]! / perVisit;
     const pace =
-      post.enteredAt < passedOver && !seen.has(post.id)
-        ? -1
-        : 1 - Math.min(1, (visits * visits) / PACE_HORIZON);
+      post.enteredAt < passedOver && viewed[c] === 0 ? -1 : 1 - Math.min(1, (visits * visits) / PACE_HORIZON);
     out[row + F.recency] = 0.5 * (1 - Math.min(1, Math.log1p(age) / LOG_RECENCY_HORIZON)) + 0.5 * pace;
 
     let boosters = 0;
@@ -217,7 +214,7 @@ export function computeFeatures(
     if (language === undefined)
       signals.languages.set(post.language, (language = model.languageShare(post.language, now)));
     out[row + F.language] = language;
-    out[row + F.seen] = seen.has(post.id) ? 1 : post.enteredAt < passedBefore ? 0.5 : 0;
+    out[row + F.seen] = viewed[c] === 1 ? 1 : post.enteredAt < passedBefore ? 0.5 : 0;
     out[row + F.collaborative] = post.collaborative;
   }
 }
@@ -278,16 +275,30 @@ function sparseAuthor(
   return authors.sparseValues(authorId)!;
 }
 
-/** How many of the ascending `times` are at or before `at`. */
-function upperBound(times: Float64Array, at: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! <= at) lo = mid + 1;
-    else hi = mid;
+const INDEX_BITS = 2 ** 20;
+
+/**
+ * For each candidate, how many unviewed candidates entered the timeline after it: candidates are
+ * sorted newest first by one native sort of packed (seconds before the newest, index) keys, then
+ * counted in one walk. Posts entered in the same second count in index order.
+ */
+function unreadAboveEach(candidates: readonly Candidate[], viewed: Uint8Array): Uint32Array {
+  const n = candidates.length;
+  const above = new Uint32Array(n);
+  if (n === 0 || n >= INDEX_BITS) return above;
+  let newest = -Infinity;
+  for (let c = 0; c < n; c++) newest = Math.max(newest, candidates[c]!.enteredAt);
+  const keys = new Float64Array(n);
+  for (let c = 0; c < n; c++)
+    keys[c] = Math.min(2 ** 32, Math.floor((newest - candidates[c]!.enteredAt) / 1000)) * INDEX_BITS + c;
+  keys.sort();
+  let unread = 0;
+  for (let k = 0; k < n; k++) {
+    const c = keys[k]! % INDEX_BITS;
+    above[c] = unread;
+    if (viewed[c] === 0) unread++;
   }
-  return lo;
+  return above;
 }
 
 /** A hashtag's taste: engaged with minus turned down, plus following it. */
