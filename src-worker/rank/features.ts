@@ -3,6 +3,7 @@
  * reads the same for every feature: "how many points a full-strength signal is worth".
  */
 import type { AuthorSignals, PersonModel, Signals } from './person-model';
+import { MAX_SORT_KEY, sortByIntegerKey } from './packed-sort';
 import type { VectorIndex } from './vector-index';
 import { RANKING_FEATURES, type RankingFeature } from '../../src-shared/worker-api';
 
@@ -275,26 +276,22 @@ function sparseAuthor(
   return authors.sparseValues(authorId)!;
 }
 
-const INDEX_BITS = 2 ** 20;
-
 /**
- * For each candidate, how many unviewed candidates entered the timeline after it: candidates are
- * sorted newest first by one native sort of packed (seconds before the newest, index) keys, then
- * counted in one walk. Posts entered in the same second count in index order.
+ * For each candidate, how many unviewed candidates entered the timeline after it: one sort newest
+ * first (by whole seconds; posts of the same second in index order), then one walk.
  */
 function unreadAboveEach(candidates: readonly Candidate[], viewed: Uint8Array): Uint32Array {
   const n = candidates.length;
   const above = new Uint32Array(n);
-  if (n === 0 || n >= INDEX_BITS) return above;
   let newest = -Infinity;
   for (let c = 0; c < n; c++) newest = Math.max(newest, candidates[c]!.enteredAt);
-  const keys = new Float64Array(n);
-  for (let c = 0; c < n; c++)
-    keys[c] = Math.min(2 ** 32, Math.floor((newest - candidates[c]!.enteredAt) / 1000)) * INDEX_BITS + c;
-  keys.sort();
+  const order: number[] = new Array<number>(n);
+  for (let c = 0; c < n; c++) order[c] = c;
+  sortByIntegerKey(order, (c) =>
+    Math.min(MAX_SORT_KEY, Math.floor((newest - candidates[c]!.enteredAt) / 1000)),
+  );
   let unread = 0;
-  for (let k = 0; k < n; k++) {
-    const c = keys[k]! % INDEX_BITS;
+  for (const c of order) {
     above[c] = unread;
     if (viewed[c] === 0) unread++;
   }

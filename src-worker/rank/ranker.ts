@@ -12,6 +12,7 @@ const EXPLAINED = 600;
 const DIVERSIFIED = 2000;
 import type { PersonModel } from './person-model';
 import type { VectorIndex } from './vector-index';
+import { sortByIntegerKey } from './packed-sort';
 import { effectiveWeights, type RankingSettings } from './weights';
 
 export const MODEL_VERSION = 'corgi-rank/1';
@@ -84,31 +85,17 @@ export function rankCandidates(
   };
 }
 
-const INDEX_BITS = 2 ** 20;
 const SCRATCH = new DataView(new ArrayBuffer(4));
 
-/**
- * Sorts candidate indices by score, best first, ties by index: each (score, index) pair is packed
- * into one exactly representable float64 (the float32 score's bits made order-preserving, times
- * 2^20, plus the index) so that the typed array's native sort does the work without a comparator.
- */
+/** Sorts candidate indices by score, best first, ties by index. */
 export function sortByScore(order: number[], scores: Float32Array): void {
-  const n = order.length;
-  if (n >= INDEX_BITS) {
-    order.sort((a, b) => scores[b]! - scores[a]! || a - b);
-    return;
-  }
-  const keys = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const c = order[k]!;
+  sortByIntegerKey(order, (c) => {
     SCRATCH.setFloat32(0, scores[c]!);
-    let bits = SCRATCH.getUint32(0);
-    // Order-preserving: flip all bits of negatives, the sign bit of positives; then descending.
-    bits = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-    keys[k] = (0xffffffff - bits) * INDEX_BITS + c;
-  }
-  keys.sort();
-  for (let k = 0; k < n; k++) order[k] = keys[k]! % INDEX_BITS;
+    const bits = SCRATCH.getUint32(0);
+    // The float's bits made order-preserving (flip all bits of negatives, the sign bit of
+    // positives), then reversed for descending order.
+    return 0xffffffff - (bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0);
+  });
 }
 
 /** The explanation of one ranked candidate. */
