@@ -93,22 +93,32 @@ describe('ranking features', () => {
           at + 1000,
         );
     };
-    for (let i = 0; i < 300; i++) {
+    for (const authorId of [1, 2, 998]) model.follows.add(authorId);
+    for (let i = 0; i < 400; i++) {
       const at = NOW - 72 * HOUR + i * 5 * MINUTE;
       if (i % 10 === 0)
         view(1, i % 20 === 0, at); // half of author 1's posts
       else if (i % 10 === 1)
         view(2, false, at); // none of author 2's
-      else view(100 + i, i % 25 === 2, at); // a few of everyone else's
+      else if (i % 4 === 3)
+        view(5000 + i, false, at); // none of the boosted-in strangers'
+      else {
+        model.follows.add(100 + i);
+        view(100 + i, i % 25 === 2, at); // a few of everyone else's
+      }
     }
     const row = features(model, [
       candidate(9001, 1, NOW),
       candidate(9002, 2, NOW),
-      candidate(9003, 999, NOW),
+      candidate(9003, 998, NOW),
+      candidate(9004, 999, NOW),
     ]);
     expect(row[F.author]).toBeGreaterThan(0.5);
     expect(row[FEATURE_COUNT + F.author]).toBeLessThan(-0.1);
-    expect(row[2 * FEATURE_COUNT + F.author]).toBe(0);
+    // Someone they follow but have not met yet is as good as anyone they follow; a stranger is
+    // worth what strangers have been worth to them.
+    expect(Math.abs(row[2 * FEATURE_COUNT + F.author]!)).toBeLessThan(0.15);
+    expect(row[3 * FEATURE_COUNT + F.author]).toBeLessThan(row[2 * FEATURE_COUNT + F.author]! - 0.1);
 
     // Someone who has not acted on anything yet: a few posts scrolled past say little.
     const quiet = new PersonModel();
@@ -134,5 +144,34 @@ describe('ranking features', () => {
     expect(recency(30)).toBeLessThan(0.5 * (1 - Math.log1p(1) / Math.log1p(24)) + 0.01);
     expect(recency(40)).toBeLessThan(0);
     expect(recency(40)).toBeLessThan(recency(39));
+  });
+
+  it('expects the posts that arrive before the next visit to push unread posts down', () => {
+    // Every morning at 08:00 the person reads 20 posts; 30 come in overnight, from 00:00 on.
+    const model = new PersonModel();
+    const midnight = Date.UTC(2026, 10, 20);
+    let id = 0;
+    for (let day = 7; day >= 1; day--) {
+      const night = midnight - day * 24 * HOUR;
+      for (let i = 0; i < 30; i++) model.observeShown(1, night + i * 10 * MINUTE);
+      for (let i = 0; i < 20; i++) model.observeSeen(++id, night + 8 * HOUR + i * 10_000, 1);
+    }
+    const lastVisit = midnight - 16 * HOUR;
+    expect(model.arrivalsBeforeNextVisit(midnight)).toEqual([30, 30, 30, 30, 30, 30, 30]);
+    // While they read, nothing comes in before they get to it.
+    expect(model.arrivalsBeforeNextVisit(lastVisit + 20 * 10_000)).toEqual([0]);
+
+    // At midnight, the newest of yesterday's unread posts will be below tonight's 30 by morning.
+    const candidates = Array.from({ length: 15 }, (_, i) =>
+      candidate(1000 + i, 1, midnight - (i + 1) * MINUTE),
+    );
+    const out = new Float32Array(candidates.length * FEATURE_COUNT);
+    computeFeatures(model, candidates, midnight, out);
+    const reading = new Float32Array(candidates.length * FEATURE_COUNT);
+    model.observeSeen(++id, midnight - MINUTE, 1);
+    computeFeatures(model, candidates, midnight, reading);
+    expect(out[F.recency]).toBeLessThan(reading[F.recency]! - 0.5);
+    // While reading, the first 15 unread posts are all within one visit's 20.
+    expect(reading[14 * FEATURE_COUNT + F.recency]).toBeGreaterThan(reading[F.recency]! - 0.2);
   });
 });

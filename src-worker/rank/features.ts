@@ -2,7 +2,7 @@
  * The features of a candidate post, each a number in [-1, 1] (most in [0, 1]) so that a weight
  * reads the same for every feature: "how many points a full-strength signal is worth".
  */
-import type { AuthorSignals, PersonModel, Signals } from './person-model';
+import type { AuthorSignals, BaseRates, PersonModel, Signals } from './person-model';
 import { MAX_SORT_KEY, sortByIntegerKey } from './packed-sort';
 import type { VectorIndex } from './vector-index';
 import { RANKING_FEATURES, type RankingFeature } from '../../src-shared/worker-api';
@@ -57,16 +57,19 @@ export interface Candidate {
 const HOUR = 3600 * 1000;
 const LOG_RECENCY_HORIZON = Math.log1p(24);
 /**
- * Reading-pace recency falls with the square of how many visits' worth of unread posts lie above a
- * post; at this many squared visits it reaches 0.
+ * The chance of reaching a post falls off over this share of a visit's reading around the point
+ * where the visit ends (a logistic step, not a cliff: visits vary).
  */
-const PACE_HORIZON = 7;
+const REACH_SOFTNESS = 0.1;
+/** The reach term is the log of the chance of reaching a post, floored at this chance. */
+const REACH_FLOOR = 0.01;
 /** Unviewed posts that came in this long before the latest visit began were passed over. */
 const PASSED_OVER = 2 * HOUR;
 /**
- * An author's rate is smoothed toward the person's base rate as if they had viewed this many of the
- * author's posts, or as many as two positives take at the base rate, whichever is more: a few posts
- * scrolled past say little about a person who rarely acts on anything.
+ * An author's rate is smoothed toward the person's base rate for authors they follow (or for the
+ * others) as if they had viewed this many of the author's posts, or as many as two positives take at
+ * the base rate, whichever is more: a few posts scrolled past say little about a person who rarely
+ * acts on anything.
  */
 const AUTHOR_PRIOR_VIEWS = 20;
 const AUTHOR_PRIOR_POSITIVES = 2;
@@ -165,12 +168,12 @@ export function computeFeatures(
   // was probably scrolled past.
   const passedBefore = seen.size === 0 ? model.lastActiveAt : -Infinity;
   const passedOver = seen.size > 0 ? model.visitStart - PASSED_OVER : -Infinity;
-  // Reading pace: the unread posts above each one, in visits' worth of the person's reading.
+  // Reading pace: whether the person will get this far down their unread posts in their next visit.
   const viewed = new Uint8Array(candidates.length);
   for (let c = 0; c < candidates.length; c++) if (seen.has(candidates[c]!.id)) viewed[c] = 1;
   const unreadAbove = unreadAboveEach(candidates, viewed);
-  const perVisit = model.readsPerVisit();
-  const base = baseRate(model, now);
+  const reach = new ReachTerm(model, now);
+  const base = signals.base;
   for (let c = 0; c < candidates.length; c++) {
     const post = candidates[c]!;
     const row = c * FEATURE_COUNT;
@@ -196,10 +199,8 @@ export function computeFeatures(
     out[row + F.engagement] = engagement / (engagement + 1);
 
     const age = Math.max(0, now - post.enteredAt) / HOUR;
-    // Half by the hour, half by the person's reading pace (how far down their unread posts it is).
-    const visits = unreadAbove[c]! / perVisit;
-    const pace =
-      post.enteredAt < passedOver && viewed[c] === 0 ? -1 : 1 - Math.min(1, (visits * visits) / PACE_HORIZON);
+    // Half by the hour, half by the person's reading pace.
+    const pace = post.enteredAt < passedOver && viewed[c] === 0 ? -1 : reach.at(unreadAbove[c]!);
     out[row + F.recency] = 0.5 * (1 - Math.min(1, Math.log1p(age) / LOG_RECENCY_HORIZON)) + 0.5 * pace;
 
     let boosters = 0;
@@ -221,55 +222,89 @@ export function computeFeatures(
 }
 
 /**
- * The person's base rate: weighted positives per post viewed (or, without view records, per post
- * shown), the yardstick of author affinity.
+ * The reading-pace term for a post with `above` unread posts above it, in [-1, 1]: the log of the
+ * chance that the person reads that far down in their next visit, from how many posts a visit of
+ * theirs reads and how many usually arrive on top before it (see PersonModel). It depends only on
+ * the count, so it is worked out once per count.
  */
-interface BaseRate {
-  rate: number;
-  byViews: boolean;
-}
+class ReachTerm {
+  private readonly capacity: number;
+  private readonly arrivals: number[];
+  /** Worked out every `step` posts (a few dozen steps across the fall-off): the curve is smooth. */
+  private readonly step: number;
+  private readonly values: number[] = [];
 
-function baseRate(model: PersonModel, now: number): BaseRate {
-  const viewed = model.totalViewed.valueAt(now);
-  const byViews = viewed > 50;
-  const exposure = byViews ? viewed : model.totalShown.valueAt(now);
-  return { rate: (model.totalPositive.valueAt(now) + 1) / (exposure + 20), byViews };
+  constructor(model: PersonModel, now: number) {
+    this.capacity = model.readsPerVisit();
+    this.arrivals = model.arrivalsBeforeNextVisit(now);
+    this.step = Math.max(1, Math.floor((REACH_SOFTNESS * this.capacity) / 4));
+  }
+
+  at(above: number): number {
+    const values = this.values;
+    const i = Math.floor(above / this.step);
+    if (i < values.length) return values[i]!;
+    // Past the point where the chance is nil, every count has the floor's value.
+    if (values.length > 0 && values[values.length - 1] === -1) return -1;
+    const width = REACH_SOFTNESS * this.capacity;
+    while (values.length <= i) {
+      const depth = values.length * this.step;
+      let chance = 0;
+      for (const arriving of this.arrivals)
+        chance += 1 / (1 + Math.exp((depth + arriving - this.capacity) / width));
+      chance /= this.arrivals.length;
+      if (chance < 1e-6) {
+        values.push(-1);
+        return -1;
+      }
+      values.push(
+        Math.max(-1, Math.min(1, 1 + (2 * Math.log(chance + REACH_FLOOR)) / -Math.log(REACH_FLOOR))),
+      );
+    }
+    return values[i]!;
+  }
 }
 
 /**
  * Works out an author's affinity and quietness once per author, into `authors`; returns the
  * author's slot there. Affinity compares the person's rate of positives on the author's posts (per
- * post viewed, smoothed toward their base rate) with their base rate, on a log scale: 0 for an
- * author they act on as often as on anyone, toward 1 for one they act on far more, toward -1 for
- * one they turned down.
+ * post viewed, smoothed toward their rate for authors they follow, or for the others) with their
+ * overall rate, on a log scale: 0 for an author they act on as often as on anyone, toward 1 for one
+ * they act on far more, toward -1 for one they turned down. An author they have never met gets the
+ * rate of their kind (followed or not).
  */
 function authorSignal(
   model: PersonModel,
   authors: AuthorSignals,
   authorId: number,
-  base: BaseRate,
+  base: BaseRates,
   now: number,
 ): number {
   const taste = model.authors.get(authorId);
+  const kindRate = model.follows.size === 0 || model.follows.has(authorId) ? base.followed : base.others;
   if (!taste) {
-    authors.set(authorId, 0, 1);
+    authors.set(authorId, affinityOf(kindRate, base.all), 1);
     return authors.slot(authorId);
   }
   const positive = taste.positive.valueAt(now);
   const negative = taste.negative.valueAt(now);
   const exposure = base.byViews ? taste.viewed.valueAt(now) : taste.shown.valueAt(now);
-  const prior = Math.max(AUTHOR_PRIOR_VIEWS, AUTHOR_PRIOR_POSITIVES / base.rate);
-  const rate = (positive - 3 * negative + prior * base.rate) / (exposure + prior);
-  const affinity = Math.tanh(Math.log(Math.max(rate, base.rate / 20) / base.rate) / 2);
-  authors.set(authorId, affinity, 1 / (1 + taste.activity.valueAt(now) / 5));
+  const prior = Math.max(AUTHOR_PRIOR_VIEWS, AUTHOR_PRIOR_POSITIVES / base.all);
+  const rate = (positive - 3 * negative + prior * kindRate) / (exposure + prior);
+  authors.set(authorId, affinityOf(rate, base.all), 1 / (1 + taste.activity.valueAt(now) / 5));
   return authors.slot(authorId);
+}
+
+/** A rate of positives against the person's overall rate, on a log scale squashed into (-1, 1). */
+function affinityOf(rate: number, overall: number): number {
+  return Math.tanh(Math.log(Math.max(rate, overall / 20) / overall) / 2);
 }
 
 function sparseAuthor(
   model: PersonModel,
   authors: AuthorSignals,
   authorId: number,
-  base: BaseRate,
+  base: BaseRates,
   now: number,
 ): [number, number] {
   authorSignal(model, authors, authorId, base, now);

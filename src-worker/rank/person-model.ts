@@ -21,6 +21,8 @@ const TASTE_LEARNING_RATE = 0.5;
 const VISIT_GAP = 30 * 60 * 1000;
 /** Visits whose length is remembered for the reading pace. */
 const VISITS_REMEMBERED = 20;
+/** Days of visit starts and timeline arrivals remembered for the person's daily rhythm. */
+const RHYTHM_DAYS = 14;
 /** Posts read per visit assumed before the person's views say otherwise. */
 const DEFAULT_READS_PER_VISIT = 80;
 /** A positive joins an interest when it is at least this close to it. */
@@ -109,7 +111,23 @@ export interface Signals {
   authors: AuthorSignals;
   tags: Map<string, number>;
   languages: Map<string | null, number>;
+  base: BaseRates;
 }
+
+/**
+ * The person's rate of weighted positives per post viewed (per post shown, without view records):
+ * overall, on authors they follow and on everyone else (boosted in, discovered), each of the last
+ * two smoothed toward the first.
+ */
+export interface BaseRates {
+  all: number;
+  followed: number;
+  others: number;
+  byViews: boolean;
+}
+
+/** The follow and non-follow rates count as if this many posts had been viewed at the overall rate. */
+const BASE_RATE_PRIOR_VIEWS = 50;
 
 /** Author ids below this are kept in flat arrays (they are database row ids); others in a map. */
 const DENSE_AUTHORS = 1 << 22;
@@ -183,6 +201,10 @@ export class PersonModel {
   readonly totalPositive = new Decayed(TASTE_HALF_LIFE);
   readonly totalShown = new Decayed(TASTE_HALF_LIFE);
   readonly totalViewed = new Decayed(TASTE_HALF_LIFE);
+  /** The same three for authors the person followed at the time. */
+  private readonly followedPositive = new Decayed(TASTE_HALF_LIFE);
+  private readonly followedShown = new Decayed(TASTE_HALF_LIFE);
+  private readonly followedViewed = new Decayed(TASTE_HALF_LIFE);
   /**
    * Content taste: a logistic model over embeddings of what the person acts on against everything
    * their timeline showed them, so that a subject counts by how often they act on it, not by how
@@ -195,6 +217,9 @@ export class PersonModel {
   private lastViewAt = -Infinity;
   private visitViews = 0;
   private readonly visits: number[] = [];
+  /** When recent visits began and when recent posts entered the timeline, oldest first. */
+  private readonly visitStarts: number[] = [];
+  private readonly arrivals: number[] = [];
   /** When the person last did anything in the app: posts older than that were probably on screen. */
   lastActiveAt = 0;
   /** Counts changes to what `signals` depends on. */
@@ -218,11 +243,38 @@ export class PersonModel {
       authors: new AuthorSignals(),
       tags: new Map(),
       languages: new Map(),
+      base: this.baseRates(now),
       revision: this.revision,
       at: now,
       followedTags: this.followedTags.size,
     };
     return this.memo;
+  }
+
+  private baseRates(now: number): BaseRates {
+    const viewed = this.totalViewed.valueAt(now);
+    const byViews = viewed > 50;
+    const exposure = byViews ? viewed : this.totalShown.valueAt(now);
+    const positive = this.totalPositive.valueAt(now);
+    const all = (positive + 1) / (exposure + 20);
+    const followedPositive = this.followedPositive.valueAt(now);
+    const followedExposure = (byViews ? this.followedViewed : this.followedShown).valueAt(now);
+    // Each kind's smoothed rate against everyone's, smoothed alike: with one kind, exactly `all`.
+    const smoothed = (positive: number, exposure: number): number =>
+      (positive + BASE_RATE_PRIOR_VIEWS * all) / (exposure + BASE_RATE_PRIOR_VIEWS);
+    const everyones = smoothed(positive, exposure);
+    return {
+      all,
+      followed: (all * smoothed(followedPositive, followedExposure)) / everyones,
+      others:
+        (all * smoothed(positive - followedPositive, Math.max(0, exposure - followedExposure))) / everyones,
+      byViews,
+    };
+  }
+
+  /** Whether the person follows an author (everyone counts as followed while the follows are unknown). */
+  private followed(authorId: number): boolean {
+    return this.follows.size === 0 || this.follows.has(authorId);
   }
 
   author(authorId: number): AuthorTaste {
@@ -263,6 +315,8 @@ export class PersonModel {
     taste.shown.add(1, at);
     taste.activity.add(1, at);
     this.totalShown.add(1, at);
+    if (this.followed(authorId)) this.followedShown.add(1, at);
+    remember(this.arrivals, at);
     if (vector) this.learnTaste(vector, 0, 1);
   }
 
@@ -274,6 +328,7 @@ export class PersonModel {
       if (this.visits.length > VISITS_REMEMBERED) this.visits.shift();
       this.visitViews = 0;
       this.visitStart = at;
+      remember(this.visitStarts, at);
     }
     this.visitViews++;
     this.lastViewAt = Math.max(this.lastViewAt, at);
@@ -281,14 +336,35 @@ export class PersonModel {
       this.revision++;
       this.author(authorId).viewed.add(1, at);
       this.totalViewed.add(1, at);
+      if (this.followed(authorId)) this.followedViewed.add(1, at);
     }
     this.seen.set(statusId, (this.seen.get(statusId) ?? 0) + 1);
   }
 
-  /** How many posts the person reads in a visit: the median of recent visits. */
+  /**
+   * How many posts the person reads in a visit when there is enough to read: nine in ten recent
+   * visits read no more (visits that ran out of posts read fewer than the person would have).
+   */
   readsPerVisit(): number {
     const visits = [...this.visits, this.visitViews].filter((v) => v > 0).sort((a, b) => a - b);
-    return visits.length === 0 ? DEFAULT_READS_PER_VISIT : visits[visits.length >> 1]!;
+    return visits.length === 0 ? DEFAULT_READS_PER_VISIT : visits[Math.floor(visits.length * 0.9)]!;
+  }
+
+  /**
+   * How many posts will come into the timeline before the person's next visit, one sample for each
+   * of the last fortnight's days: the posts that arrived between this time of that day and the
+   * visit that followed it. None, when they are reading right now.
+   */
+  arrivalsBeforeNextVisit(now: number): number[] {
+    if (now - this.lastViewAt < VISIT_GAP) return [0];
+    const samples: number[] = [];
+    for (let day = 1; day <= RHYTHM_DAYS; day++) {
+      const from = now - day * DAY;
+      const next = this.visitStarts[lowerBound(this.visitStarts, from)];
+      if (next === undefined || next >= from + DAY) continue;
+      samples.push(lowerBound(this.arrivals, next) - lowerBound(this.arrivals, from));
+    }
+    return samples.length > 0 ? samples : [0];
   }
 
   /** Feedback on a post; `value` is the dwell time for 'dwell'. */
@@ -308,6 +384,7 @@ export class PersonModel {
     if (weight > 0) {
       author.positive.add(weight, at);
       this.totalPositive.add(weight, at);
+      if (this.followed(post.authorId)) this.followedPositive.add(weight, at);
       author.kinds.set(kind, (author.kinds.get(kind) ?? 0) + 1);
       this.positives++;
       if (post.language) {
@@ -431,4 +508,25 @@ export function topKey<K>(counts: Map<K, number>): K | null {
     }
   }
   return best;
+}
+
+/** Adds a time to a sorted list that keeps the last RHYTHM_DAYS days and a day more. */
+function remember(times: number[], at: number): void {
+  if (times.length === 0 || at >= times[times.length - 1]!) times.push(at);
+  else times.splice(lowerBound(times, at), 0, at);
+  const keepFrom = times[times.length - 1]! - (RHYTHM_DAYS + 1) * DAY;
+  // Trimmed in batches, not on every call.
+  if (times[0]! < keepFrom - DAY) times.splice(0, lowerBound(times, keepFrom));
+}
+
+/** The first index of a sorted list whose value is at least `value`. */
+function lowerBound(times: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
