@@ -426,10 +426,10 @@ export interface WorkerApi {
     recentRemoteIds(accountId: number, sinceMs: number, limit: number): Promise<string[]>;
     /** Replaces the account's server-side filters (Mastodon v2 Filter JSON). */
     saveFilters(accountId: number, filters: readonly unknown[]): Promise<RulesResult>;
-    /** Replaces the accounts this account mutes or blocks (Mastodon Account JSON). */
+    /** Replaces the accounts this account mutes, blocks or follows (Mastodon Account JSON). */
     saveRelations(
       accountId: number,
-      kind: 'mute' | 'block',
+      kind: 'mute' | 'block' | 'follow',
       accounts: readonly unknown[],
     ): Promise<RulesResult>;
   };

@@ -5,6 +5,7 @@ import { migration003 } from './migrations/003-author-raw';
 import { migration004 } from './migrations/004-sync';
 import { migration005 } from './migrations/005-account-rules';
 import { migration006 } from './migrations/006-ranking';
+import { migration007 } from './migrations/007-follows';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

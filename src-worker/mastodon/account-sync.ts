@@ -254,7 +254,7 @@ export class AccountSync {
     return out;
   }
 
-  /** Every page of a plain list endpoint (mutes, blocks, followed tags), following its Links. */
+  /** Every page of a plain list endpoint (mutes, blocks, follows, followed tags), following its Links. */
   async #all(path: string, limit: number, signal?: AbortSignal): Promise<unknown[]> {
     const items: unknown[] = [];
     let url: string | null = new URL(`${path}?limit=${limit}`, `${this.#options.http.baseUrl}/`).href;
@@ -267,8 +267,8 @@ export class AccountSync {
   }
 
   /**
-   * Fetches what the account's server hides (filters, mutes, blocks) and where else its posts come
-   * from (lists, followed hashtags).
+   * Fetches what the account's server hides (filters, mutes, blocks), whom it follows, and where
+   * else its posts come from (lists, followed hashtags).
    */
   async refreshRules(signal?: AbortSignal): Promise<{ lists: string[]; tags: string[] }> {
     const { api, http, accountId } = this.#options;
@@ -276,6 +276,15 @@ export class AccountSync {
     if (Array.isArray(filters.body)) await api.sync.saveFilters(accountId, filters.body);
     await api.sync.saveRelations(accountId, 'mute', await this.#all('/api/v1/mutes', 80, signal));
     await api.sync.saveRelations(accountId, 'block', await this.#all('/api/v1/blocks', 80, signal));
+    const me = await http.request<{ id?: unknown }>({ path: '/api/v1/accounts/verify_credentials', signal });
+    if (typeof me.body?.id === 'string') {
+      const following = await this.#all(
+        `/api/v1/accounts/${encodeURIComponent(me.body.id)}/following`,
+        80,
+        signal,
+      );
+      await api.sync.saveRelations(accountId, 'follow', following);
+    }
     const lists = await http.request<unknown>({ path: '/api/v1/lists', signal });
     const listIds = Array.isArray(lists.body)
       ? lists.body.map((l) => (l as { id?: unknown }).id).filter((id): id is string => typeof id === 'string')

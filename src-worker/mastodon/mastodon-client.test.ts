@@ -592,6 +592,14 @@ describe('what the timeline holds', () => {
 
     const ana = await t.signInAs('ana', 'pw');
     const progress = await t.syncFor(ana).sync.initialSync();
+    // Whom she follows, every page of it.
+    const follows = await t.engine.read((tx) =>
+      tx.all<{ acct: string }>('SELECT acct FROM account_follows WHERE account_id = ?', [ana.id]),
+    );
+    expect(follows.map((f) => f.acct.split('@')[0]).sort()).toEqual(
+      [...user.follows].map((id) => t.f.world.accounts.get(id)!.username.toLowerCase()).sort(),
+    );
+    expect(follows.length).toBeGreaterThan(80);
     expect(progress[`list:${user.lists[0]!.id}`]?.statuses).toBeGreaterThan(0);
     expect(progress[`tag:${tag}`]?.statuses).toBeGreaterThan(0);
     expect(await t.entries(ana.id, `tag:${tag}`)).toBeGreaterThan(0);

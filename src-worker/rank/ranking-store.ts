@@ -173,10 +173,12 @@ export interface FeedbackContext {
 }
 
 export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number): Promise<PersonModel> {
-  const key = await tx.get<{ newest: number | null; undone: number; n: number }>(
-    'SELECT max(id) AS newest, count(undone_at) AS undone, count(*) AS n FROM interactions',
+  const key = await tx.get<{ newest: number | null; undone: number; n: number; follows: number }>(
+    `SELECT max(id) AS newest, count(undone_at) AS undone, count(*) AS n,
+            (SELECT count(*) FROM account_follows) AS follows
+       FROM interactions`,
   );
-  const modelKey = `${key?.newest}:${key?.undone}:${key?.n}`;
+  const modelKey = `${key?.newest}:${key?.undone}:${key?.n}:${key?.follows}`;
   if (memory.model && memory.modelKey === modelKey) return memory.model;
   const index = await loadVectors(tx, memory);
   const model = new PersonModel();
@@ -187,6 +189,11 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     const taste = model.author(row.author_id);
     (row.folded_weight > 0 ? taste.positive : taste.negative).add(Math.abs(row.folded_weight), row.ref_at);
   }
+  // Whom the person follows, before anything is observed: their rates are kept apart from strangers'.
+  for (const row of await tx.all<{ id: number }>(
+    'SELECT DISTINCT a.id FROM authors a JOIN account_follows f ON f.acct = a.acct',
+  ))
+    model.follows.add(row.id);
   const followedTags = await tx.all<{ name: string }>(
     "SELECT DISTINCT substr(source, 5) AS name FROM sync_cursors WHERE source LIKE 'tag:%'",
   );

@@ -184,6 +184,38 @@ describe('the ranked timeline', () => {
     expect(reset.features.every((f) => f.learned === 0)).toBe(true);
   });
 
+  it('counts boosts by people the person follows once it knows whom they follow', async () => {
+    const { api, account } = await timeline();
+    const boost = (booster: Json, inner: Json, minutesAgo: number): Json => ({
+      ...post(booster, '', minutesAgo),
+      reblog: inner,
+    });
+    const carol = account_('carol');
+    const dave = account_('dave');
+    const byCarol = post(account_('erin'), 'Tram lines of Zurich', 30);
+    const byDave = post(account_('frank'), 'Tram lines of Lisbon', 30);
+    await api.ingest.statuses({
+      accountId: account.id,
+      timeline: 'home',
+      statuses: [boost(carol, byCarol, 2), boost(dave, byDave, 2)],
+    });
+    const social = async (): Promise<[number, number]> => {
+      await api.ranking.refresh();
+      const posts = (await api.timeline.page({ order: 'ranked', limit: 100 })).posts;
+      const of = (inner: Json): number =>
+        posts.find((p) => p.uri === inner.uri)!.ranking!.contributions.social ?? 0;
+      return [of(byCarol), of(byDave)];
+    };
+    // Until the follows are known, every booster counts.
+    const [carolBefore, daveBefore] = await social();
+    expect(carolBefore).toBeGreaterThan(0);
+    expect(daveBefore).toBeCloseTo(carolBefore);
+    await api.sync.saveRelations(account.id, 'follow', [ANA, BOB, carol]);
+    const [carolAfter, daveAfter] = await social();
+    expect(carolAfter).toBeCloseTo(carolBefore);
+    expect(daveAfter).toBe(0);
+  });
+
   it('leaves out muted authors, and authors who ask not to be indexed when they come from discovery', async () => {
     const { api, account } = await timeline();
     const shy = account_('shy', { note: '<p>Please no algorithms #nobot</p>' });

@@ -1,6 +1,7 @@
 /**
- * Each account's filters, mutes and blocks as its server last listed them (migration 005). A list
- * replaces the stored one whole; an entry that does not parse is refused alone.
+ * Each account's filters, mutes and blocks (migration 005) and follows (migration 007) as its server
+ * last listed them. A list replaces the stored one whole; an entry that does not parse is refused
+ * alone.
  */
 import { z } from 'zod';
 import type { Tx } from '../db/database';
@@ -57,14 +58,15 @@ export async function replaceFilters(
 export async function replaceRelations(
   tx: Tx,
   accountId: number,
-  kind: 'mute' | 'block',
+  kind: 'mute' | 'block' | 'follow',
   accounts: readonly unknown[],
 ): Promise<RulesResult> {
-  if (kind !== 'mute' && kind !== 'block')
+  if (kind !== 'mute' && kind !== 'block' && kind !== 'follow')
     throw new EngineError('invalid_input', `unknown relation ${JSON.stringify(kind)}`);
   if (!Array.isArray(accounts)) throw new EngineError('invalid_input', 'accounts must be a list');
   const host = await accountHost(tx, accountId);
-  await tx.run('DELETE FROM account_relations WHERE account_id = ? AND kind = ?', [accountId, kind]);
+  if (kind === 'follow') await tx.run('DELETE FROM account_follows WHERE account_id = ?', [accountId]);
+  else await tx.run('DELETE FROM account_relations WHERE account_id = ? AND kind = ?', [accountId, kind]);
   const result: RulesResult = { saved: 0, rejected: [] };
   for (const [index, raw] of accounts.entries()) {
     const parsed = acctOnly.safeParse(raw);
@@ -73,11 +75,17 @@ export async function replaceRelations(
       continue;
     }
     const acct = parsed.data.acct.includes('@') ? parsed.data.acct : `${parsed.data.acct}@${host}`;
-    await tx.run('INSERT OR IGNORE INTO account_relations (account_id, kind, acct) VALUES (?, ?, ?)', [
-      accountId,
-      kind,
-      acct.toLowerCase(),
-    ]);
+    if (kind === 'follow')
+      await tx.run('INSERT OR IGNORE INTO account_follows (account_id, acct) VALUES (?, ?)', [
+        accountId,
+        acct.toLowerCase(),
+      ]);
+    else
+      await tx.run('INSERT OR IGNORE INTO account_relations (account_id, kind, acct) VALUES (?, ?, ?)', [
+        accountId,
+        kind,
+        acct.toLowerCase(),
+      ]);
     result.saved++;
   }
   return result;

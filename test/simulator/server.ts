@@ -866,6 +866,19 @@ export class Simulator {
       );
     });
 
+    app.get('/api/v1/accounts/:id/following', (request, reply) => {
+      this.#user(request);
+      const { id } = request.params as { id: string };
+      const owner = world.users.get(id);
+      if (!world.accounts.has(id)) return reply.code(404).send({ error: 'Record not found' });
+      const ids = [...(owner?.follows ?? [])].sort((a, b) => compareIds(b, a));
+      const page = this.#page(request, reply, ids, (f) => f, { defaultLimit: 40, maxLimit: 80 });
+      return this.#json(
+        reply,
+        page.map((f) => this.account(f)),
+      );
+    });
+
     for (const kind of ['mutes', 'blocks'] as const) {
       app.get(`/api/v1/${kind}`, (request, reply) => {
         const user = this.#user(request);
