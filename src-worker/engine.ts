@@ -296,8 +296,12 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       recentRemoteIds: (accountId, sinceMs, limit) =>
         engine.read((tx) => recentRemoteIds(tx, accountId, sinceMs, limit)),
       saveFilters: (accountId, filters) => engine.write((tx) => replaceFilters(tx, accountId, filters)),
-      saveRelations: (accountId, kind, accounts) =>
-        engine.write((tx) => replaceRelations(tx, accountId, kind, accounts)),
+      saveRelations: async (accountId, kind, accounts) => {
+        const result = await engine.write((tx) => replaceRelations(tx, accountId, kind, accounts));
+        // Followed authors' rates are kept apart from strangers' from the first observation on.
+        if (kind === 'follow') memory.forgetModel();
+        return result;
+      },
     },
     search: {
       posts: (query, limit) => engine.read((tx) => searchPosts(tx, query, limit)),

@@ -267,8 +267,8 @@ export class AccountSync {
   }
 
   /**
-   * Fetches what the account's server hides (filters, mutes, blocks), whom it follows, and where
-   * else its posts come from (lists, followed hashtags).
+   * Fetches what the account's server hides (filters, mutes, blocks) and where else its posts come
+   * from (lists, followed hashtags).
    */
   async refreshRules(signal?: AbortSignal): Promise<{ lists: string[]; tags: string[] }> {
     const { api, http, accountId } = this.#options;
@@ -276,15 +276,6 @@ export class AccountSync {
     if (Array.isArray(filters.body)) await api.sync.saveFilters(accountId, filters.body);
     await api.sync.saveRelations(accountId, 'mute', await this.#all('/api/v1/mutes', 80, signal));
     await api.sync.saveRelations(accountId, 'block', await this.#all('/api/v1/blocks', 80, signal));
-    const me = await http.request<{ id?: unknown }>({ path: '/api/v1/accounts/verify_credentials', signal });
-    if (typeof me.body?.id === 'string') {
-      const following = await this.#all(
-        `/api/v1/accounts/${encodeURIComponent(me.body.id)}/following`,
-        80,
-        signal,
-      );
-      await api.sync.saveRelations(accountId, 'follow', following);
-    }
     const lists = await http.request<unknown>({ path: '/api/v1/lists', signal });
     const listIds = Array.isArray(lists.body)
       ? lists.body.map((l) => (l as { id?: unknown }).id).filter((id): id is string => typeof id === 'string')
@@ -293,6 +284,23 @@ export class AccountSync {
       .map((t) => (t as { name?: unknown }).name)
       .filter((name): name is string => typeof name === 'string' && name.length > 0);
     return { lists: listIds, tags };
+  }
+
+  /**
+   * Fetches whom the account follows, every page of it (thousands of accounts take a while, so
+   * the service does this in the background, not before the timeline starts). Returns how many.
+   */
+  async refreshFollows(signal?: AbortSignal): Promise<number> {
+    const { api, http, accountId } = this.#options;
+    const me = await http.request<{ id?: unknown }>({ path: '/api/v1/accounts/verify_credentials', signal });
+    if (typeof me.body?.id !== 'string' || me.body.id === '')
+      throw new MastodonError('malformed', 'verify_credentials returned no account id');
+    const following = await this.#all(
+      `/api/v1/accounts/${encodeURIComponent(me.body.id)}/following`,
+      80,
+      signal,
+    );
+    return (await api.sync.saveRelations(accountId, 'follow', following)).saved;
   }
 
   /** The newest page of a source, recording where catching up continues. */

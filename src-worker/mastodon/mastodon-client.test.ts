@@ -592,12 +592,18 @@ describe('what the timeline holds', () => {
 
     const ana = await t.signInAs('ana', 'pw');
     const progress = await t.syncFor(ana).sync.initialSync();
-    // Whom she follows, every page of it.
+    // Whom she follows, every page of it, each with its server.
+    expect(await t.syncFor(ana).sync.refreshFollows()).toBe(user.follows.size);
     const follows = await t.engine.read((tx) =>
       tx.all<{ acct: string }>('SELECT acct FROM account_follows WHERE account_id = ?', [ana.id]),
     );
-    expect(follows.map((f) => f.acct.split('@')[0]).sort()).toEqual(
-      [...user.follows].map((id) => t.f.world.accounts.get(id)!.username.toLowerCase()).sort(),
+    // Accounts on her own server come without a domain, and get the host she signed in to.
+    const home = t.f.world.domains[0];
+    expect(follows.map((f) => f.acct).sort()).toEqual(
+      [...user.follows]
+        .map((id) => t.f.world.accounts.get(id)!)
+        .map((a) => `${a.username}@${a.domain === home ? ana.instance : a.domain}`.toLowerCase())
+        .sort(),
     );
     expect(follows.length).toBeGreaterThan(80);
     expect(progress[`list:${user.lists[0]!.id}`]?.statuses).toBeGreaterThan(0);

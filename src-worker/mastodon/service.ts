@@ -15,6 +15,8 @@ import type { HostVault as HostVaultStore } from '../../src-shared/host-api';
 import { AccountStream } from './streaming';
 
 const MAINTENANCE_MS = 15 * 60_000;
+/** Whom each account follows is fetched again every six hours. */
+const FOLLOWS_EVERY_ROUNDS = 24;
 
 interface Running {
   account: Account;
@@ -154,22 +156,39 @@ export class MastodonService {
   }
 
   /**
-   * Every quarter of an hour while the account runs: refresh the counts of the last two days'
-   * posts and fill any hole in the home timeline.
+   * In the background while the account runs: whom it follows, at once and then every few hours
+   * (again at the next round when it failed); every quarter of an hour, the counts of the last two
+   * days' posts and any hole in the home timeline. One step failing does not skip the others.
    */
   async #maintain(running: Running): Promise<void> {
     const { clock } = this.#options;
-    while (!this.#stop.signal.aborted && this.#running.get(running.account.id) === running) {
-      await clock.sleep(MAINTENANCE_MS, this.#stop.signal).catch(() => undefined);
-      if (this.#stop.signal.aborted || this.#running.get(running.account.id) !== running) return;
-      try {
-        await running.sync.guard(() => running.sync.refreshCounts(2, this.#stop.signal));
-        await running.sync.guard(() => running.sync.fillGaps(SOURCES.home, this.#stop.signal));
-      } catch (error) {
-        if (error instanceof MastodonError && error.kind === 'unauthorized') {
-          running.state = 'needs_sign_in';
-          running.stream?.stop();
-          return;
+    const signal = this.#stop.signal;
+    const alive = (): boolean => !signal.aborted && this.#running.get(running.account.id) === running;
+    let followsDue = true;
+    for (let round = 0; alive(); round++) {
+      if (round > 0) {
+        await clock.sleep(MAINTENANCE_MS, signal).catch(() => undefined);
+        if (!alive()) return;
+        if (round % FOLLOWS_EVERY_ROUNDS === 0) followsDue = true;
+      }
+      const steps: [string, () => Promise<unknown>][] = [];
+      if (followsDue) steps.push(['follows', () => running.sync.refreshFollows(signal)]);
+      if (round > 0) {
+        steps.push(['counts', () => running.sync.refreshCounts(2, signal)]);
+        steps.push(['gaps', () => running.sync.fillGaps(SOURCES.home, signal)]);
+      }
+      for (const [name, step] of steps) {
+        try {
+          await running.sync.guard(step);
+          if (name === 'follows') followsDue = false;
+        } catch (error) {
+          if (error instanceof MastodonError && error.kind === 'unauthorized') {
+            running.state = 'needs_sign_in';
+            running.stream?.stop();
+            return;
+          }
+          if (!alive()) return;
+          console.warn(`corgi: refreshing ${name} for ${running.account.acct}:`, error);
         }
       }
     }

@@ -120,6 +120,16 @@ describe('ranking features', () => {
     expect(Math.abs(row[2 * FEATURE_COUNT + F.author]!)).toBeLessThan(0.15);
     expect(row[3 * FEATURE_COUNT + F.author]).toBeLessThan(row[2 * FEATURE_COUNT + F.author]! - 0.1);
 
+    // "More like this" on a post's hashtags or content says nothing about strangers as authors.
+    const stranger = row[3 * FEATURE_COUNT + F.author]!;
+    for (let i = 0; i < 20; i++)
+      model.observeFeedback(
+        'more_like_this',
+        { id: 500 + i, authorId: -1, tags: ['trams'], language: null, inReplyToId: null, vector: null },
+        NOW - HOUR,
+      );
+    expect(features(model, [candidate(9004, 999, NOW)])[F.author]).toBeCloseTo(stranger, 5);
+
     // Someone who has not acted on anything yet: a few posts scrolled past say little.
     const quiet = new PersonModel();
     for (let i = 0; i < 10; i++) quiet.observeShown(2, NOW - i * HOUR);
@@ -144,6 +154,35 @@ describe('ranking features', () => {
     expect(recency(30)).toBeLessThan(0.5 * (1 - Math.log1p(1) / Math.log1p(24)) + 0.01);
     expect(recency(40)).toBeLessThan(0);
     expect(recency(40)).toBeLessThan(recency(39));
+  });
+
+  it('takes reads per visit from most recent visits, not the longest one', () => {
+    const model = new PersonModel();
+    let id = 0;
+    const visit = (start: number, posts: number): void => {
+      for (let i = 0; i < posts; i++) model.observeSeen(++id, start + i * 10_000);
+    };
+    for (const [i, posts] of [10, 10, 60, 10, 10].entries()) visit(NOW - 40 * HOUR + i * 2 * HOUR, posts);
+    expect(model.readsPerVisit()).toBe(10);
+    // Twenty visits, three of them long: nine in ten visits stay within the long ones.
+    for (let i = 5; i < 20; i++) visit(NOW - 30 * HOUR + i * HOUR, i % 7 === 0 ? 50 : 10);
+    expect(model.readsPerVisit()).toBe(50);
+  });
+
+  it('counts a day without a visit as a whole day of posts, and days before the first visit not at all', () => {
+    // Thirty posts come in each night and ten each afternoon; the person reads at 08:00, but not
+    // on the third day before this one.
+    const model = new PersonModel();
+    const midnight = Date.UTC(2026, 10, 20);
+    let id = 0;
+    for (let day = 10; day >= 1; day--) {
+      const night = midnight - day * 24 * HOUR;
+      for (let i = 0; i < 30; i++) model.observeShown(1, night + i * 10 * MINUTE);
+      for (let i = 0; i < 10; i++) model.observeShown(1, night + 14 * HOUR + i * 10 * MINUTE);
+      if (day <= 5 && day !== 3)
+        for (let i = 0; i < 20; i++) model.observeSeen(++id, night + 8 * HOUR + i * 10_000, 1);
+    }
+    expect(model.arrivalsBeforeNextVisit(midnight)).toEqual([30, 30, 40, 30, 30]);
   });
 
   it('expects the posts that arrive before the next visit to push unread posts down', () => {

@@ -201,10 +201,13 @@ export class PersonModel {
   readonly totalPositive = new Decayed(TASTE_HALF_LIFE);
   readonly totalShown = new Decayed(TASTE_HALF_LIFE);
   readonly totalViewed = new Decayed(TASTE_HALF_LIFE);
-  /** The same three for authors the person followed at the time. */
+  /** The same three for authors the person followed at the time, and for everyone else. */
   private readonly followedPositive = new Decayed(TASTE_HALF_LIFE);
   private readonly followedShown = new Decayed(TASTE_HALF_LIFE);
   private readonly followedViewed = new Decayed(TASTE_HALF_LIFE);
+  private readonly othersPositive = new Decayed(TASTE_HALF_LIFE);
+  private readonly othersShown = new Decayed(TASTE_HALF_LIFE);
+  private readonly othersViewed = new Decayed(TASTE_HALF_LIFE);
   /**
    * Content taste: a logistic model over embeddings of what the person acts on against everything
    * their timeline showed them, so that a subject counts by how often they act on it, not by how
@@ -257,17 +260,16 @@ export class PersonModel {
     const exposure = byViews ? viewed : this.totalShown.valueAt(now);
     const positive = this.totalPositive.valueAt(now);
     const all = (positive + 1) / (exposure + 20);
-    const followedPositive = this.followedPositive.valueAt(now);
-    const followedExposure = (byViews ? this.followedViewed : this.followedShown).valueAt(now);
     // Each kind's smoothed rate against everyone's, smoothed alike: with one kind, exactly `all`.
     const smoothed = (positive: number, exposure: number): number =>
       (positive + BASE_RATE_PRIOR_VIEWS * all) / (exposure + BASE_RATE_PRIOR_VIEWS);
     const everyones = smoothed(positive, exposure);
+    const rate = (positive: Decayed, viewed: Decayed, shown: Decayed): number =>
+      (all * smoothed(positive.valueAt(now), (byViews ? viewed : shown).valueAt(now))) / everyones;
     return {
       all,
-      followed: (all * smoothed(followedPositive, followedExposure)) / everyones,
-      others:
-        (all * smoothed(positive - followedPositive, Math.max(0, exposure - followedExposure))) / everyones,
+      followed: rate(this.followedPositive, this.followedViewed, this.followedShown),
+      others: rate(this.othersPositive, this.othersViewed, this.othersShown),
       byViews,
     };
   }
@@ -275,6 +277,18 @@ export class PersonModel {
   /** Whether the person follows an author (everyone counts as followed while the follows are unknown). */
   private followed(authorId: number): boolean {
     return this.follows.size === 0 || this.follows.has(authorId);
+  }
+
+  /** Adds to the followed or the others' share of a base rate; feedback on no author adds to neither. */
+  private addByFollowing(
+    authorId: number,
+    followed: Decayed,
+    others: Decayed,
+    amount: number,
+    at: number,
+  ): void {
+    if (authorId < 0) return;
+    (this.followed(authorId) ? followed : others).add(amount, at);
   }
 
   author(authorId: number): AuthorTaste {
@@ -307,7 +321,6 @@ export class PersonModel {
     return this.tags.get(name.toLowerCase());
   }
 
-  /** A post entered the timeline: its author was shown once more. */
   /** A post entered the timeline: its author was shown once more; its content, if known, too. */
   observeShown(authorId: number, at: number, vector: Float32Array | null = null): void {
     this.revision++;
@@ -315,7 +328,7 @@ export class PersonModel {
     taste.shown.add(1, at);
     taste.activity.add(1, at);
     this.totalShown.add(1, at);
-    if (this.followed(authorId)) this.followedShown.add(1, at);
+    this.addByFollowing(authorId, this.followedShown, this.othersShown, 1, at);
     remember(this.arrivals, at);
     if (vector) this.learnTaste(vector, 0, 1);
   }
@@ -336,33 +349,38 @@ export class PersonModel {
       this.revision++;
       this.author(authorId).viewed.add(1, at);
       this.totalViewed.add(1, at);
-      if (this.followed(authorId)) this.followedViewed.add(1, at);
+      this.addByFollowing(authorId, this.followedViewed, this.othersViewed, 1, at);
     }
     this.seen.set(statusId, (this.seen.get(statusId) ?? 0) + 1);
   }
 
   /**
-   * How many posts the person reads in a visit when there is enough to read: nine in ten recent
-   * visits read no more (visits that ran out of posts read fewer than the person would have).
+   * How many posts the person reads in a visit when there is enough to read: the 90th percentile of
+   * recent visits (visits that ran out of posts read fewer than the person would have), which for
+   * the first few visits is nearer their middle than their longest.
    */
   readsPerVisit(): number {
     const visits = [...this.visits, this.visitViews].filter((v) => v > 0).sort((a, b) => a - b);
-    return visits.length === 0 ? DEFAULT_READS_PER_VISIT : visits[Math.floor(visits.length * 0.9)]!;
+    return visits.length === 0 ? DEFAULT_READS_PER_VISIT : visits[Math.floor((visits.length - 1) * 0.9)]!;
   }
 
   /**
    * How many posts will come into the timeline before the person's next visit, one sample for each
    * of the last fortnight's days: the posts that arrived between this time of that day and the
-   * visit that followed it. None, when they are reading right now.
+   * visit that followed it, or the whole day's posts when no visit followed within a day. None,
+   * when they are reading right now or have never visited.
    */
   arrivalsBeforeNextVisit(now: number): number[] {
-    if (now - this.lastViewAt < VISIT_GAP) return [0];
+    if (now - this.lastViewAt < VISIT_GAP || this.visitStarts.length === 0) return [0];
     const samples: number[] = [];
+    const firstVisit = this.visitStarts[0]!;
     for (let day = 1; day <= RHYTHM_DAYS; day++) {
       const from = now - day * DAY;
-      const next = this.visitStarts[lowerBound(this.visitStarts, from)];
-      if (next === undefined || next >= from + DAY) continue;
-      samples.push(lowerBound(this.arrivals, next) - lowerBound(this.arrivals, from));
+      // Days before the first remembered visit say nothing about the person's rhythm.
+      if (from < firstVisit - DAY) break;
+      const next = this.visitStarts[lowerBound(this.visitStarts, from)] ?? now;
+      const until = Math.min(next, from + DAY, now);
+      samples.push(lowerBound(this.arrivals, until) - lowerBound(this.arrivals, from));
     }
     return samples.length > 0 ? samples : [0];
   }
@@ -380,12 +398,15 @@ export class PersonModel {
       if (post.inReplyToId !== null) this.threads.add(post.inReplyToId);
     }
     if (weight === 0) return;
-    const author = this.author(post.authorId);
+    // Feedback on a post's hashtags or content alone (authorId -1) says nothing about its author.
+    const author = post.authorId >= 0 ? this.author(post.authorId) : null;
     if (weight > 0) {
-      author.positive.add(weight, at);
-      this.totalPositive.add(weight, at);
-      if (this.followed(post.authorId)) this.followedPositive.add(weight, at);
-      author.kinds.set(kind, (author.kinds.get(kind) ?? 0) + 1);
+      if (author) {
+        author.positive.add(weight, at);
+        this.totalPositive.add(weight, at);
+        this.addByFollowing(post.authorId, this.followedPositive, this.othersPositive, weight, at);
+        author.kinds.set(kind, (author.kinds.get(kind) ?? 0) + 1);
+      }
       this.positives++;
       if (post.language) {
         let lang = this.languages.get(post.language);
@@ -394,7 +415,7 @@ export class PersonModel {
         this.languageTotal.add(weight, at);
       }
     } else {
-      author.negative.add(-weight, at);
+      author?.negative.add(-weight, at);
     }
     for (const name of post.tags) {
       const tag = this.tag(name);
@@ -405,20 +426,6 @@ export class PersonModel {
       this.learnTaste(post.vector, weight > 0 ? 1 : 0, Math.abs(weight));
       if (weight > 0) this.learnInterest(post, kind, weight, at);
       else this.learnDislike(post.vector, -weight);
-    }
-  }
-
-  /** Undoes what one piece of feedback added to the author and tag affinities. */
-  forgetFeedback(kind: FeedbackKind, post: PostRef, at: number, value = 1): void {
-    const weight = feedbackWeight(kind, value);
-    this.revision++;
-    const author = this.author(post.authorId);
-    if (weight > 0) author.positive.add(-Math.min(weight, author.positive.valueAt(at)), at);
-    else author.negative.add(-Math.min(-weight, author.negative.valueAt(at)), at);
-    for (const name of post.tags) {
-      const tag = this.tag(name);
-      const decayed = weight > 0 ? tag.positive : tag.negative;
-      decayed.add(-Math.min(Math.abs(weight), decayed.valueAt(at)), at);
     }
   }
 

@@ -33,11 +33,19 @@ export class RankingMemory {
   model: PersonModel | null = null;
   /** What the cached model was built from: the newest interaction id and the undo count. */
   modelKey = '';
+  /** The newest home timeline entry and the newest author the cached model has taken in. */
+  shownUpTo = 0;
+  authorsUpTo = 0;
 
   forget(): void {
     this.index = new VectorIndex();
     this.vectorsLoaded = false;
     this.frequencies = null;
+    this.forgetModel();
+  }
+
+  /** The person model is built again at the next ranking (after whom they follow changed). */
+  forgetModel(): void {
     this.model = null;
     this.modelKey = '';
   }
@@ -173,14 +181,15 @@ export interface FeedbackContext {
 }
 
 export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number): Promise<PersonModel> {
-  const key = await tx.get<{ newest: number | null; undone: number; n: number; follows: number }>(
-    `SELECT max(id) AS newest, count(undone_at) AS undone, count(*) AS n,
-            (SELECT count(*) FROM account_follows) AS follows
-       FROM interactions`,
+  const key = await tx.get<{ newest: number | null; undone: number; n: number }>(
+    'SELECT max(id) AS newest, count(undone_at) AS undone, count(*) AS n FROM interactions',
   );
-  const modelKey = `${key?.newest}:${key?.undone}:${key?.n}:${key?.follows}`;
-  if (memory.model && memory.modelKey === modelKey) return memory.model;
+  const modelKey = `${key?.newest}:${key?.undone}:${key?.n}`;
   const index = await loadVectors(tx, memory);
+  if (memory.model && memory.modelKey === modelKey) {
+    await catchUpPersonModel(tx, memory, memory.model, index);
+    return memory.model;
+  }
   const model = new PersonModel();
   // What retention folded into affinities before deleting old interactions still counts.
   for (const row of await tx.all<{ author_id: number; folded_weight: number; ref_at: number }>(
@@ -190,8 +199,10 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     (row.folded_weight > 0 ? taste.positive : taste.negative).add(Math.abs(row.folded_weight), row.ref_at);
   }
   // Whom the person follows, before anything is observed: their rates are kept apart from strangers'.
+  memory.authorsUpTo = (await tx.get<{ id: number | null }>('SELECT max(id) AS id FROM authors'))?.id ?? 0;
   for (const row of await tx.all<{ id: number }>(
-    'SELECT DISTINCT a.id FROM authors a JOIN account_follows f ON f.acct = a.acct',
+    'SELECT DISTINCT a.id FROM authors a JOIN account_follows f ON f.acct = a.acct WHERE a.id <= ?',
+    [memory.authorsUpTo],
   ))
     model.follows.add(row.id);
   const followedTags = await tx.all<{ name: string }>(
@@ -207,7 +218,8 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
   // content taste model weighs the person's positives against.
   const shown = await tx.all<{ status_id: number; author_id: number; entry_at: number }>(
     `SELECT e.status_id, s.author_id, e.entry_at FROM timeline_entries e JOIN statuses s ON s.id = e.status_id
-      WHERE e.entry_at >= ? AND e.timeline = 'home' ORDER BY e.entry_at`,
+      WHERE e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home' AND e.entry_at >= ?
+      ORDER BY e.entry_at`,
     [now - 21 * 24 * HOUR],
   );
   // Both in time order, as they happened: the taste model learns online.
@@ -240,9 +252,39 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     );
   }
   for (; next < shown.length; next++) observeShown(model, index, shown[next]!, vector);
+  memory.shownUpTo = shown.length > 0 ? shown[shown.length - 1]!.entry_at : 0;
   memory.model = model;
   memory.modelKey = modelKey;
   return model;
+}
+
+/**
+ * Takes into a cached model what arrived since it was built without any new interaction: authors
+ * the person follows whose first post just came in, and the posts that entered the home timeline
+ * (how loud each author is, what the taste model weighs positives against, the reading pace).
+ */
+async function catchUpPersonModel(
+  tx: Tx,
+  memory: RankingMemory,
+  model: PersonModel,
+  index: VectorIndex,
+): Promise<void> {
+  const authors = await tx.all<{ id: number; followed: number }>(
+    `SELECT a.id, EXISTS (SELECT 1 FROM account_follows f WHERE f.acct = a.acct) AS followed
+       FROM authors a WHERE a.id > ? ORDER BY a.id`,
+    [memory.authorsUpTo],
+  );
+  for (const author of authors) if (author.followed) model.follows.add(author.id);
+  if (authors.length > 0) memory.authorsUpTo = authors[authors.length - 1]!.id;
+  const shown = await tx.all<{ status_id: number; author_id: number; entry_at: number }>(
+    `SELECT e.status_id, s.author_id, e.entry_at FROM timeline_entries e JOIN statuses s ON s.id = e.status_id
+      WHERE e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home' AND e.entry_at > ?
+      ORDER BY e.entry_at`,
+    [memory.shownUpTo],
+  );
+  const vector = new Float32Array(index.dims);
+  for (const row of shown) observeShown(model, index, row, vector);
+  if (shown.length > 0) memory.shownUpTo = shown[shown.length - 1]!.entry_at;
 }
 
 function observeShown(

@@ -210,10 +210,21 @@ describe('the ranked timeline', () => {
     const [carolBefore, daveBefore] = await social();
     expect(carolBefore).toBeGreaterThan(0);
     expect(daveBefore).toBeCloseTo(carolBefore);
-    await api.sync.saveRelations(account.id, 'follow', [ANA, BOB, carol]);
+    const gina = account_('gina');
+    await api.sync.saveRelations(account.id, 'follow', [ANA, BOB, carol, gina]);
     const [carolAfter, daveAfter] = await social();
     expect(carolAfter).toBeCloseTo(carolBefore);
     expect(daveAfter).toBe(0);
+    // Someone followed whose first post arrives after the ranking knows whom the person follows.
+    const byGina = post(account_('hal'), 'Tram lines of Oslo', 20);
+    await api.ingest.statuses({
+      accountId: account.id,
+      timeline: 'home',
+      statuses: [boost(gina, byGina, 1)],
+    });
+    await api.ranking.refresh();
+    const posts = (await api.timeline.page({ order: 'ranked', limit: 100 })).posts;
+    expect(posts.find((p) => p.uri === byGina.uri)!.ranking!.contributions.social).toBeCloseTo(carolBefore);
   });
 
   it('leaves out muted authors, and authors who ask not to be indexed when they come from discovery', async () => {

@@ -103,6 +103,12 @@ describe('desktop sign-in through the app', () => {
     expect(token).toBeTruthy();
     expect(onDisk).not.toContain(token!);
     await expect.poll(async () => (await api.status()).statuses, { timeout: 20_000 }).toBeGreaterThan(0);
+    // Whom she follows arrives in the background once her timeline is running.
+    const followsStored = async (): Promise<number> =>
+      (await engine.read((tx) => tx.get<{ n: number }>('SELECT count(*) AS n FROM account_follows')))!.n;
+    const follows = f.world.userByName('ana')!.follows.size;
+    expect(follows).toBeGreaterThan(0);
+    await expect.poll(followsStored, { timeout: 20_000 }).toBe(follows);
 
     // Delete everything: the token is revoked at the server and gone from the vault.
     await api.privacy.deleteEverything();
