@@ -2,7 +2,8 @@
  * Keeps one signed-in account's posts current in the local database.
  *
  * Each source (home, favourites, bookmarks, a list, a followed hashtag, mentions) is paged by its
- * Link headers. Backfill walks `rel="next"` (older) and stores, with every page and in the same
+ * Link headers; the server's trending posts are a ranking, not a timeline, and only their first
+ * page is fetched, again and again. Backfill walks `rel="next"` (older) and stores, with every page and in the same
  * transaction, where it will continue: a restart resumes at the first page not stored. Catching up
  * walks `min_id` (the page immediately newer than the newest seen, so nothing in between is
  * skipped) until a short page; it runs at start and after every streaming reconnect, because the
@@ -42,6 +43,8 @@ export const SOURCES = {
         .map((n) => (n && typeof n === 'object' ? (n as { status?: unknown }).status : undefined))
         .filter((s) => s !== undefined && s !== null),
   },
+  /** What is trending on the account's server: paged by offset, so only its first page is kept current. */
+  trends: { name: 'trends', path: '/api/v1/trends/statuses', idCursors: false, limit: 40 },
 } satisfies Record<string, Source>;
 
 export function listSource(id: string): Source {

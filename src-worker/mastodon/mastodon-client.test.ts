@@ -609,6 +609,19 @@ describe('what the timeline holds', () => {
     expect(progress[`list:${user.lists[0]!.id}`]?.statuses).toBeGreaterThan(0);
     expect(progress[`tag:${tag}`]?.statuses).toBeGreaterThan(0);
     expect(await t.entries(ana.id, `tag:${tag}`)).toBeGreaterThan(0);
+    // What is trending on her server joins them: posts that reach her no other way come up ranked.
+    expect((await t.syncFor(ana).sync.newest(SOURCES.trends)).statuses).toBe(40);
+    expect(await t.entries(ana.id, 'trends')).toBe(40);
+    const onlyTrending = await t.engine.read((tx) =>
+      tx.all<{ uri: string }>(
+        `SELECT s.uri FROM statuses s JOIN timeline_entries e ON e.status_id = s.id AND e.timeline = 'trends'
+          GROUP BY s.id HAVING (SELECT count(*) FROM timeline_entries o WHERE o.status_id = s.id) = 1`,
+      ),
+    );
+    expect(onlyTrending.length).toBeGreaterThan(0);
+    await t.api.ranking.refresh();
+    const ranked = (await t.api.timeline.page({ order: 'ranked', limit: 200 })).posts.map((p) => p.uri);
+    expect(ranked.filter((uri) => onlyTrending.some((o) => o.uri === uri)).length).toBeGreaterThan(0);
 
     const shown: { uri: string; author: { acct: string }; filters: { title: string; action: string }[] }[] =
       [];

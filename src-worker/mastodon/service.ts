@@ -157,8 +157,9 @@ export class MastodonService {
 
   /**
    * In the background while the account runs: whom it follows, at once and then every few hours
-   * (again at the next round when it failed); every quarter of an hour, the counts of the last two
-   * days' posts and any hole in the home timeline. One step failing does not skip the others.
+   * (again at the next round when it failed); at once and every quarter of an hour, the server's
+   * trending posts, and from then on the counts of the last two days' posts and any hole in the
+   * home timeline. One step failing does not skip the others.
    */
   async #maintain(running: Running): Promise<void> {
     const { clock } = this.#options;
@@ -173,6 +174,7 @@ export class MastodonService {
       }
       const steps: [string, () => Promise<unknown>][] = [];
       if (followsDue) steps.push(['follows', () => running.sync.refreshFollows(signal)]);
+      steps.push(['trends', () => running.sync.newest(SOURCES.trends, signal)]);
       if (round > 0) {
         steps.push(['counts', () => running.sync.refreshCounts(2, signal)]);
         steps.push(['gaps', () => running.sync.fillGaps(SOURCES.home, signal)]);

@@ -109,6 +109,12 @@ describe('desktop sign-in through the app', () => {
     const follows = f.world.userByName('ana')!.follows.size;
     expect(follows).toBeGreaterThan(0);
     await expect.poll(followsStored, { timeout: 20_000 }).toBe(follows);
+    // And what is trending on her server, as candidates for discovery.
+    const trending = async (): Promise<number> =>
+      (await engine.read((tx) =>
+        tx.get<{ n: number }>("SELECT count(*) AS n FROM timeline_entries WHERE timeline = 'trends'"),
+      ))!.n;
+    await expect.poll(trending, { timeout: 20_000 }).toBe(40);
 
     // Delete everything: the token is revoked at the server and gone from the vault.
     await api.privacy.deleteEverything();
