@@ -129,6 +129,7 @@ export function buildScenario(options: RankBenchOptions, now: number): Scenario 
       authorFollowers: rng.int(5000),
       boosterIds: rng.chance(0.2) ? [rng.int(authors)] : [],
       mentionsMe: rng.chance(0.01),
+      inThread: false,
       inReplyToId: null,
       source: rng.chance(0.85) ? 'home' : rng.pick(['list', 'tag', 'trend'] as const),
       vectorSlot: index.slotOf(id),

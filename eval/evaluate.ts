@@ -270,6 +270,7 @@ function candidateOf(p: Post, line: TimelineLine, booster: number | null, me: st
     authorFollowers: status.account.followers_count,
     boosterIds: booster === null ? [] : [booster],
     mentionsMe: status.mentions.some((m) => m.acct.toLowerCase() === me),
+    inThread: false,
     inReplyToId: p.ref.inReplyToId,
     source: 'home',
     vectorSlot: p.slot,

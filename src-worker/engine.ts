@@ -28,6 +28,7 @@ import { embedPending, RankingMemory } from './rank/ranking-store';
 import {
   countNewPosts,
   feedbackOnReason,
+  learnFromServed,
   logServedPage,
   rankingSettingsView,
   refreshFeed,
@@ -241,6 +242,8 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       settings: () => engine.read((tx) => rankingSettingsView(tx)),
       update: (patch) =>
         engine.write(async (tx, now) => {
+          // What the person did with the posts shown so far is learned under the weights they saw.
+          await learnFromServed(tx);
           await updateRankingSettings(tx, patch);
           await refreshFeed(tx, memory, now, { learn: false });
           return rankingSettingsView(tx);

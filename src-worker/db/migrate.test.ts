@@ -308,6 +308,46 @@ describe('migrations', () => {
     ).resolves.toBeDefined();
   });
 
+  it('7: adds whom each account follows, which goes with its account, and keeps every row', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 6);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db)) {
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    }
+    expect(await migrate(db, 7)).toEqual([7]);
+    for (const [table, rows] of Object.entries(before)) {
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    }
+    await db.run(`INSERT INTO account_follows (account_id, acct) VALUES (1, 'friend@example.org')`);
+    await expect(
+      db.run(`INSERT INTO account_follows (account_id, acct) VALUES (99, 'friend@example.org')`),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await db.run('DELETE FROM accounts WHERE id = 1');
+    expect(await db.all('SELECT * FROM account_follows')).toEqual([]);
+  });
+
+  it('8: finds the posts replied to by an index, and keeps every row', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 7);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db)) {
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    }
+    expect(await migrate(db, 8)).toEqual([8]);
+    for (const [table, rows] of Object.entries(before)) {
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    }
+    const plan = await db.all<{ detail: string }>(
+      `EXPLAIN QUERY PLAN SELECT status_id FROM interactions WHERE kind = 'reply' AND undone_at IS NULL`,
+    );
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/interactions_replies/);
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

@@ -6,6 +6,7 @@ import { migration004 } from './migrations/004-sync';
 import { migration005 } from './migrations/005-account-rules';
 import { migration006 } from './migrations/006-ranking';
 import { migration007 } from './migrations/007-follows';
+import { migration008 } from './migrations/008-replies';
 
 export interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

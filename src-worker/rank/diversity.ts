@@ -2,7 +2,7 @@
  * The diversity pass: walks the candidates best first and, in every window of consecutive posts,
  * holds back a post that would be one too many from the same author, the same booster, the same
  * hashtag, or from discovery sources. A held-back post takes the first place where it fits, so
- * nothing is dropped, only moved down.
+ * nothing is dropped, only moved down; when nothing held back fits, the best of them goes next.
  */
 import type { Candidate } from './features';
 
@@ -23,7 +23,10 @@ export const DEFAULT_LIMITS: DiversityLimits = {
   discoveryShare: 0.2,
 };
 
-/** Most posts held back at once; past this a post that does not fit is placed anyway, so the pass stays linear. */
+/**
+ * Most posts looked at again for each place, so the pass stays linear; posts held back past these
+ * wait in order behind them.
+ */
 const MAX_HELD = 256;
 
 /** Small integer keys for authors, boosters and tags, so that window counts live in typed arrays. */
@@ -112,8 +115,11 @@ export function diversify(
 
   const placed: number[] = [];
   const held: number[] = [];
+  const waiting: number[] = [];
+  let waitingHead = 0;
   let next = 0;
   while (placed.length < order.length) {
+    while (held.length < MAX_HELD && waitingHead < waiting.length) held.push(waiting[waitingHead++]!);
     let chosen = -1;
     for (let h = 0; h < held.length; h++) {
       if (fits(held[h]!)) {
@@ -124,8 +130,8 @@ export function diversify(
     while (chosen < 0 && next < order.length) {
       const p = next++;
       if (fits(p)) chosen = p;
-      else if (held.length < MAX_HELD) held.push(p);
-      else chosen = p;
+      else if (held.length < MAX_HELD && waitingHead === waiting.length) held.push(p);
+      else waiting.push(p);
     }
     // Nothing fits: the best held post goes next rather than leaving a hole.
     if (chosen < 0) chosen = held.shift()!;

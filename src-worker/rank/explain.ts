@@ -50,9 +50,15 @@ function sentence(
 ): [string, ReasonSubject] {
   switch (feature) {
     case 'author': {
-      const taste = model.authors.get(post.authorId);
-      const verb = (taste && KIND_VERB[topKey(taste.kinds) ?? 'favourite']) ?? 'You often read';
-      return [`${verb} @${post.authorAcct}`, { feature, authorId: post.authorId, acct: post.authorAcct }];
+      const kind = topKey(model.authors.get(post.authorId)?.kinds ?? new Map<FeedbackKind, number>());
+      const followed = model.follows.size === 0 || model.follows.has(post.authorId);
+      const verb = kind ? KIND_VERB[kind] : undefined;
+      const text = verb
+        ? `${verb} @${post.authorAcct}`
+        : followed
+          ? `You follow @${post.authorAcct}`
+          : `You have liked posts by @${post.authorAcct}`;
+      return [text, { feature, authorId: post.authorId, acct: post.authorAcct }];
     }
     case 'tags': {
       let best = post.tags[0] ?? '';
@@ -77,7 +83,8 @@ function sentence(
     case 'recency':
       return [`New: ${ageText(now - post.enteredAt)}`, { feature }];
     case 'social': {
-      const n = post.boosterIds.length;
+      const everyone = model.follows.size === 0;
+      const n = post.boosterIds.filter((id) => everyone || model.follows.has(id)).length;
       return [n === 1 ? 'Boosted by someone you follow' : `Boosted by ${n} people you follow`, { feature }];
     }
     case 'conversation':
@@ -117,7 +124,10 @@ export function explain(
     score += value;
     if (!BACKGROUND.has(feature) && value > bestValue) [best, bestValue] = [feature, value];
   }
-  const chosen: Feature = best ?? (features[offset + F.recency]! > 0 ? 'recency' : 'language');
+  // The language only when it is what lifts the post; otherwise how new it is.
+  const language = weights[F.language]! * features[offset + F.language]!;
+  const recency = weights[F.recency]! * features[offset + F.recency]!;
+  const chosen: Feature = best ?? (language > 0.05 && language > recency ? 'language' : 'recency');
   const [reason, subject] = sentence(chosen, post, model, interest, now);
   return { score, contributions, reason, subject };
 }

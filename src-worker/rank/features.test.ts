@@ -35,6 +35,7 @@ function candidate(id: number, authorId: number, enteredAt: number, vectorSlot =
     authorFollowers: 100,
     boosterIds: [],
     mentionsMe: false,
+    inThread: false,
     inReplyToId: null,
     source: 'home',
     vectorSlot,
@@ -134,6 +135,20 @@ describe('ranking features', () => {
     const quiet = new PersonModel();
     for (let i = 0; i < 10; i++) quiet.observeShown(2, NOW - i * HOUR);
     expect(Math.abs(features(quiet, [candidate(1, 2, NOW)])[F.author]!)).toBeLessThan(0.1);
+  });
+
+  it('lifts quiet posters of the home timeline, not strangers found through hashtags or trends', () => {
+    const model = new PersonModel();
+    model.observeShown(1, NOW - 3 * 24 * HOUR);
+    for (let i = 0; i < 60; i++) model.observeShown(2, NOW - i * HOUR);
+    const row = features(model, [
+      candidate(1, 1, NOW),
+      candidate(2, 2, NOW),
+      { ...candidate(3, 3, NOW), source: 'trend' },
+    ]);
+    expect(row[F.quiet]).toBeGreaterThan(0.8);
+    expect(row[FEATURE_COUNT + F.quiet]).toBeLessThan(0.2);
+    expect(row[2 * FEATURE_COUNT + F.quiet]).toBe(0);
   });
 
   it('measures recency in the person’s reading: unread posts above, and posts passed over', () => {

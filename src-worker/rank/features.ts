@@ -46,6 +46,8 @@ export interface Candidate {
   /** Authors of the boosts that brought it into the timeline. */
   boosterIds: readonly number[];
   mentionsMe: boolean;
+  /** A reply in a thread the person took part in, when the store already knows (else `inReplyToId`). */
+  inThread: boolean;
   inReplyToId: number | null;
   source: CandidateSource;
   /** Slot in the vector index, -1 without an embedding. */
@@ -207,11 +209,7 @@ export function computeFeatures(
     for (const booster of post.boosterIds) if (everyBooster || follows.has(booster)) boosters++;
     out[row + F.social] = boosters / (boosters + 1);
 
-    out[row + F.conversation] = post.mentionsMe
-      ? 1
-      : post.inReplyToId !== null && threads.has(post.inReplyToId)
-        ? 0.7
-        : 0;
+    out[row + F.conversation] = post.mentionsMe ? 1 : inThread(post, threads) ? 0.7 : 0;
     let language = signals.languages.get(post.language);
     if (language === undefined)
       signals.languages.set(post.language, (language = model.languageShare(post.language, now)));
@@ -282,8 +280,10 @@ function authorSignal(
 ): number {
   const taste = model.authors.get(authorId);
   const kindRate = model.follows.size === 0 || model.follows.has(authorId) ? base.followed : base.others;
+  // How loud an author is is known only from the home timeline: one never seen there (found
+  // through a hashtag or trends) gets no quiet-poster lift.
   if (!taste) {
-    authors.set(authorId, affinityOf(kindRate, base.all), 1);
+    authors.set(authorId, affinityOf(kindRate, base.all), 0);
     return authors.slot(authorId);
   }
   const positive = taste.positive.valueAt(now);
@@ -291,8 +291,14 @@ function authorSignal(
   const exposure = base.byViews ? taste.viewed.valueAt(now) : taste.shown.valueAt(now);
   const prior = Math.max(AUTHOR_PRIOR_VIEWS, AUTHOR_PRIOR_POSITIVES / base.all);
   const rate = (positive - 3 * negative + prior * kindRate) / (exposure + prior);
-  authors.set(authorId, affinityOf(rate, base.all), 1 / (1 + taste.activity.valueAt(now) / 5));
+  const quiet = taste.shown.valueAt(now) > 0 ? 1 / (1 + taste.activity.valueAt(now) / 5) : 0;
+  authors.set(authorId, affinityOf(rate, base.all), quiet);
   return authors.slot(authorId);
+}
+
+/** Whether a post answers a thread the person took part in. */
+export function inThread(post: Candidate, threads: ReadonlySet<number>): boolean {
+  return post.inThread || (post.inReplyToId !== null && threads.has(post.inReplyToId));
 }
 
 /** A rate of positives against the person's overall rate, on a log scale squashed into (-1, 1). */

@@ -28,13 +28,20 @@ import {
 /** Kinds of feedback that make a served post a positive example. */
 const POSITIVE_KINDS = "('favourite', 'boost', 'reply', 'bookmark', 'more_like_this', 'open')";
 
-/** Learns from what was shown since the last ranking: acted on (positive) or viewed and passed by. */
-async function learnFromServed(tx: Tx, settings: RankingSettings): Promise<RankingSettings> {
-  const rows = await tx.all<{ features: Uint8Array; positive: number; viewed: number }>(
-    `SELECT f.features,
+/**
+ * Learns from what was shown since the last ranking, by what the person did after it was shown:
+ * acted on (positive) or viewed and passed by. Each served post teaches once: its features are
+ * cleared once learned from, and a post served again only counts what happened after that.
+ */
+export async function learnFromServed(tx: Tx): Promise<RankingSettings> {
+  const settings = await loadRankingSettings(tx);
+  const rows = await tx.all<{ status_id: number; features: Uint8Array; positive: number; viewed: number }>(
+    `SELECT f.status_id, f.features,
             EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = f.status_id AND i.undone_at IS NULL
+                      AND i.at >= f.shown_at
                       AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= 4000))) AS positive,
-            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = f.status_id AND i.kind = 'view') AS viewed
+            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = f.status_id AND i.kind = 'view'
+                      AND i.at >= f.shown_at) AS viewed
        FROM feed f WHERE f.shown_at IS NOT NULL AND f.features IS NOT NULL`,
   );
   const examples: Example[] = [];
@@ -43,8 +50,11 @@ async function learnFromServed(tx: Tx, settings: RankingSettings): Promise<Ranki
     const features = new Float32Array(row.features.slice().buffer);
     if (features.length !== FEATURE_COUNT) continue;
     examples.push({ features, offset: 0, positive: row.positive === 1 });
+    await tx.run('UPDATE feed SET features = NULL WHERE status_id = ?', [row.status_id]);
   }
-  return learnFromFeedback(settings, examples);
+  const learned = learnFromFeedback(settings, examples);
+  if (learned !== settings) await saveRankingSettings(tx, learned);
+  return learned;
 }
 
 /**
@@ -57,11 +67,7 @@ export async function refreshFeed(
   now: number,
   options: { learn?: boolean } = {},
 ): Promise<number> {
-  let settings = await loadRankingSettings(tx);
-  if (options.learn !== false) {
-    const learned = await learnFromServed(tx, settings);
-    if (learned !== settings) await saveRankingSettings(tx, (settings = learned));
-  }
+  const settings = options.learn === false ? await loadRankingSettings(tx) : await learnFromServed(tx);
   const model = await loadPersonModel(tx, memory, now);
   const candidates = await loadCandidates(tx, memory, now);
   const ranking = rankCandidates(model, candidates, memory.index, settings, now);
@@ -197,7 +203,14 @@ export async function feedbackOnReason(
     await tx.run(
       `INSERT INTO interactions (account_id, status_id, kind, at, value, context) VALUES (NULL, ?, ?, ?, 1, ?)
        ON CONFLICT DO NOTHING`,
-      [input.statusId, kind, now, JSON.stringify({ feature: subject.feature })],
+      [
+        input.statusId,
+        kind,
+        now,
+        JSON.stringify(
+          subject.feature === 'tags' ? { feature: 'tags', tag: subject.tag } : { feature: subject.feature },
+        ),
+      ],
     );
   } else {
     const settings = await loadRankingSettings(tx);

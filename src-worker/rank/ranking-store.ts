@@ -178,6 +178,8 @@ interface InteractionRow {
 /** What "more/less like this" was about, as the interaction's context records it. */
 export interface FeedbackContext {
   feature?: string;
+  /** The hashtag a reason named: feedback on it leaves the post's other hashtags alone. */
+  tag?: string;
 }
 
 export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number): Promise<PersonModel> {
@@ -205,10 +207,7 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     [memory.authorsUpTo],
   ))
     model.follows.add(row.id);
-  const followedTags = await tx.all<{ name: string }>(
-    "SELECT DISTINCT substr(source, 5) AS name FROM sync_cursors WHERE source LIKE 'tag:%'",
-  );
-  for (const tag of followedTags) model.followedTags.add(tag.name.toLowerCase());
+  await loadFollowedTags(tx, model);
   const rows = await tx.all<InteractionRow>(
     `SELECT i.status_id, i.kind, i.at, i.value, i.context, s.author_id, s.tags, s.language
        FROM interactions i JOIN statuses s ON s.id = i.status_id
@@ -242,7 +241,12 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
       {
         id: row.status_id,
         authorId: feature === undefined || feature === 'author' ? row.author_id : -1,
-        tags: feature === undefined || feature === 'tags' ? (JSON.parse(row.tags) as string[]) : [],
+        tags:
+          feature === 'tags' && context.tag
+            ? [context.tag]
+            : feature === undefined || feature === 'tags'
+              ? (JSON.parse(row.tags) as string[])
+              : [],
         language: feature === undefined ? row.language : null,
         inReplyToId: null,
         vector: (feature === undefined || feature === 'content') && slot >= 0 ? index.vector(slot) : null,
@@ -260,8 +264,10 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
 
 /**
  * Takes into a cached model what arrived since it was built without any new interaction: authors
- * the person follows whose first post just came in, and the posts that entered the home timeline
- * (how loud each author is, what the taste model weighs positives against, the reading pace).
+ * the person follows whose first post just came in, hashtags newly followed, and the posts that
+ * entered the home timeline after the newest it holds (how loud each author is, what the taste
+ * model weighs positives against, the reading pace). Older entries a backfill adds wait for the
+ * next rebuild, which the next interaction (a view, while reading) brings.
  */
 async function catchUpPersonModel(
   tx: Tx,
@@ -275,6 +281,7 @@ async function catchUpPersonModel(
     [memory.authorsUpTo],
   );
   for (const author of authors) if (author.followed) model.follows.add(author.id);
+  await loadFollowedTags(tx, model);
   if (authors.length > 0) memory.authorsUpTo = authors[authors.length - 1]!.id;
   const shown = await tx.all<{ status_id: number; author_id: number; entry_at: number }>(
     `SELECT e.status_id, s.author_id, e.entry_at FROM timeline_entries e JOIN statuses s ON s.id = e.status_id
@@ -285,6 +292,14 @@ async function catchUpPersonModel(
   const vector = new Float32Array(index.dims);
   for (const row of shown) observeShown(model, index, row, vector);
   if (shown.length > 0) memory.shownUpTo = shown[shown.length - 1]!.entry_at;
+}
+
+/** The hashtags the person follows: those their accounts sync. */
+async function loadFollowedTags(tx: Tx, model: PersonModel): Promise<void> {
+  const rows = await tx.all<{ name: string }>(
+    "SELECT DISTINCT substr(source, 5) AS name FROM sync_cursors WHERE source LIKE 'tag:%'",
+  );
+  for (const row of rows) model.followedTags.add(row.name.toLowerCase());
 }
 
 function observeShown(
@@ -313,7 +328,8 @@ interface CandidateRow {
   counts_at: number;
   followers_count: number;
   boosters: string | null;
-  conversation: number;
+  mentions_me: number;
+  in_thread: number;
   sources: string;
 }
 
@@ -349,7 +365,8 @@ export async function loadCandidates(tx: Tx, memory: RankingMemory, now: number)
     countsAt: row.counts_at,
     authorFollowers: row.followers_count,
     boosterIds: row.boosters ? row.boosters.split(',').map(Number) : [],
-    mentionsMe: row.conversation === 1,
+    mentionsMe: row.mentions_me === 1,
+    inThread: row.in_thread === 1,
     inReplyToId: null,
     source: sourceOf(row.sources),
     vectorSlot: index.slotOf(row.id),
@@ -364,23 +381,25 @@ function candidateRows(tx: Tx, since: number, limit: number, now: number): Promi
   return tx.all<CandidateRow>(
     `WITH entries AS (
        SELECT e.status_id, max(e.entry_at) AS entered_at, group_concat(DISTINCT e.timeline) AS sources,
-              group_concat(DISTINCT e.boosted_by_author_id) AS boosters
+              group_concat(DISTINCT e.boosted_by_author_id) AS boosters, max(e.timeline = 'home') AS from_home
          FROM timeline_entries e
         WHERE e.entry_at >= ? AND e.deleted_at IS NULL
           AND (e.timeline IN ('home', 'public', 'local', 'trends') OR e.timeline LIKE 'list:%' OR e.timeline LIKE 'tag:%')
-        GROUP BY e.status_id ORDER BY entered_at DESC LIMIT ?)
+        GROUP BY e.status_id ORDER BY entered_at DESC LIMIT ?),
+     replied AS (
+       SELECT DISTINCT r.remote_id FROM interactions i INDEXED BY interactions_replies
+         JOIN status_refs r ON r.status_id = i.status_id
+        WHERE i.kind = 'reply' AND i.undone_at IS NULL)
      SELECT s.id, s.author_id, a.acct, s.created_at, x.entered_at, s.language, s.tags,
             s.favourites_count, s.reblogs_count, s.replies_count, s.counts_at, a.followers_count,
             x.boosters, x.sources,
-            (EXISTS (SELECT 1 FROM accounts me, json_each(s.mentions) m WHERE m.value ->> '$.acct' = me.acct
-                        OR m.value ->> '$.acct' = substr(me.acct, 1, instr(me.acct, '@') - 1))
-             OR EXISTS (SELECT 1 FROM status_refs r JOIN interactions i ON i.status_id = r.status_id
-                         WHERE r.remote_id = s.in_reply_to_remote_id AND i.kind = 'reply' AND i.undone_at IS NULL))
-              AS conversation
+            EXISTS (SELECT 1 FROM accounts me, json_each(s.mentions) m WHERE m.value ->> '$.acct' = me.acct
+                        OR m.value ->> '$.acct' = substr(me.acct, 1, instr(me.acct, '@') - 1)) AS mentions_me,
+            s.in_reply_to_remote_id IN replied AS in_thread
        FROM entries x JOIN statuses s ON s.id = x.status_id JOIN authors a ON a.id = s.author_id
       WHERE s.deleted_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM account_relations m WHERE m.acct = a.acct)
-        AND NOT (a.noindex = 1 AND instr(x.sources, 'home') = 0)
+        AND NOT (a.noindex = 1 AND x.from_home = 0)
         AND NOT EXISTS (SELECT 1 FROM status_refs r INDEXED BY status_refs_filtered, json_each(r.filtered) j
               WHERE r.status_id = s.id AND r.filtered IS NOT NULL
                 AND j.value ->> '$.filter.filter_action' = 'hide'

@@ -132,6 +132,40 @@ describe('the ranked timeline', () => {
     expect(await meanPositionOfAna(true)).toBeGreaterThan(without + 5);
   });
 
+  it('"less like this" on a hashtag reason lowers that hashtag only', async () => {
+    const { api, account } = await timeline();
+    await favouriteOldest(api, 'ana', 3);
+    await favouriteOldest(api, 'bob', 3);
+    // Only hashtags rank here, so the reason names one.
+    const others = [
+      'author',
+      'content',
+      'engagement',
+      'recency',
+      'social',
+      'conversation',
+      'quiet',
+      'language',
+    ];
+    await api.ranking.update({ weights: Object.fromEntries(others.map((f) => [f, 0])) });
+    const both = post(account_('cook'), 'Baking while the compiler runs', 1, ['rust', 'bread']);
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [both] });
+    await api.ranking.refresh();
+    const tagsOf = async (who: string): Promise<number> => {
+      const posts = (await api.timeline.page({ order: 'ranked', limit: 100 })).posts;
+      return posts.find((p) => p.author.acct.startsWith(who))!.ranking!.contributions.tags!;
+    };
+    const [anaBefore, bobBefore] = [await tagsOf('ana'), await tagsOf('bob')];
+    const page = (await api.timeline.page({ order: 'ranked', limit: 100 })).posts;
+    const shown = page.find((p) => p.uri === both.uri)!;
+    const named = shown.ranking!.reason.match(/#(\w+)/)![1];
+    await api.ranking.feedback({ statusId: shown.id, direction: 'less' });
+    await api.ranking.refresh();
+    const [lowered, kept] = named === 'rust' ? ['ana', 'bob'] : ['bob', 'ana'];
+    expect(await tagsOf(lowered)).toBeLessThan((lowered === 'ana' ? anaBefore : bobBefore) - 0.1);
+    expect(await tagsOf(kept)).toBeCloseTo(kept === 'ana' ? anaBefore : bobBefore);
+  });
+
   it('holds posts that arrive later behind "new posts" until asked for', async () => {
     const { api, account } = await timeline();
     const first = (await api.timeline.page({ order: 'ranked', limit: 10 })).posts;
@@ -158,6 +192,7 @@ describe('the ranked timeline', () => {
     const ranked = (await api.timeline.page({ order: 'ranked', limit: 60 })).posts;
     const times = ranked.map((p) => p.createdAt);
     expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(ranked.every((p) => p.ranking!.reason.startsWith('New: '))).toBe(true);
 
     await api.ranking.update({ preset: 'balanced', weights: { author: 0, content: 0, tags: 0 } });
     const view = await api.ranking.settings();
@@ -177,6 +212,17 @@ describe('the ranked timeline', () => {
     const learned = await api.ranking.settings();
     expect(learned.examples).toBe(30);
     expect(learned.features.some((f) => f.learned !== 0)).toBe(true);
+    // Served again with nothing new done: nothing more to learn.
+    for (let round = 0; round < 2; round++) {
+      await api.timeline.page({ order: 'ranked', limit: 60 });
+      await api.ranking.refresh();
+    }
+    expect(await api.ranking.settings()).toEqual(learned);
+    // What was done with the page shown before a settings change is learned all the same.
+    const next = (await api.timeline.page({ order: 'ranked', limit: 10 })).posts;
+    for (const [i, p] of next.entries())
+      await api.interactions.record({ statusId: p.id, kind: i % 2 === 0 ? 'bookmark' : 'view' });
+    expect((await api.ranking.update({ discoveryShare: 0.3 })).examples).toBe(40);
     const frozen = await api.ranking.update({ learning: false });
     expect(frozen.learning).toBe(false);
     const reset = await api.ranking.update({ resetLearned: true });
@@ -227,17 +273,51 @@ describe('the ranked timeline', () => {
     expect(posts.find((p) => p.uri === byGina.uri)!.ranking!.contributions.social).toBeCloseTo(carolBefore);
   });
 
+  it('tells a mention of the person from a reply in a thread they took part in', async () => {
+    const { api, account } = await timeline();
+    const me = (await api.accounts.list())[0]!;
+    const root = post(account_('rooter'), 'A question about night trains', 50);
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [root] });
+    const stored = (await api.timeline.page({ order: 'chronological', limit: 200 })).posts;
+    await api.interactions.record({ statusId: stored.find((p) => p.uri === root.uri)!.id, kind: 'reply' });
+    const answer = {
+      ...post(account_('sib'), 'Another answer about night trains', 4),
+      in_reply_to_id: root.id,
+    };
+    const mention = {
+      ...post(account_('caller'), 'What do you think, @me?', 6),
+      mentions: [{ id: '1', username: 'me', acct: me.acct, url: 'https://mastodon.social/@me' }],
+    };
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [answer, mention] });
+    await api.ranking.refresh();
+    const posts = (await api.timeline.page({ order: 'ranked', limit: 100 })).posts;
+    const of = (json: Json): PostView => posts.find((p) => p.uri === json.uri)!;
+    expect(of(answer).ranking!.reason).toBe('In a conversation you took part in');
+    expect(of(mention).ranking!.reason).toBe('Mentions you');
+    expect(of(mention).ranking!.contributions.conversation).toBeGreaterThan(
+      of(answer).ranking!.contributions.conversation!,
+    );
+  });
+
   it('leaves out muted authors, and authors who ask not to be indexed when they come from discovery', async () => {
     const { api, account } = await timeline();
     const shy = account_('shy', { note: '<p>Please no algorithms #nobot</p>' });
     const shyPost = post(shy, 'Rust tips from a shy person', 3, ['rust']);
     const openPost = post(account_('open'), 'Rust tips from an open person', 4, ['rust']);
     await api.ingest.statuses({ accountId: account.id, timeline: 'tag:rust', statuses: [shyPost, openPost] });
+    // A hashtag whose name has "home" in it is a discovery source all the same.
+    const shyAtHome = post(shy, 'Zigbee tips from a shy person', 3, ['homeassistant']);
+    await api.ingest.statuses({
+      accountId: account.id,
+      timeline: 'tag:homeassistant',
+      statuses: [shyAtHome],
+    });
     await api.sync.saveRelations(account.id, 'mute', [BOB]);
     await api.ranking.refresh();
     const uris = (await api.timeline.page({ order: 'ranked', limit: 100 })).posts.map((p) => p.uri);
     expect(uris).toContain(openPost.uri);
     expect(uris).not.toContain(shyPost.uri);
+    expect(uris).not.toContain(shyAtHome.uri);
     expect(
       (await api.timeline.page({ order: 'ranked', limit: 100 })).posts.some((p) =>
         p.author.acct.startsWith('bob'),
