@@ -387,15 +387,20 @@ function candidateRows(tx: Tx, since: number, limit: number, now: number): Promi
           AND (e.timeline IN ('home', 'public', 'local', 'trends') OR e.timeline LIKE 'list:%' OR e.timeline LIKE 'tag:%')
         GROUP BY e.status_id ORDER BY entered_at DESC LIMIT ?),
      replied AS (
-       SELECT DISTINCT r.remote_id FROM interactions i INDEXED BY interactions_replies
-         JOIN status_refs r ON r.status_id = i.status_id
+       SELECT DISTINCT me.instance, r.remote_id FROM interactions i INDEXED BY interactions_replies
+         JOIN status_refs r ON r.status_id = i.status_id JOIN accounts me ON me.id = r.account_id
         WHERE i.kind = 'reply' AND i.undone_at IS NULL)
      SELECT s.id, s.author_id, a.acct, s.created_at, x.entered_at, s.language, s.tags,
             s.favourites_count, s.reblogs_count, s.replies_count, s.counts_at, a.followers_count,
             x.boosters, x.sources,
-            EXISTS (SELECT 1 FROM accounts me, json_each(s.mentions) m WHERE m.value ->> '$.acct' = me.acct
-                        OR m.value ->> '$.acct' = substr(me.acct, 1, instr(me.acct, '@') - 1)) AS mentions_me,
-            s.in_reply_to_remote_id IN replied AS in_thread
+            EXISTS (SELECT 1 FROM accounts me, json_each(s.mentions) m
+                     WHERE m.value ->> '$.acct' = me.acct
+                        OR m.value ->> '$.url' = 'https://' || me.instance || '/@' || substr(me.acct, 1, instr(me.acct, '@') - 1)
+                        -- A bare acct is local to the server that showed the post: one of this account's.
+                        OR (m.value ->> '$.acct' = substr(me.acct, 1, instr(me.acct, '@') - 1)
+                            AND EXISTS (SELECT 1 FROM status_refs r WHERE r.status_id = s.id AND r.account_id = me.id)))
+              AS mentions_me,
+            (s.reply_instance, s.in_reply_to_remote_id) IN replied AS in_thread
        FROM entries x JOIN statuses s ON s.id = x.status_id JOIN authors a ON a.id = s.author_id
       WHERE s.deleted_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM account_relations m WHERE m.acct = a.acct)

@@ -297,6 +297,22 @@ describe('the ranked timeline', () => {
     expect(of(mention).ranking!.contributions.conversation).toBeGreaterThan(
       of(answer).ranking!.contributions.conversation!,
     );
+
+    // Someone called "me" on the server of the person's other account is someone else.
+    const other = await api.accounts.upsert({
+      instance: 'other.example',
+      remoteId: '2',
+      acct: 'bob',
+      displayName: '',
+    });
+    const namesake: Json = {
+      ...post(account_('caller2'), 'Thanks, @me!', 5),
+      mentions: [{ id: '7', username: 'me', acct: 'me', url: 'https://other.example/@me' }],
+    };
+    await api.ingest.statuses({ accountId: other.id, timeline: 'home', statuses: [namesake] });
+    await api.ranking.refresh();
+    const after = (await api.timeline.page({ order: 'ranked', limit: 100 })).posts;
+    expect(after.find((p) => p.uri === namesake.uri)!.ranking!.contributions.conversation ?? 0).toBe(0);
   });
 
   it('leaves out muted authors, and authors who ask not to be indexed when they come from discovery', async () => {
