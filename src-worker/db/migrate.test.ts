@@ -329,7 +329,7 @@ describe('migrations', () => {
     expect(await db.all('SELECT * FROM account_follows')).toEqual([]);
   });
 
-  it('8: finds the posts replied to by an index, and keeps every row', async () => {
+  it('8: finds recent timeline entries and the posts replied to by indexes, and keeps every row', async () => {
     const db = await openDatabase();
     await migrate(db, 1);
     await insertVersion1Rows(db);
@@ -346,6 +346,11 @@ describe('migrations', () => {
       `EXPLAIN QUERY PLAN SELECT status_id FROM interactions WHERE kind = 'reply' AND undone_at IS NULL`,
     );
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/interactions_replies/);
+    const recent = await db.all<{ detail: string }>(
+      `EXPLAIN QUERY PLAN SELECT status_id FROM timeline_entries WHERE entry_at >= 5 AND deleted_at IS NULL`,
+    );
+    expect(recent.map((p) => p.detail).join('\n')).toMatch(/timeline_entries_by_entry/);
+    expect(await db.all("SELECT name FROM sqlite_master WHERE name = 'feed_by_score'")).toEqual([]);
   });
 
   it('refuses a database written by a newer schema, naming both versions', async () => {

@@ -6,7 +6,7 @@ import { migration004 } from './migrations/004-sync';
 import { migration005 } from './migrations/005-account-rules';
 import { migration006 } from './migrations/006-ranking';
 import { migration007 } from './migrations/007-follows';
-import { migration008 } from './migrations/008-replies';
+import { migration008 } from './migrations/008-ranking-indexes';
 
 export interface Migration {
   version: number;

@@ -4,7 +4,7 @@
  * counted as "new posts", until the reader asks for them (`refreshFeed`). Feedback on a reason
  * re-scores only the part of the feed not yet shown.
  */
-import type { Tx } from '../db/database';
+import type { SqlValue, Tx } from '../db/database';
 import { EngineError } from '../errors';
 import type { RankingSettingsView, ReasonFeedback } from '../../src-shared/worker-api';
 import { explainRanked, MODEL_VERSION, rankCandidates } from './ranker';
@@ -74,29 +74,37 @@ export async function refreshFeed(
   await tx.run(
     'UPDATE feed SET position = NULL, shown_at = NULL, features = NULL WHERE position IS NOT NULL',
   );
-  let position = 0;
-  for (const c of ranking.order) {
-    const post = candidates[c]!;
-    const explanation = explainRanked(ranking, candidates, c, model, now);
-    const features = ranking.features.slice(c * FEATURE_COUNT, (c + 1) * FEATURE_COUNT);
+  // Written a hundred rows to a statement: one statement a post costs more than the ranking.
+  const rows: SqlValue[] = [];
+  const write = async (): Promise<void> => {
+    const count = rows.length / 8;
+    if (count === 0) return;
     await tx.run(
       `INSERT INTO feed (status_id, score, ranked_at, position, reason, subject, contributions, features)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES ${Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
        ON CONFLICT (status_id) DO UPDATE SET score = excluded.score, ranked_at = excluded.ranked_at,
          position = excluded.position, reason = excluded.reason, subject = excluded.subject,
          contributions = excluded.contributions, features = excluded.features, shown_at = NULL`,
-      [
-        post.id,
-        ranking.scores[c]!,
-        now,
-        ++position,
-        explanation.reason,
-        JSON.stringify(explanation.subject),
-        JSON.stringify(explanation.contributions),
-        new Uint8Array(features.buffer),
-      ],
+      rows.splice(0),
     );
+  };
+  let position = 0;
+  for (const c of ranking.order) {
+    const explanation = explainRanked(ranking, candidates, c, model, now);
+    const features = ranking.features.slice(c * FEATURE_COUNT, (c + 1) * FEATURE_COUNT);
+    rows.push(
+      candidates[c]!.id,
+      ranking.scores[c]!,
+      now,
+      ++position,
+      explanation.reason,
+      JSON.stringify(explanation.subject),
+      JSON.stringify(explanation.contributions),
+      new Uint8Array(features.buffer),
+    );
+    if (rows.length === 8 * 100) await write();
   }
+  await write();
   return position;
 }
 

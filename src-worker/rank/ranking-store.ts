@@ -31,8 +31,8 @@ export class RankingMemory {
   vectorsLoaded = false;
   frequencies: DocumentFrequencies | null = null;
   model: PersonModel | null = null;
-  /** What the cached model was built from: the newest interaction id and the undo count. */
-  modelKey = '';
+  /** The interactions the cached model has taken in. */
+  modelState: ModelState | null = null;
   /** The newest home timeline entry and the newest author the cached model has taken in. */
   shownUpTo = 0;
   authorsUpTo = 0;
@@ -47,7 +47,7 @@ export class RankingMemory {
   /** The person model is built again at the next ranking (after whom they follow changed). */
   forgetModel(): void {
     this.model = null;
-    this.modelKey = '';
+    this.modelState = null;
   }
 }
 
@@ -182,15 +182,43 @@ export interface FeedbackContext {
   tag?: string;
 }
 
+/** Interactions (ids, undo count and row count) a cached model has taken in. */
+interface ModelState {
+  newest: number;
+  undone: number;
+  n: number;
+  /** The latest time it observed: interactions recorded as of earlier times mean a rebuild. */
+  observedUpTo: number;
+}
+
+/** New interactions dated this long before the model's latest time still join it in place. */
+const OUT_OF_ORDER_SLACK = HOUR;
+
+/**
+ * The person model, built from every interaction and a few weeks of the home timeline, then kept
+ * in memory and brought up to date with what was added since (while reading, every view adds an
+ * interaction); built again when an interaction is undone or deleted, or arrives dated well before
+ * what the model has seen.
+ */
 export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number): Promise<PersonModel> {
   const key = await tx.get<{ newest: number | null; undone: number; n: number }>(
     'SELECT max(id) AS newest, count(undone_at) AS undone, count(*) AS n FROM interactions',
   );
-  const modelKey = `${key?.newest}:${key?.undone}:${key?.n}`;
+  const state = { newest: key?.newest ?? 0, undone: key?.undone ?? 0, n: key?.n ?? 0 };
   const index = await loadVectors(tx, memory);
-  if (memory.model && memory.modelKey === modelKey) {
-    await catchUpPersonModel(tx, memory, memory.model, index);
-    return memory.model;
+  const cached = memory.model ? memory.modelState : null;
+  if (memory.model && cached && cached.undone === state.undone) {
+    const added = await tx.get<{ n: number; earliest: number | null }>(
+      'SELECT count(*) AS n, min(at) AS earliest FROM interactions WHERE id > ?',
+      [cached.newest],
+    );
+    const inOrder = (added?.earliest ?? Infinity) >= cached.observedUpTo - OUT_OF_ORDER_SLACK;
+    if (cached.n + (added?.n ?? 0) === state.n && inOrder) {
+      await catchUpPersonModel(tx, memory, memory.model);
+      const observedUpTo = await observe(tx, memory, memory.model, index, cached.newest, memory.shownUpTo);
+      memory.modelState = { ...state, observedUpTo: Math.max(cached.observedUpTo, observedUpTo) };
+      return memory.model;
+    }
   }
   const model = new PersonModel();
   // What retention folded into affinities before deleting old interactions still counts.
@@ -208,20 +236,40 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
   ))
     model.follows.add(row.id);
   await loadFollowedTags(tx, model);
+  // What entered the home timeline over the last weeks: how loud each author is, and what the
+  // content taste model weighs the person's positives against.
+  memory.shownUpTo = now - 21 * 24 * HOUR - 1;
+  const observedUpTo = await observe(tx, memory, model, index, 0, memory.shownUpTo);
+  memory.model = model;
+  memory.modelState = { ...state, observedUpTo };
+  return model;
+}
+
+/**
+ * Feeds the model the interactions after `afterId` and the home timeline entries after
+ * `shownAfter`, both in time order, as they happened (the taste model learns online). Returns the
+ * latest time observed.
+ */
+async function observe(
+  tx: Tx,
+  memory: RankingMemory,
+  model: PersonModel,
+  index: VectorIndex,
+  afterId: number,
+  shownAfter: number,
+): Promise<number> {
   const rows = await tx.all<InteractionRow>(
     `SELECT i.status_id, i.kind, i.at, i.value, i.context, s.author_id, s.tags, s.language
        FROM interactions i JOIN statuses s ON s.id = i.status_id
-      WHERE i.undone_at IS NULL ORDER BY i.at`,
+      WHERE i.id > ? AND i.undone_at IS NULL ORDER BY i.at`,
+    [afterId],
   );
-  // What entered the home timeline over the last weeks: how loud each author is, and what the
-  // content taste model weighs the person's positives against.
   const shown = await tx.all<{ status_id: number; author_id: number; entry_at: number }>(
     `SELECT e.status_id, s.author_id, e.entry_at FROM timeline_entries e JOIN statuses s ON s.id = e.status_id
-      WHERE e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home' AND e.entry_at >= ?
+      WHERE e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home' AND e.entry_at > ?
       ORDER BY e.entry_at`,
-    [now - 21 * 24 * HOUR],
+    [shownAfter],
   );
-  // Both in time order, as they happened: the taste model learns online.
   const vector = new Float32Array(index.dims);
   let next = 0;
   for (const row of rows) {
@@ -256,25 +304,16 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     );
   }
   for (; next < shown.length; next++) observeShown(model, index, shown[next]!, vector);
-  memory.shownUpTo = shown.length > 0 ? shown[shown.length - 1]!.entry_at : 0;
-  memory.model = model;
-  memory.modelKey = modelKey;
-  return model;
+  if (shown.length > 0) memory.shownUpTo = shown[shown.length - 1]!.entry_at;
+  return Math.max(rows.length > 0 ? rows[rows.length - 1]!.at : -Infinity, memory.shownUpTo);
 }
 
 /**
- * Takes into a cached model what arrived since it was built without any new interaction: authors
- * the person follows whose first post just came in, hashtags newly followed, and the posts that
- * entered the home timeline after the newest it holds (how loud each author is, what the taste
- * model weighs positives against, the reading pace). Older entries a backfill adds wait for the
- * next rebuild, which the next interaction (a view, while reading) brings.
+ * Takes into a cached model who arrived since it was built: authors the person follows whose
+ * first post just came in, and hashtags newly followed. (Older home entries a backfill adds wait
+ * for the next rebuild.)
  */
-async function catchUpPersonModel(
-  tx: Tx,
-  memory: RankingMemory,
-  model: PersonModel,
-  index: VectorIndex,
-): Promise<void> {
+async function catchUpPersonModel(tx: Tx, memory: RankingMemory, model: PersonModel): Promise<void> {
   const authors = await tx.all<{ id: number; followed: number }>(
     `SELECT a.id, EXISTS (SELECT 1 FROM account_follows f WHERE f.acct = a.acct) AS followed
        FROM authors a WHERE a.id > ? ORDER BY a.id`,
@@ -283,15 +322,6 @@ async function catchUpPersonModel(
   for (const author of authors) if (author.followed) model.follows.add(author.id);
   await loadFollowedTags(tx, model);
   if (authors.length > 0) memory.authorsUpTo = authors[authors.length - 1]!.id;
-  const shown = await tx.all<{ status_id: number; author_id: number; entry_at: number }>(
-    `SELECT e.status_id, s.author_id, e.entry_at FROM timeline_entries e JOIN statuses s ON s.id = e.status_id
-      WHERE e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home' AND e.entry_at > ?
-      ORDER BY e.entry_at`,
-    [memory.shownUpTo],
-  );
-  const vector = new Float32Array(index.dims);
-  for (const row of shown) observeShown(model, index, row, vector);
-  if (shown.length > 0) memory.shownUpTo = shown[shown.length - 1]!.entry_at;
 }
 
 /** The hashtags the person follows: those their accounts sync. */
@@ -382,7 +412,7 @@ function candidateRows(tx: Tx, since: number, limit: number, now: number): Promi
     `WITH entries AS (
        SELECT e.status_id, max(e.entry_at) AS entered_at, group_concat(DISTINCT e.timeline) AS sources,
               group_concat(DISTINCT e.boosted_by_author_id) AS boosters, max(e.timeline = 'home') AS from_home
-         FROM timeline_entries e
+         FROM timeline_entries e INDEXED BY timeline_entries_by_entry
         WHERE e.entry_at >= ? AND e.deleted_at IS NULL
           AND (e.timeline IN ('home', 'public', 'local', 'trends') OR e.timeline LIKE 'list:%' OR e.timeline LIKE 'tag:%')
         GROUP BY e.status_id ORDER BY entered_at DESC LIMIT ?),

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readDocsExample } from '../../test/fixtures/docs-statuses';
 import { useTestEngines } from '../../test/support/engine';
 import type { Account, PostView, WorkerApi } from '../../src-shared/worker-api';
+import type { Engine } from '../engine';
+import { computeFeatures, FEATURE_COUNT } from './features';
+import { loadCandidates, loadPersonModel, RankingMemory } from './ranking-store';
 
 type Json = Record<string, unknown>;
 const engines = useTestEngines();
@@ -54,6 +57,7 @@ const TOPICS = [
 /** A home timeline of 60 posts: ana writes about Rust, bob about bread, others about everything. */
 async function timeline(): Promise<{
   api: WorkerApi;
+  engine: Engine;
   account: Account;
   byAuthor: (posts: PostView[], who: string) => number;
 }> {
@@ -339,6 +343,41 @@ describe('the ranked timeline', () => {
         p.author.acct.startsWith('bob'),
       ),
     ).toBe(false);
+  });
+});
+
+describe('the person model in memory', () => {
+  it('takes in new interactions and posts as a model built afresh would, and is rebuilt after an undo', async () => {
+    const { api, engine, account } = await timeline();
+    await favouriteOldest(api, 'ana', 3);
+    const memory = new RankingMemory();
+    const model = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
+    // A minute later: new posts, two favourited, three read.
+    const fresh = Array.from({ length: 5 }, (_, i) => post(BOB, `Bread and butter ${i}`, -1 - i, ['bread']));
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: fresh });
+    while ((await api.ranking.embedPending(100)) > 0);
+    const stored = (await api.timeline.page({ order: 'chronological', limit: 200 })).posts;
+    const ids = fresh.map((f) => stored.find((p) => p.uri === f.uri)!.id);
+    for (const [i, id] of ids.entries())
+      await api.interactions.record({ statusId: id, kind: i < 2 ? 'favourite' : 'view' });
+
+    const features = async (memoryOf: RankingMemory): Promise<Float32Array> =>
+      engine.read(async (tx, now) => {
+        const person = await loadPersonModel(tx, memoryOf, now);
+        const candidates = await loadCandidates(tx, memoryOf, now);
+        const out = new Float32Array(candidates.length * FEATURE_COUNT);
+        computeFeatures(person, candidates, now, out);
+        return out;
+      });
+    const kept = await features(memory);
+    expect(memory.model).toBe(model);
+    const rebuilt = await features(new RankingMemory());
+    expect(kept.length).toBe(rebuilt.length);
+    for (let i = 0; i < kept.length; i++) expect(kept[i]).toBeCloseTo(rebuilt[i]!, 4);
+
+    await api.interactions.undo({ statusId: ids[0]!, kind: 'favourite' });
+    await features(memory);
+    expect(memory.model).not.toBe(model);
   });
 });
 
