@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readDocsExample } from '../../test/fixtures/docs-statuses';
 import { useTestEngines } from '../../test/support/engine';
-import type { Account, PostView, WorkerApi } from '../../src-shared/worker-api';
+import { RANKING_FEATURES, type Account, type PostView, type WorkerApi } from '../../src-shared/worker-api';
 import type { Engine } from '../engine';
 import { computeFeatures, FEATURE_COUNT } from './features';
 import { loadCandidates, loadPersonModel, RankingMemory } from './ranking-store';
@@ -141,16 +141,7 @@ describe('the ranked timeline', () => {
     await favouriteOldest(api, 'ana', 3);
     await favouriteOldest(api, 'bob', 3);
     // Only hashtags rank here, so the reason names one.
-    const others = [
-      'author',
-      'content',
-      'engagement',
-      'recency',
-      'social',
-      'conversation',
-      'quiet',
-      'language',
-    ];
+    const others = RANKING_FEATURES.filter((f) => f !== 'tags' && f !== 'seen' && f !== 'collaborative');
     await api.ranking.update({ weights: Object.fromEntries(others.map((f) => [f, 0])) });
     const both = post(account_('cook'), 'Baking while the compiler runs', 1, ['rust', 'bread']);
     await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [both] });
