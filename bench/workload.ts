@@ -259,7 +259,9 @@ export async function runWorkload(
   started = performance.now();
   await db.transaction(async (tx) => {
     await tx.run(
-      `UPDATE feed SET score = ((status_id * 2654435761 + ?) % 4294967296) / 4294967296.0, ranked_at = ?,
+      `INSERT INTO feed (status_id, score, ranked_at)
+       SELECT id, ((id * 2654435761 + ?) % 4294967296) / 4294967296.0, ? FROM statuses WHERE true
+       ON CONFLICT (status_id) DO UPDATE SET score = excluded.score, ranked_at = excluded.ranked_at,
          position = NULL`,
       [options.seed, now],
     );

@@ -130,11 +130,6 @@ class PageIngest {
        ON CONFLICT (account_id, timeline, remote_id) DO NOTHING`,
       [this.accountId, this.timeline, wrapper.id, statusId, boostedBy, entryAt, this.fetchedAt],
     );
-    // Until the ranker scores it, a post enters the feed at its own time.
-    await this.tx.run(
-      'INSERT INTO feed (status_id, score, ranked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      [statusId, Date.parse(inner.created_at), this.fetchedAt],
-    );
     this.entries.push({ remoteId: wrapper.id, at: entryAt });
     return outcome === 'unchanged' && entry.changes > 0 ? 'updated' : outcome;
   }

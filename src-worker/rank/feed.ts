@@ -105,6 +105,8 @@ export async function refreshFeed(
     if (rows.length === 8 * 100) await write();
   }
   await write();
+  // Posts that are no longer candidates leave the feed (what they taught is learned above).
+  await tx.run('DELETE FROM feed WHERE position IS NULL');
   return position;
 }
 
@@ -149,7 +151,7 @@ export async function rescoreUnshown(tx: Tx, memory: RankingMemory, now: number)
     );
   }
   // Posts that are no longer candidates (muted since, deleted) leave the unshown part.
-  await tx.run('UPDATE feed SET position = NULL WHERE position < 0');
+  await tx.run('DELETE FROM feed WHERE position < 0');
 }
 
 /** Posts that arrived after the last ranking and wait behind "new posts". */

@@ -195,6 +195,8 @@ describe('timeline.page', () => {
       'SELECT status_id FROM feed WHERE position IS NOT NULL ORDER BY position',
     );
     expect(posts.map((p) => p.id)).toEqual(feed.map((s) => s.status_id));
+    // The feed holds what was ranked, nothing more.
+    expect((await engine.db.get<{ n: number }>('SELECT count(*) AS n FROM feed'))!.n).toBe(feed.length);
     expect(posts.map((p) => p.ranking!.position)).toEqual(posts.map((_, i) => i + 1));
     for (const post of posts) expect(post.ranking!.reason).not.toBe('');
     // Every page served is in the ranking log.
