@@ -36,7 +36,7 @@ try {
   });
   let started = performance.now();
   const generator = new StatusGenerator(42);
-  for (let page = 0; page * 1000 < POSTS; page++)
+  for (let page = 0; page * 1000 < POSTS; page++, clock += 1000)
     await api.ingest.statuses({
       accountId: account.id,
       timeline: 'home',

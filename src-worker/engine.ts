@@ -223,15 +223,27 @@ function unavailable(): never {
 export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommands): WorkerApi {
   const memory = new RankingMemory();
   let pages = 0;
+  /** A write that may bring the ranking's memory up to date: if it rolls back, that memory goes too. */
+  const rankingWrite = <T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> =>
+    engine.write(work).catch((error: unknown) => {
+      memory.forgetModel();
+      throw error;
+    });
+  /** A change to the signed-in accounts: whose timelines the person model reads. */
+  const accountsWrite = async <T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> => {
+    const result = await engine.write(work);
+    memory.forgetModel();
+    return result;
+  };
   const api: WorkerApi = {
     status: () => engine.status(),
     recoverDamagedDatabase: () => engine.recoverDamagedDatabase(),
     accounts: {
       list: () => engine.read((tx) => listAccounts(tx)),
-      upsert: (input) => engine.write((tx, now) => upsertAccount(tx, input, now)),
+      upsert: (input) => accountsWrite((tx, now) => upsertAccount(tx, input, now)),
       setDefault: (accountId) => engine.write((tx) => setDefaultAccount(tx, accountId)),
       setState: (accountId, state) => engine.write((tx) => setAccountState(tx, accountId, state)),
-      remove: (accountId) => engine.write((tx) => removeAccount(tx, accountId)),
+      remove: (accountId) => accountsWrite((tx) => removeAccount(tx, accountId)),
     },
     ingest: {
       statuses: (page) => engine.write((tx, now) => ingestStatuses(tx, page, now)),
@@ -241,23 +253,23 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
     ranking: {
       settings: () => engine.read((tx) => rankingSettingsView(tx)),
       update: (patch) =>
-        engine.write(async (tx, now) => {
+        rankingWrite(async (tx, now) => {
           // What the person did with the posts shown so far is learned under the weights they saw.
           await learnFromServed(tx);
           await updateRankingSettings(tx, patch);
           await refreshFeed(tx, memory, now, { learn: false });
           return rankingSettingsView(tx);
         }),
-      refresh: () => engine.write((tx, now) => refreshFeed(tx, memory, now)),
+      refresh: () => rankingWrite((tx, now) => refreshFeed(tx, memory, now)),
       newPosts: () => engine.read((tx, now) => countNewPosts(tx, memory, now)),
-      feedback: (input) => engine.write((tx, now) => feedbackOnReason(tx, memory, input, now)),
+      feedback: (input) => rankingWrite((tx, now) => feedbackOnReason(tx, memory, input, now)),
       embedPending: (limit) => engine.write((tx, now) => embedPending(tx, memory, now, limit)),
     },
     timeline: {
       page: (query) => {
         if (query.order !== 'ranked') return engine.read((tx, now) => timelinePage(tx, query, now));
         // Serving a ranked page is a write: the first one ranks, and every one is logged.
-        return engine.write(async (tx, now) => {
+        return rankingWrite(async (tx, now) => {
           if (!query.cursor) {
             const ranked = await tx.get<{ n: number }>(
               'SELECT count(*) AS n FROM feed WHERE position IS NOT NULL',

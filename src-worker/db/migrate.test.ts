@@ -351,6 +351,12 @@ describe('migrations', () => {
     );
     expect(recent.map((p) => p.detail).join('\n')).toMatch(/timeline_entries_by_entry/);
     expect(await db.all("SELECT name FROM sqlite_master WHERE name = 'feed_by_score'")).toEqual([]);
+    // Deleted interactions are counted.
+    await db.run(
+      `INSERT INTO interactions (account_id, status_id, kind, at) VALUES (1, 11, 'favourite', 1), (1, 11, 'bookmark', 2)`,
+    );
+    await db.run(`DELETE FROM interactions`);
+    expect(await db.all('SELECT n FROM interaction_deletions')).toEqual([{ n: 2 }]);
   });
 
   it('refuses a database written by a newer schema, naming both versions', async () => {

@@ -166,6 +166,8 @@ export class MastodonService {
     const signal = this.#stop.signal;
     const alive = (): boolean => !signal.aborted && this.#running.get(running.account.id) === running;
     let followsDue = true;
+    // Servers that do not run Mastodon's trends (or turned them off) answer 404: asked once.
+    let trends = true;
     for (let round = 0; alive(); round++) {
       if (round > 0) {
         await clock.sleep(MAINTENANCE_MS, signal).catch(() => undefined);
@@ -174,7 +176,7 @@ export class MastodonService {
       }
       const steps: [string, () => Promise<unknown>][] = [];
       if (followsDue) steps.push(['follows', () => running.sync.refreshFollows(signal)]);
-      steps.push(['trends', () => running.sync.newest(SOURCES.trends, signal)]);
+      if (trends) steps.push(['trends', () => running.sync.newest(SOURCES.trends, signal)]);
       if (round > 0) {
         steps.push(['counts', () => running.sync.refreshCounts(2, signal)]);
         steps.push(['gaps', () => running.sync.fillGaps(SOURCES.home, signal)]);
@@ -190,6 +192,10 @@ export class MastodonService {
             return;
           }
           if (!alive()) return;
+          if (name === 'trends' && error instanceof MastodonError && error.kind === 'not_found') {
+            trends = false;
+            continue;
+          }
           console.warn(`corgi: refreshing ${name} for ${running.account.acct}:`, error);
         }
       }

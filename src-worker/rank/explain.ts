@@ -50,14 +50,19 @@ function sentence(
 ): [string, ReasonSubject] {
   switch (feature) {
     case 'author': {
-      const kind = topKey(model.authors.get(post.authorId)?.kinds ?? new Map<FeedbackKind, number>());
-      const followed = model.follows.size === 0 || model.follows.has(post.authorId);
+      // What the author's affinity comes from: the person's own acts on their posts, else how
+      // often they act on people they follow, or on people they do not follow.
+      const taste = model.authors.get(post.authorId);
+      const kind = taste ? topKey(taste.kinds) : null;
       const verb = kind ? KIND_VERB[kind] : undefined;
+      const followed = model.follows.size === 0 || model.follows.has(post.authorId);
       const text = verb
         ? `${verb} @${post.authorAcct}`
-        : followed
-          ? `You follow @${post.authorAcct}`
-          : `You have liked posts by @${post.authorAcct}`;
+        : (taste?.positive.valueAt(now) ?? 0) > 0
+          ? `You have liked posts by @${post.authorAcct}`
+          : followed
+            ? `You follow @${post.authorAcct}`
+            : `You often like posts by people you do not follow, like @${post.authorAcct}`;
       return [text, { feature, authorId: post.authorId, acct: post.authorAcct }];
     }
     case 'tags': {

@@ -30,13 +30,13 @@ const POSITIVE_KINDS = "('favourite', 'boost', 'reply', 'bookmark', 'more_like_t
 
 /**
  * Learns from what was shown since the last ranking, by what the person did after it was shown:
- * acted on (positive) or viewed and passed by. Each served post teaches once: its features are
- * cleared once learned from, and a post served again only counts what happened after that.
+ * acted on (positive) or viewed and passed by. Each served post teaches once: the ranking that
+ * follows clears what was shown, and a post served again only counts what happened after that.
  */
 export async function learnFromServed(tx: Tx): Promise<RankingSettings> {
   const settings = await loadRankingSettings(tx);
-  const rows = await tx.all<{ status_id: number; features: Uint8Array; positive: number; viewed: number }>(
-    `SELECT f.status_id, f.features,
+  const rows = await tx.all<{ features: Uint8Array; positive: number; viewed: number }>(
+    `SELECT f.features,
             EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = f.status_id AND i.undone_at IS NULL
                       AND i.at >= f.shown_at
                       AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= 4000))) AS positive,
@@ -50,7 +50,6 @@ export async function learnFromServed(tx: Tx): Promise<RankingSettings> {
     const features = new Float32Array(row.features.slice().buffer);
     if (features.length !== FEATURE_COUNT) continue;
     examples.push({ features, offset: 0, positive: row.positive === 1 });
-    await tx.run('UPDATE feed SET features = NULL WHERE status_id = ?', [row.status_id]);
   }
   const learned = learnFromFeedback(settings, examples);
   if (learned !== settings) await saveRankingSettings(tx, learned);

@@ -31,10 +31,9 @@ export class RankingMemory {
   vectorsLoaded = false;
   frequencies: DocumentFrequencies | null = null;
   model: PersonModel | null = null;
-  /** The interactions the cached model has taken in. */
+  /** What the cached model has taken in. */
   modelState: ModelState | null = null;
-  /** The newest home timeline entry and the newest author the cached model has taken in. */
-  shownUpTo = 0;
+  /** The newest author the cached model has looked at. */
   authorsUpTo = 0;
 
   forget(): void {
@@ -182,41 +181,77 @@ export interface FeedbackContext {
   tag?: string;
 }
 
-/** Interactions (ids, undo count and row count) a cached model has taken in. */
+/** What a cached person model has taken in. */
 interface ModelState {
+  /** The newest interaction id, and how many interactions were undone and deleted then. */
   newest: number;
   undone: number;
-  n: number;
-  /** The latest time it observed: interactions recorded as of earlier times mean a rebuild. */
+  deleted: number;
+  /** The newest fetch time of a timeline entry, and the home entries taken in at that time. */
+  fetchedUpTo: number;
+  edge: Set<string>;
+  /** The latest time it observed (never past the ranking's time). */
   observedUpTo: number;
 }
 
-/** New interactions dated this long before the model's latest time still join it in place. */
+/** New interactions and posts dated this long before the model's latest time still join it in place. */
 const OUT_OF_ORDER_SLACK = HOUR;
+
+interface ShownRow {
+  status_id: number;
+  author_id: number;
+  entry_at: number;
+  fetched_at: number;
+  entry_key: string;
+}
+
+const SHOWN_COLUMNS = `e.status_id, s.author_id, e.entry_at, e.fetched_at, e.account_id || ':' || e.remote_id AS entry_key
+       FROM timeline_entries e JOIN statuses s ON s.id = e.status_id`;
 
 /**
  * The person model, built from every interaction and a few weeks of the home timeline, then kept
  * in memory and brought up to date with what was added since (while reading, every view adds an
- * interaction); built again when an interaction is undone or deleted, or arrives dated well before
- * what the model has seen.
+ * interaction; posts keep arriving); built again when an interaction is undone or deleted, or when
+ * what was added is dated well before what the model has seen (a backfill, a gap filled).
  */
 export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number): Promise<PersonModel> {
-  const key = await tx.get<{ newest: number | null; undone: number; n: number }>(
-    'SELECT max(id) AS newest, count(undone_at) AS undone, count(*) AS n FROM interactions',
+  const key = await tx.get<{
+    newest: number | null;
+    undone: number;
+    deleted: number;
+    fetched: number | null;
+  }>(
+    `SELECT (SELECT max(id) FROM interactions) AS newest,
+            (SELECT count(*) FROM interactions INDEXED BY interactions_undone WHERE undone_at IS NOT NULL) AS undone,
+            (SELECT ifnull(max(n), 0) FROM interaction_deletions) AS deleted,
+            (SELECT max(fetched_at) FROM timeline_entries) AS fetched`,
   );
-  const state = { newest: key?.newest ?? 0, undone: key?.undone ?? 0, n: key?.n ?? 0 };
+  const newest = key?.newest ?? 0;
+  const undone = key?.undone ?? 0;
+  const deleted = key?.deleted ?? 0;
   const index = await loadVectors(tx, memory);
   const cached = memory.model ? memory.modelState : null;
-  if (memory.model && cached && cached.undone === state.undone) {
-    const added = await tx.get<{ n: number; earliest: number | null }>(
-      'SELECT count(*) AS n, min(at) AS earliest FROM interactions WHERE id > ?',
-      [cached.newest],
-    );
-    const inOrder = (added?.earliest ?? Infinity) >= cached.observedUpTo - OUT_OF_ORDER_SLACK;
-    if (cached.n + (added?.n ?? 0) === state.n && inOrder) {
+  if (memory.model && cached && cached.undone === undone && cached.deleted === deleted) {
+    const rows = await interactionRows(tx, cached.newest);
+    const shown = (
+      await tx.all<ShownRow>(
+        `SELECT ${SHOWN_COLUMNS}
+          WHERE e.fetched_at >= ? AND e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home'
+          ORDER BY e.entry_at`,
+        [cached.fetchedUpTo],
+      )
+    ).filter((row) => !cached.edge.has(row.entry_key));
+    const earliest = Math.min(rows[0]?.at ?? Infinity, shown[0]?.entry_at ?? Infinity);
+    if (earliest >= cached.observedUpTo - OUT_OF_ORDER_SLACK) {
       await catchUpPersonModel(tx, memory, memory.model);
-      const observedUpTo = await observe(tx, memory, memory.model, index, cached.newest, memory.shownUpTo);
-      memory.modelState = { ...state, observedUpTo: Math.max(cached.observedUpTo, observedUpTo) };
+      const observedUpTo = observe(memory.model, index, rows, shown);
+      memory.modelState = {
+        newest: Math.max(newest, cached.newest),
+        undone,
+        deleted,
+        ...fetchEdge(shown, cached),
+        observedUpTo: Math.min(now, Math.max(cached.observedUpTo, observedUpTo)),
+      };
       return memory.model;
     }
   }
@@ -238,38 +273,63 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
   await loadFollowedTags(tx, model);
   // What entered the home timeline over the last weeks: how loud each author is, and what the
   // content taste model weighs the person's positives against.
-  memory.shownUpTo = now - 21 * 24 * HOUR - 1;
-  const observedUpTo = await observe(tx, memory, model, index, 0, memory.shownUpTo);
+  const shown = await tx.all<ShownRow>(
+    `SELECT ${SHOWN_COLUMNS}
+      WHERE e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home' AND e.entry_at >= ?
+      ORDER BY e.entry_at`,
+    [now - 21 * 24 * HOUR],
+  );
+  const observedUpTo = observe(model, index, await interactionRows(tx, 0), shown);
+  // Entries fetched later join in place; those fetched at the newest time so far are known by key.
+  const fetchedUpTo = key?.fetched ?? 0;
+  const edge = await tx.all<{ entry_key: string }>(
+    `SELECT e.account_id || ':' || e.remote_id AS entry_key FROM timeline_entries e
+      WHERE e.fetched_at = ? AND e.timeline = 'home'`,
+    [fetchedUpTo],
+  );
   memory.model = model;
-  memory.modelState = { ...state, observedUpTo };
+  memory.modelState = {
+    newest,
+    undone,
+    deleted,
+    fetchedUpTo,
+    edge: new Set(edge.map((row) => row.entry_key)),
+    observedUpTo: Math.min(now, observedUpTo),
+  };
   return model;
 }
 
-/**
- * Feeds the model the interactions after `afterId` and the home timeline entries after
- * `shownAfter`, both in time order, as they happened (the taste model learns online). Returns the
- * latest time observed.
- */
-async function observe(
-  tx: Tx,
-  memory: RankingMemory,
-  model: PersonModel,
-  index: VectorIndex,
-  afterId: number,
-  shownAfter: number,
-): Promise<number> {
-  const rows = await tx.all<InteractionRow>(
+/** The newest fetch time after taking in `shown`, and which home entries were fetched then. */
+function fetchEdge(
+  shown: readonly ShownRow[],
+  before: { fetchedUpTo: number; edge: Set<string> },
+): { fetchedUpTo: number; edge: Set<string> } {
+  let fetchedUpTo = before.fetchedUpTo;
+  for (const row of shown) fetchedUpTo = Math.max(fetchedUpTo, row.fetched_at);
+  const edge = fetchedUpTo === before.fetchedUpTo ? new Set(before.edge) : new Set<string>();
+  for (const row of shown) if (row.fetched_at === fetchedUpTo) edge.add(row.entry_key);
+  return { fetchedUpTo, edge };
+}
+
+function interactionRows(tx: Tx, afterId: number): Promise<InteractionRow[]> {
+  return tx.all<InteractionRow>(
     `SELECT i.status_id, i.kind, i.at, i.value, i.context, s.author_id, s.tags, s.language
        FROM interactions i JOIN statuses s ON s.id = i.status_id
       WHERE i.id > ? AND i.undone_at IS NULL ORDER BY i.at`,
     [afterId],
   );
-  const shown = await tx.all<{ status_id: number; author_id: number; entry_at: number }>(
-    `SELECT e.status_id, s.author_id, e.entry_at FROM timeline_entries e JOIN statuses s ON s.id = e.status_id
-      WHERE e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home' AND e.entry_at > ?
-      ORDER BY e.entry_at`,
-    [shownAfter],
-  );
+}
+
+/**
+ * Feeds the model interactions and home timeline entries, both in time order, as they happened
+ * (the taste model learns online). Returns the latest time observed.
+ */
+function observe(
+  model: PersonModel,
+  index: VectorIndex,
+  rows: readonly InteractionRow[],
+  shown: readonly ShownRow[],
+): number {
   const vector = new Float32Array(index.dims);
   let next = 0;
   for (const row of rows) {
@@ -304,14 +364,12 @@ async function observe(
     );
   }
   for (; next < shown.length; next++) observeShown(model, index, shown[next]!, vector);
-  if (shown.length > 0) memory.shownUpTo = shown[shown.length - 1]!.entry_at;
-  return Math.max(rows.length > 0 ? rows[rows.length - 1]!.at : -Infinity, memory.shownUpTo);
+  return Math.max(rows[rows.length - 1]?.at ?? -Infinity, shown[shown.length - 1]?.entry_at ?? -Infinity);
 }
 
 /**
  * Takes into a cached model who arrived since it was built: authors the person follows whose
- * first post just came in, and hashtags newly followed. (Older home entries a backfill adds wait
- * for the next rebuild.)
+ * first post just came in, and hashtags newly followed.
  */
 async function catchUpPersonModel(tx: Tx, memory: RankingMemory, model: PersonModel): Promise<void> {
   const authors = await tx.all<{ id: number; followed: number }>(

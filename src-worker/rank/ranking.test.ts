@@ -360,15 +360,42 @@ describe('the person model in memory', () => {
         computeFeatures(person, candidates, now, out);
         return out;
       });
-    const kept = await features(memory);
+    const sameAsRebuilt = async (digits: number): Promise<void> => {
+      const kept = await features(memory);
+      const rebuilt = await features(new RankingMemory());
+      expect(kept.length).toBe(rebuilt.length);
+      for (let i = 0; i < kept.length; i++) expect(kept[i]).toBeCloseTo(rebuilt[i]!, digits);
+    };
+    await sameAsRebuilt(4);
     expect(memory.model).toBe(model);
-    const rebuilt = await features(new RankingMemory());
-    expect(kept.length).toBe(rebuilt.length);
-    for (let i = 0; i < kept.length; i++) expect(kept[i]).toBeCloseTo(rebuilt[i]!, 4);
 
+    // Posts that reach the server late, dated a little earlier than what the model has seen.
+    const late = Array.from({ length: 4 }, (_, i) => post(account_('late'), `Late news ${i}`, 20 + i));
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: late });
+    await sameAsRebuilt(3);
+    expect(memory.model).toBe(model);
+
+    // A gap filled with posts from hours ago: built afresh.
+    const old = Array.from({ length: 4 }, (_, i) => post(account_('gap'), `Old news ${i}`, 300 + i));
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: old });
+    await sameAsRebuilt(4);
+    const afterGap = memory.model;
+    expect(afterGap).not.toBe(model);
+
+    // Opens deleted by a stricter privacy level, then as many favourites recorded (SQLite gives
+    // the new rows the deleted rows' ids): built afresh.
+    for (const id of ids.slice(2)) await api.interactions.record({ statusId: id, kind: 'open' });
+    await features(memory);
+    await api.privacy.set({ level: 'NONE' });
+    for (const id of stored.slice(-3).map((p) => p.id))
+      await api.interactions.record({ statusId: id, kind: 'favourite' });
+    await sameAsRebuilt(4);
+    expect(memory.model).not.toBe(afterGap);
+
+    const beforeUndo = memory.model;
     await api.interactions.undo({ statusId: ids[0]!, kind: 'favourite' });
     await features(memory);
-    expect(memory.model).not.toBe(model);
+    expect(memory.model).not.toBe(beforeUndo);
   });
 });
 
