@@ -5,17 +5,23 @@
 import { DEFAULT_LIMITS, diversify, type DiversityLimits } from './diversity';
 import { explain, type Explanation } from './explain';
 import { computeContent, computeFeatures, FEATURE_COUNT, matchInterests, type Candidate } from './features';
-
-/** Candidates from the top whose closest interest is found, for explanations (the pages anyone reads). */
-const EXPLAINED = 600;
-/** The diversity pass orders this many from the top; below, posts keep their score order. */
-const DIVERSIFIED = 2000;
 import type { PersonModel } from './person-model';
 import type { VectorIndex } from './vector-index';
 import { sortByIntegerKey } from './packed-sort';
 import { effectiveWeights, type RankingSettings } from './weights';
 
-export const MODEL_VERSION = 'corgi-rank/1';
+/** Candidates from the top whose closest interest is found, for explanations (the pages anyone reads). */
+const EXPLAINED = 600;
+/** The diversity pass orders this many from the top; below, posts keep their score order. */
+const DIVERSIFIED = 2000;
+
+/**
+ * Written with every page in the ranking log; it changes when what a feature measures changes, so
+ * that logged contributions and features are read against the right definitions. 2: reading pace
+ * from visit times, author rates per post viewed apart for followed authors and strangers, thread
+ * replies apart from mentions, no quiet-poster lift for authors never in the home timeline.
+ */
+export const MODEL_VERSION = 'corgi-rank/2';
 
 export interface Ranking {
   /** Candidate indices, best first. */
