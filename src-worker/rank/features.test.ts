@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DocumentFrequencies, HashedNgramEmbedder, type EmbedInput } from './embedder';
-import { computeContent, computeFeatures, F, FEATURE_COUNT, type Candidate } from './features';
+import {
+  addNearestNeighbours,
+  computeContent,
+  computeFeatures,
+  F,
+  FEATURE_COUNT,
+  type Candidate,
+} from './features';
 import { PersonModel } from './person-model';
 import { VectorIndex } from './vector-index';
 
@@ -80,6 +87,33 @@ describe('ranking features', () => {
     const bread = index.set(1001, embedder.embed(text(BREAD, 7)));
     const row = features(model, [candidate(1000, 2, NOW, rust), candidate(1001, 2, NOW, bread)], index);
     expect(row[FEATURE_COUNT + F.content]).toBeGreaterThan(row[F.content]! + 0.1);
+  });
+
+  it('lifts content close to a post the person acted on lately, which is not its own neighbour', () => {
+    const frequencies = new DocumentFrequencies();
+    const texts = [
+      text(RUST, 0),
+      text(RUST, 1),
+      text(BREAD, 2),
+      { ...text(RUST, 0), text: `${text(RUST, 0).text} again` },
+    ];
+    for (const t of texts) frequencies.observe(t);
+    const embedder = new HashedNgramEmbedder(frequencies);
+    const index = new VectorIndex();
+    texts.forEach((t, i) => index.set(i + 1, embedder.embed(t)));
+    const model = new PersonModel();
+    model.observeFeedback(
+      'favourite',
+      { id: 1, authorId: 1, tags: [], language: 'en', inReplyToId: null, vector: embedder.embed(texts[0]!) },
+      NOW - HOUR,
+    );
+    const candidates = [1, 2, 3, 4].map((id) => candidate(id, 2, NOW, index.slotOf(id)));
+    const out = new Float32Array(candidates.length * FEATURE_COUNT);
+    expect(addNearestNeighbours(model, candidates, [0, 1, 2, 3], index, out)).toBe(true);
+    const lift = (c: number): number => out[c * FEATURE_COUNT + F.content]!;
+    expect(lift(0)).toBe(0);
+    expect(lift(3)).toBeGreaterThan(lift(1));
+    expect(lift(1)).toBeGreaterThan(lift(2));
   });
 
   it('rates authors by positives per post viewed against the person’s own rate', () => {

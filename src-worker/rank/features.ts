@@ -113,6 +113,52 @@ export function computeContent(
 }
 
 /**
+ * How much the closest post the person acted on adds to content (its cosine, scaled to [0, 1]):
+ * a subject they acted on only a few times, too few for the taste model, still counts.
+ */
+const NEIGHBOUR_LIFT = 0.5;
+
+/**
+ * For each post in `subset`, its closeness to the nearest of the posts the person acted on most
+ * recently (cosine scaled to [0, 1]; a post is not its own neighbour), added to its content.
+ * Returns whether anything changed.
+ */
+export function addNearestNeighbours(
+  model: PersonModel,
+  candidates: readonly Candidate[],
+  subset: readonly number[],
+  index: VectorIndex | null,
+  out: Float32Array,
+): boolean {
+  const neighbours = model.neighbours;
+  if (index === null || neighbours.length === 0) return false;
+  const dims = model.taste.length;
+  const slots = new Int32Array(subset.length);
+  for (let k = 0; k < subset.length; k++) slots[k] = candidates[subset[k]!]!.vectorSlot;
+  const nearest = new Float32Array(subset.length);
+  const batch = 16;
+  const sims = new Float32Array(subset.length * batch);
+  for (let from = 0; from < neighbours.length; from += batch) {
+    const count = Math.min(batch, neighbours.length - from);
+    const queries = new Float32Array(count * dims);
+    for (let q = 0; q < count; q++) queries.set(neighbours[from + q]!.vector, q * dims);
+    index.dotSlots(slots, queries, count, sims);
+    for (let k = 0; k < subset.length; k++) {
+      const id = candidates[subset[k]!]!.id;
+      for (let q = 0; q < count; q++)
+        if (sims[k * count + q]! > nearest[k]! && neighbours[from + q]!.id !== id)
+          nearest[k] = sims[k * count + q]!;
+    }
+  }
+  for (let k = 0; k < subset.length; k++) {
+    if (slots[k]! < 0) continue;
+    const at = subset[k]! * FEATURE_COUNT + F.content;
+    out[at] = Math.min(1, out[at]! + NEIGHBOUR_LIFT * Math.min(1, nearest[k]! * SIMILARITY_SCALE));
+  }
+  return true;
+}
+
+/**
  * Which of the person's interests each post in `subset` is most like (similarity times the
  * interest's strength), -1 for none: what an explanation names ("Like posts you bookmarked about
  * #rust").

@@ -27,6 +27,8 @@ const RHYTHM_DAYS = 14;
 const DEFAULT_READS_PER_VISIT = 80;
 /** A positive joins an interest when it is at least this close to it. */
 const INTEREST_JOIN = 0.1;
+/** Posts acted on that a candidate is compared with, most recent first. */
+export const NEIGHBOURS = 48;
 
 export type FeedbackKind =
   'favourite' | 'boost' | 'reply' | 'bookmark' | 'open' | 'dwell' | 'more_like_this' | 'less_like_this';
@@ -187,6 +189,8 @@ export class PersonModel {
   readonly languages = new Map<string, Decayed>();
   readonly languageTotal = new Decayed(TASTE_HALF_LIFE);
   readonly interests: Interest[] = [];
+  /** The posts the person acted on most recently, with their embeddings: content's nearest neighbours. */
+  readonly neighbours: { id: number; vector: Float32Array }[] = [];
   /** The mean of what the person said "less like this" to. */
   readonly dislike = new Float32Array(EMBEDDING_DIMS);
   dislikeWeight = 0;
@@ -424,8 +428,11 @@ export class PersonModel {
     }
     if (post.vector) {
       this.learnTaste(post.vector, weight > 0 ? 1 : 0, Math.abs(weight));
-      if (weight > 0) this.learnInterest(post, kind, weight, at);
-      else this.learnDislike(post.vector, -weight);
+      if (weight > 0) {
+        this.learnInterest(post, kind, weight, at);
+        this.neighbours.push({ id: post.id, vector: post.vector });
+        if (this.neighbours.length > NEIGHBOURS) this.neighbours.shift();
+      } else this.learnDislike(post.vector, -weight);
     }
   }
 

@@ -4,7 +4,14 @@
  */
 import { DEFAULT_LIMITS, diversify, type DiversityLimits } from './diversity';
 import { explain, type Explanation } from './explain';
-import { computeContent, computeFeatures, FEATURE_COUNT, matchInterests, type Candidate } from './features';
+import {
+  addNearestNeighbours,
+  computeContent,
+  computeFeatures,
+  FEATURE_COUNT,
+  matchInterests,
+  type Candidate,
+} from './features';
 import type { PersonModel } from './person-model';
 import type { VectorIndex } from './vector-index';
 import { sortByIntegerKey } from './packed-sort';
@@ -74,6 +81,18 @@ export function rankCandidates(
     scores[c] = total;
   }
   sortByScore(order, scores);
+  // The best are also compared with each post the person acted on lately, then ordered again.
+  const best = order.slice(0, EXPLAINED);
+  if (addNearestNeighbours(model, candidates, best, index, features)) {
+    for (const c of best) {
+      let total = bias;
+      const row = c * width;
+      for (let i = 0; i < width; i++) total += weights[i]! * features[row + i]!;
+      scores[c] = total;
+    }
+    sortByScore(best, scores);
+    for (let i = 0; i < best.length; i++) order[i] = best[i]!;
+  }
   interests.fill(-1);
   matchInterests(model, candidates, order.slice(0, EXPLAINED), index, now, interests);
   if (options.diversity === false)
