@@ -15,6 +15,7 @@ import { VectorIndex } from '../src-worker/rank/vector-index';
 import {
   defaultSettings,
   learnFromFeedback,
+  LONG_DWELL_MS,
   type Example,
   type RankingSettings,
 } from '../src-worker/rank/weights';
@@ -146,9 +147,16 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
     const staticSettings = { ...defaultSettings(), learning: false };
 
     const firstAct = new Map<string, number>();
+    // What the app learns from as positives: acts, opens, long reads and "more like this".
+    const positiveTimes = new Map<string, number[]>();
     for (const event of events) {
       const key = post(event.status_id).key;
       if (ACTS.has(event.type) && !firstAct.has(key)) firstAct.set(key, event.at);
+      if (LEARNED_POSITIVE(event)) {
+        const times = positiveTimes.get(key);
+        if (times) times.push(event.at);
+        else positiveTimes.set(key, [event.at]);
+      }
     }
 
     const first = Math.min(entries[0]!.at, events[0]?.at ?? Infinity);
@@ -179,14 +187,11 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
       }
 
       if (pending) {
-        const examples: Example[] = pending.keys.map((key, c) => {
-          const acted = firstAct.get(key);
-          return {
-            features: pending!.features,
-            offset: c * FEATURE_COUNT,
-            positive: acted !== undefined && acted >= pending!.t && acted < t,
-          };
-        });
+        const examples: Example[] = pending.keys.map((key, c) => ({
+          features: pending!.features,
+          offset: c * FEATURE_COUNT,
+          positive: (positiveTimes.get(key) ?? []).some((at) => at >= pending!.t && at < t),
+        }));
         settings = learnFromFeedback(settings, examples);
         pending = null;
       }
@@ -276,6 +281,12 @@ function candidateOf(p: Post, line: TimelineLine, booster: number | null, me: st
     vectorSlot: p.slot,
     collaborative: 0,
   };
+}
+
+/** The feedback the app learns its weights from as positives (see learnFromDayOld). */
+function LEARNED_POSITIVE(event: EventLine): boolean {
+  if (event.type === 'dwell') return (event.dwell_ms ?? 0) >= LONG_DWELL_MS;
+  return ACTS.has(event.type) || event.type === 'open' || event.type === 'more_like_this';
 }
 
 const FEEDBACK: Partial<Record<EventLine['type'], FeedbackKind>> = {

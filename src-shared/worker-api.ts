@@ -221,7 +221,7 @@ export interface RankingSettingsView {
   learning: boolean;
   /** Share of posts from lists, followed hashtags and trends (0 to 1). */
   discoveryShare: number;
-  /** Posts learned from so far. */
+  /** Ranked posts learned from so far (each ranking is learned from a day after it was made). */
   examples: number;
   features: {
     feature: RankingFeature;

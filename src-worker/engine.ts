@@ -28,7 +28,7 @@ import { embedPending, RankingMemory } from './rank/ranking-store';
 import {
   countNewPosts,
   feedbackOnReason,
-  learnFromServed,
+  learnFromDayOld,
   logServedPage,
   rankingSettingsView,
   refreshFeed,
@@ -254,8 +254,8 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       settings: () => engine.read((tx) => rankingSettingsView(tx)),
       update: (patch) =>
         rankingWrite(async (tx, now) => {
-          // What the person did with the posts shown so far is learned under the weights they saw.
-          await learnFromServed(tx);
+          // A ranking due to be learned from is learned from under the weights it was made with.
+          await learnFromDayOld(tx, now);
           await updateRankingSettings(tx, patch);
           await refreshFeed(tx, memory, now, { learn: false });
           return rankingSettingsView(tx);

@@ -7,8 +7,8 @@
 import type { SqlValue, Tx } from '../db/database';
 import { EngineError } from '../errors';
 import type { RankingSettingsView, ReasonFeedback } from '../../src-shared/worker-api';
-import { explainRanked, MODEL_VERSION, rankCandidates } from './ranker';
-import { FEATURE_COUNT, FEATURES, type Feature } from './features';
+import { explainRanked, MODEL_VERSION, rankCandidates, type Ranking } from './ranker';
+import { FEATURE_COUNT, FEATURES, type Candidate, type Feature } from './features';
 import type { ReasonSubject } from './explain';
 import {
   loadCandidates,
@@ -19,41 +19,75 @@ import {
 } from './ranking-store';
 import {
   learnFromFeedback,
+  LONG_DWELL_MS,
   priorWeights,
   PRESET_DISCOVERY_SHARE,
   type Example,
   type RankingSettings,
 } from './weights';
 
-/** Kinds of feedback that make a served post a positive example. */
+/** Kinds of feedback that make a ranked post a positive example. */
 const POSITIVE_KINDS = "('favourite', 'boost', 'reply', 'bookmark', 'more_like_this', 'open')";
 
+/** A ranking is learned from once this long has passed: what the person did with it by then. */
+export const LEARNING_WINDOW = 24 * 3600 * 1000;
+
 /**
- * Learns from what was shown since the last ranking, by what the person did after it was shown:
- * acted on (positive) or viewed and passed by. Each served post teaches once: the ranking that
- * follows clears what was shown, and a post served again only counts what happened after that.
+ * Learns from the ranking kept a day ago, once the day has passed: each of its candidates is a
+ * positive when the person favourited, boosted, replied to, bookmarked, opened, read at length or
+ * asked for more like it within the day, and a negative otherwise (shown and scrolled past, never
+ * reached, or turned down). Learning so over everything ranked, not only the posts seen, teaches
+ * how much newness matters as well as what the person likes; measured by `npm run eval`, which
+ * learns the same way day by day. The kept ranking is then let go, learned from or not.
  */
-export async function learnFromServed(tx: Tx): Promise<RankingSettings> {
+export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSettings> {
   const settings = await loadRankingSettings(tx);
-  const rows = await tx.all<{ features: Uint8Array; positive: number; viewed: number }>(
-    `SELECT f.features,
-            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = f.status_id AND i.undone_at IS NULL
-                      AND i.at >= f.shown_at
-                      AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= 4000))) AS positive,
-            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = f.status_id AND i.kind = 'view'
-                      AND i.at >= f.shown_at) AS viewed
-       FROM feed f WHERE f.shown_at IS NOT NULL AND f.features IS NOT NULL`,
+  const kept = await tx.get<{ at: number | null }>('SELECT min(taken_at) AS at FROM learning_snapshot');
+  if (kept?.at == null || now - kept.at < LEARNING_WINDOW) return settings;
+  const rows = await tx.all<{ features: Uint8Array; positive: number }>(
+    `SELECT l.features,
+            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND i.undone_at IS NULL
+                      AND i.at >= l.taken_at AND i.at < l.taken_at + ?
+                      AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= ?))) AS positive
+       FROM learning_snapshot l`,
+    [LEARNING_WINDOW, LONG_DWELL_MS],
   );
+  await tx.run('DELETE FROM learning_snapshot');
   const examples: Example[] = [];
   for (const row of rows) {
-    if (!row.positive && !row.viewed) continue;
     const features = new Float32Array(row.features.slice().buffer);
-    if (features.length !== FEATURE_COUNT) continue;
-    examples.push({ features, offset: 0, positive: row.positive === 1 });
+    if (features.length === FEATURE_COUNT)
+      examples.push({ features, offset: 0, positive: row.positive === 1 });
   }
   const learned = learnFromFeedback(settings, examples);
   if (learned !== settings) await saveRankingSettings(tx, learned);
   return learned;
+}
+
+/** Keeps a ranking's candidates and features to learn from a day later, unless one is kept already. */
+async function keepForLearning(
+  tx: Tx,
+  ranking: Ranking,
+  candidates: readonly Candidate[],
+  now: number,
+): Promise<void> {
+  if (await tx.get('SELECT 1 FROM learning_snapshot LIMIT 1')) return;
+  const rows: SqlValue[] = [];
+  const write = async (): Promise<void> => {
+    if (rows.length === 0) return;
+    const count = rows.length / 3;
+    await tx.run(
+      `INSERT INTO learning_snapshot (status_id, taken_at, features)
+       VALUES ${Array.from({ length: count }, () => '(?, ?, ?)').join(', ')}`,
+      rows.splice(0),
+    );
+  };
+  for (const c of ranking.order) {
+    const features = ranking.features.slice(c * FEATURE_COUNT, (c + 1) * FEATURE_COUNT);
+    rows.push(candidates[c]!.id, now, new Uint8Array(features.buffer));
+    if (rows.length === 3 * 300) await write();
+  }
+  await write();
 }
 
 /**
@@ -66,7 +100,7 @@ export async function refreshFeed(
   now: number,
   options: { learn?: boolean } = {},
 ): Promise<number> {
-  const settings = options.learn === false ? await loadRankingSettings(tx) : await learnFromServed(tx);
+  const settings = options.learn === false ? await loadRankingSettings(tx) : await learnFromDayOld(tx, now);
   const model = await loadPersonModel(tx, memory, now);
   const candidates = await loadCandidates(tx, memory, now);
   const ranking = rankCandidates(model, candidates, memory.index, settings, now);
@@ -104,8 +138,9 @@ export async function refreshFeed(
     if (rows.length === 8 * 100) await write();
   }
   await write();
-  // Posts that are no longer candidates leave the feed (what they taught is learned above).
+  // Posts that are no longer candidates leave the feed.
   await tx.run('DELETE FROM feed WHERE position IS NULL');
+  if (settings.preset !== 'chronological') await keepForLearning(tx, ranking, candidates, now);
   return position;
 }
 

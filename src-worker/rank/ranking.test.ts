@@ -55,13 +55,13 @@ const TOPICS = [
 ];
 
 /** A home timeline of 60 posts: ana writes about Rust, bob about bread, others about everything. */
-async function timeline(): Promise<{
+async function timeline(now?: () => number): Promise<{
   api: WorkerApi;
   engine: Engine;
   account: Account;
   byAuthor: (posts: PostView[], who: string) => number;
 }> {
-  const opened = await engines.openWithAccount();
+  const opened = await engines.openWithAccount(now ? { now } : {});
   const statuses: Json[] = [];
   for (let i = 0; i < 60; i++) {
     const minutes = 5 + i * 20;
@@ -198,28 +198,45 @@ describe('the ranked timeline', () => {
     await expect(api.ranking.update({ discoveryShare: 2 })).rejects.toThrow(/between 0 and 1/);
   });
 
-  it('learns weights from what was acted on and what was passed by; they can be reset and frozen', async () => {
-    const { api } = await timeline();
-    const page = (await api.timeline.page({ order: 'ranked', limit: 30 })).posts;
-    for (const [i, p] of page.entries())
-      await api.interactions.record({ statusId: p.id, kind: i % 3 === 0 ? 'favourite' : 'view' });
+  it('learns weights a day after a ranking from what was acted on; they can be reset and frozen', async () => {
+    let clock = NOW;
+    const { api } = await timeline(() => clock);
+    const HOUR = 60 * MINUTE;
+    // The first ranking is kept to learn from; within the day the person favourites ana's posts
+    // and scrolls past others.
+    const page = (await api.timeline.page({ order: 'ranked', limit: 60 })).posts;
+    expect(page).toHaveLength(60);
+    clock += HOUR;
+    for (const p of page)
+      await api.interactions.record({
+        statusId: p.id,
+        kind: p.author.acct.startsWith('ana') ? 'favourite' : 'view',
+      });
+    // Not a day yet: nothing learned.
+    clock += 2 * HOUR;
+    await api.ranking.refresh();
+    expect((await api.ranking.settings()).examples).toBe(0);
+    // A day on: every ranked post is an example, and the weights have moved.
+    clock += 22 * HOUR;
     await api.ranking.refresh();
     const learned = await api.ranking.settings();
-    expect(learned.examples).toBe(30);
+    expect(learned.examples).toBe(60);
     expect(learned.features.some((f) => f.learned !== 0)).toBe(true);
-    // Served again with nothing new done: nothing more to learn.
-    for (let round = 0; round < 2; round++) {
-      await api.timeline.page({ order: 'ranked', limit: 60 });
-      await api.ranking.refresh();
-    }
+    // Again at once: the ranking kept now is not a day old.
+    await api.ranking.refresh();
     expect(await api.ranking.settings()).toEqual(learned);
-    // What was done with the page shown before a settings change is learned all the same.
-    const next = (await api.timeline.page({ order: 'ranked', limit: 10 })).posts;
-    for (const [i, p] of next.entries())
-      await api.interactions.record({ statusId: p.id, kind: i % 2 === 0 ? 'bookmark' : 'view' });
-    expect((await api.ranking.update({ discoveryShare: 0.3 })).examples).toBe(40);
+    // A settings change a day later learns first, under the weights that ranking was made with.
+    clock += HOUR;
+    for (const p of page.filter((p) => p.author.acct.startsWith('bob')))
+      await api.interactions.record({ statusId: p.id, kind: 'bookmark' });
+    clock += 24 * HOUR;
+    expect((await api.ranking.update({ discoveryShare: 0.3 })).examples).toBe(120);
+    // Frozen: a day later, nothing more is learned.
     const frozen = await api.ranking.update({ learning: false });
     expect(frozen.learning).toBe(false);
+    clock += 25 * HOUR;
+    await api.ranking.refresh();
+    expect((await api.ranking.settings()).features).toEqual(frozen.features);
     const reset = await api.ranking.update({ resetLearned: true });
     expect(reset.examples).toBe(0);
     expect(reset.features.every((f) => f.learned === 0)).toBe(true);
