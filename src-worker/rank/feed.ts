@@ -33,8 +33,8 @@ const POSITIVE_KINDS = "('favourite', 'boost', 'reply', 'bookmark', 'more_like_t
 export const LEARNING_WINDOW = 24 * 3600 * 1000;
 
 /**
- * Learns from the ranking kept a day ago, once the day has passed: each of its candidates is a
- * positive when the person favourited, boosted, replied to, bookmarked, opened, read at length or
+ * Learns from the ranking kept a day ago, once the day has passed: each of its candidates not
+ * acted on before it is a positive when the person favourited, boosted, replied to, bookmarked, opened, read at length or
  * asked for more like it within the day, and a negative otherwise (shown and scrolled past, never
  * reached, or turned down). Learning so over everything ranked, not only the posts seen, teaches
  * how much newness matters as well as what the person likes; measured by `npm run eval`, which
@@ -44,13 +44,16 @@ export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSetti
   const settings = await loadRankingSettings(tx);
   const kept = await tx.get<{ at: number | null }>('SELECT min(taken_at) AS at FROM learning_snapshot');
   if (kept?.at == null || now - kept.at < LEARNING_WINDOW) return settings;
+  const positive = `i.undone_at IS NULL AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= ?))`;
+  // Posts acted on before the ranking say nothing about it: acted on already, they are not again.
   const rows = await tx.all<{ features: Uint8Array; positive: number }>(
     `SELECT l.features,
-            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND i.undone_at IS NULL
-                      AND i.at >= l.taken_at AND i.at < l.taken_at + ?
-                      AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= ?))) AS positive
-       FROM learning_snapshot l`,
-    [LEARNING_WINDOW, LONG_DWELL_MS],
+            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND ${positive}
+                       AND i.at >= l.taken_at AND i.at < l.taken_at + ?) AS positive
+       FROM learning_snapshot l
+      WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND ${positive}
+                           AND i.at < l.taken_at)`,
+    [LONG_DWELL_MS, LEARNING_WINDOW, LONG_DWELL_MS],
   );
   await tx.run('DELETE FROM learning_snapshot');
   const examples: Example[] = [];
