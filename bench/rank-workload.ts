@@ -143,7 +143,7 @@ export function buildScenario(options: RankBenchOptions, now: number): Scenario 
     settings,
     warm.order
       .slice(0, 400)
-      .map((c, i) => ({ features: warm.features, offset: c * 11, positive: i % 9 === 0 })),
+      .map((c, i) => ({ features: warm.features, offset: c * 11, positive: i % 9 === 0, viewed: i < 200 })),
   );
   return { index, model, candidates, settings, embedPerS };
 }

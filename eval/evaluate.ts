@@ -14,6 +14,7 @@ import { rankCandidates } from '../src-worker/rank/ranker';
 import { VectorIndex } from '../src-worker/rank/vector-index';
 import {
   defaultSettings,
+  LEARNING_MEMORY,
   learnFromFeedback,
   LONG_DWELL_MS,
   type Example,
@@ -149,8 +150,14 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
     const firstAct = new Map<string, number>();
     // What the app learns from as positives: acts, opens, long reads and "more like this".
     const positiveTimes = new Map<string, number[]>();
+    const seenTimes = new Map<string, number[]>();
     for (const event of events) {
       const key = post(event.status_id).key;
+      if (event.type === 'seen') {
+        const times = seenTimes.get(key);
+        if (times) times.push(event.at);
+        else seenTimes.set(key, [event.at]);
+      }
       if (ACTS.has(event.type) && !firstAct.has(key)) firstAct.set(key, event.at);
       if (LEARNED_POSITIVE(event)) {
         const times = positiveTimes.get(key);
@@ -165,6 +172,8 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
     let nextEvent = 0;
     let windowStart = 0;
     let pending: { keys: string[]; features: Float32Array; t: number } | null = null;
+    // The examples the app keeps: each day's ranking, learned from for LEARNING_MEMORY.
+    const kept: { t: number; examples: Example[] }[] = [];
 
     for (let t = (Math.floor(first / DAY) + 1) * DAY; t <= last + DAY; t += DAY) {
       // Everything before t, in time order.
@@ -187,12 +196,22 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
       }
 
       if (pending) {
-        const examples: Example[] = pending.keys.map((key, c) => ({
-          features: pending!.features,
-          offset: c * FEATURE_COUNT,
-          positive: (positiveTimes.get(key) ?? []).some((at) => at >= pending!.t && at < t),
-        }));
-        settings = learnFromFeedback(settings, examples);
+        const within = (times: number[] | undefined): boolean =>
+          (times ?? []).some((at) => at >= pending!.t && at < pending!.t + DAY);
+        kept.push({
+          t: pending.t,
+          examples: pending.keys.map((key, c) => ({
+            features: pending!.features,
+            offset: c * FEATURE_COUNT,
+            positive: within(positiveTimes.get(key)),
+            viewed: within(seenTimes.get(key)),
+          })),
+        });
+        while (kept[0]!.t < t - LEARNING_MEMORY) kept.shift();
+        settings = learnFromFeedback(
+          settings,
+          kept.flatMap((day) => day.examples),
+        );
         pending = null;
       }
 

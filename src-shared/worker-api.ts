@@ -221,7 +221,10 @@ export interface RankingSettingsView {
   learning: boolean;
   /** Share of posts from lists, followed hashtags and trends (0 to 1). */
   discoveryShare: number;
-  /** Ranked posts learned from so far (each ranking is learned from a day after it was made). */
+  /**
+   * Ranked posts the weights are learned from: the last two weeks' rankings, each taken in a day
+   * after it was made.
+   */
   examples: number;
   features: {
     feature: RankingFeature;

@@ -359,6 +359,31 @@ describe('migrations', () => {
     expect(await db.all('SELECT n FROM interaction_deletions')).toEqual([{ n: 2 }]);
   });
 
+  it('9: keeps learning examples by time, refuses labels other than 0 and 1, and keeps every row', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 8);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db)) {
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    }
+    expect(await migrate(db, 9)).toEqual([9]);
+    for (const [table, rows] of Object.entries(before)) {
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    }
+    await db.run(
+      `INSERT INTO learning_examples (taken_at, features, positive, viewed) VALUES (5, x'00000000', 1, 0)`,
+    );
+    await expect(
+      db.run(`INSERT INTO learning_examples (taken_at, features, positive, viewed) VALUES (5, x'00', 2, 0)`),
+    ).rejects.toThrow(/CHECK/);
+    const plan = await db.all<{ detail: string }>(
+      `EXPLAIN QUERY PLAN DELETE FROM learning_examples WHERE taken_at < 3`,
+    );
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/learning_examples_by_time/);
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

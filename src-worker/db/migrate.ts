@@ -7,6 +7,7 @@ import { migration005 } from './migrations/005-account-rules';
 import { migration006 } from './migrations/006-ranking';
 import { migration007 } from './migrations/007-follows';
 import { migration008 } from './migrations/008-ranking-indexes';
+import { migration009 } from './migrations/009-learning-examples';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

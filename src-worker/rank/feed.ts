@@ -18,6 +18,7 @@ import {
   type RankingMemory,
 } from './ranking-store';
 import {
+  LEARNING_MEMORY,
   learnFromFeedback,
   LONG_DWELL_MS,
   priorWeights,
@@ -33,12 +34,12 @@ const POSITIVE_KINDS = "('favourite', 'boost', 'reply', 'bookmark', 'more_like_t
 export const LEARNING_WINDOW = 24 * 3600 * 1000;
 
 /**
- * Learns from the ranking kept a day ago, once the day has passed: each of its candidates not
- * acted on before it is a positive when the person favourited, boosted, replied to, bookmarked, opened, read at length or
- * asked for more like it within the day, and a negative otherwise (shown and scrolled past, never
- * reached, or turned down). Learning so over everything ranked, not only the posts seen, teaches
- * how much newness matters as well as what the person likes; measured by `npm run eval`, which
- * learns the same way day by day. The kept ranking is then let go, learned from or not.
+ * Learns from the ranking kept a day ago, once the day has passed. Each of its candidates not acted
+ * on before it becomes an example: positive when the person favourited, boosted, replied to,
+ * bookmarked, opened, read at length or asked for more like it within the day, and marked viewed
+ * when it was on screen within the day. Examples are kept for LEARNING_MEMORY and the weights are
+ * fitted anew from all of them (see `learnFromFeedback`); measured by `npm run eval`, which learns
+ * the same way day by day. The kept ranking is then let go, learned from or not.
  */
 export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSettings> {
   const settings = await loadRankingSettings(tx);
@@ -46,21 +47,28 @@ export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSetti
   if (kept?.at == null || now - kept.at < LEARNING_WINDOW) return settings;
   const positive = `i.undone_at IS NULL AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= ?))`;
   // Posts acted on before the ranking say nothing about it: acted on already, they are not again.
-  const rows = await tx.all<{ features: Uint8Array; positive: number }>(
-    `SELECT l.features,
+  await tx.run(
+    `INSERT INTO learning_examples (taken_at, features, positive, viewed)
+     SELECT l.taken_at, l.features,
             EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND ${positive}
-                       AND i.at >= l.taken_at AND i.at < l.taken_at + ?) AS positive
+                       AND i.at >= l.taken_at AND i.at < l.taken_at + ?),
+            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND i.kind = 'view'
+                       AND i.at >= l.taken_at AND i.at < l.taken_at + ?)
        FROM learning_snapshot l
       WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND ${positive}
                            AND i.at < l.taken_at)`,
-    [LONG_DWELL_MS, LEARNING_WINDOW, LONG_DWELL_MS],
+    [LONG_DWELL_MS, LEARNING_WINDOW, LEARNING_WINDOW, LONG_DWELL_MS],
   );
   await tx.run('DELETE FROM learning_snapshot');
+  await tx.run('DELETE FROM learning_examples WHERE taken_at < ?', [now - LEARNING_MEMORY]);
+  const rows = await tx.all<{ features: Uint8Array; positive: number; viewed: number }>(
+    'SELECT features, positive, viewed FROM learning_examples',
+  );
   const examples: Example[] = [];
   for (const row of rows) {
     const features = new Float32Array(row.features.slice().buffer);
     if (features.length === FEATURE_COUNT)
-      examples.push({ features, offset: 0, positive: row.positive === 1 });
+      examples.push({ features, offset: 0, positive: row.positive === 1, viewed: row.viewed === 1 });
   }
   const learned = learnFromFeedback(settings, examples);
   if (learned !== settings) await saveRankingSettings(tx, learned);
@@ -326,7 +334,12 @@ export async function updateRankingSettings(tx: Tx, patch: SettingsPatch): Promi
     settings = { ...settings, manual };
   }
   if (patch.learning !== undefined) settings = { ...settings, learning: patch.learning };
-  if (patch.resetLearned) settings = { ...settings, learned: {}, examples: 0 };
+  if (patch.resetLearned) {
+    // Starting over: what was kept to learn from goes too, or the next day would learn it back.
+    settings = { ...settings, learned: {}, examples: 0 };
+    await tx.run('DELETE FROM learning_examples');
+    await tx.run('DELETE FROM learning_snapshot');
+  }
   if (patch.discoveryShare !== undefined) {
     if (!(patch.discoveryShare >= 0 && patch.discoveryShare <= 1))
       throw new EngineError('invalid_input', 'The discovery share is between 0 and 1');

@@ -26,9 +26,11 @@ const DIVERSIFIED = 2000;
  * Written with every page in the ranking log; it changes when what a feature measures changes, so
  * that logged contributions and features are read against the right definitions. 2: reading pace
  * from visit times, author rates per post viewed apart for followed authors and strangers, thread
- * replies apart from mentions, no quiet-poster lift for authors never in the home timeline.
+ * replies apart from mentions, no quiet-poster lift for authors never in the home timeline. 3:
+ * recency mostly the chance of reaching a post (a log-probability), weights learned from the posts
+ * looked at.
  */
-export const MODEL_VERSION = 'corgi-rank/2';
+export const MODEL_VERSION = 'corgi-rank/3';
 
 export interface Ranking {
   /** Candidate indices, best first. */

@@ -240,9 +240,21 @@ describe('the ranked timeline', () => {
     clock += 25 * HOUR;
     await api.ranking.refresh();
     expect((await api.ranking.settings()).features).toEqual(frozen.features);
+    const kept = (await api.ranking.settings()).examples;
     const reset = await api.ranking.update({ resetLearned: true });
     expect(reset.examples).toBe(0);
     expect(reset.features.every((f) => f.learned === 0)).toBe(true);
+    // Reset forgets what was kept to learn from: a day on, only the ranking made since counts.
+    await api.ranking.update({ learning: true });
+    await api.ranking.refresh();
+    clock += HOUR;
+    const other = page.find((p) => !/^(ana|bob)/.test(p.author.acct))!;
+    await api.interactions.record({ statusId: other.id, kind: 'open' });
+    clock += 24 * HOUR;
+    await api.ranking.refresh();
+    const again = (await api.ranking.settings()).examples;
+    expect(again).toBeGreaterThan(0);
+    expect(again).toBeLessThan(kept);
   });
 
   it('counts boosts by people the person follows once it knows whom they follow', async () => {

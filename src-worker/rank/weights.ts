@@ -3,7 +3,7 @@
  * and learning from their feedback adds a visible adjustment on top, which they can reset or freeze.
  */
 import { RANKING_PRESETS, type RankingPreset } from '../../src-shared/worker-api';
-import { FEATURE_COUNT, FEATURES, type Feature } from './features';
+import { FEATURES, type Feature } from './features';
 
 export const PRESETS = RANKING_PRESETS;
 export type Preset = RankingPreset;
@@ -15,12 +15,12 @@ const BALANCED: WeightTable = {
   tags: 1,
   content: 1.5,
   engagement: 0.7,
-  recency: 1.5,
+  recency: 2.8,
   social: 0.5,
   conversation: 2.5,
   quiet: 0.3,
   language: 1.5,
-  seen: -4,
+  seen: -8,
   collaborative: 0.5,
 };
 
@@ -39,7 +39,15 @@ export const PRESET_WEIGHTS: Record<Preset, WeightTable> = {
     engagement: 0.2,
   },
   discussions: { ...BALANCED, conversation: 4, engagement: 1.2, author: 1.5, social: 0.3 },
-  discover: { ...BALANCED, content: 3, tags: 2, engagement: 1.2, author: 0.8, collaborative: 1, recency: 1 },
+  discover: {
+    ...BALANCED,
+    content: 3,
+    tags: 2,
+    engagement: 1.2,
+    author: 0.8,
+    collaborative: 1,
+    recency: 1.9,
+  },
   quiet: { ...BALANCED, quiet: 3, engagement: -0.3, author: 1.5, social: 0.2 },
 };
 
@@ -68,7 +76,7 @@ export interface RankingSettings {
   learning: boolean;
   /** Share of discovery posts (0 to 1). */
   discoveryShare: number;
-  /** Examples learned from so far. */
+  /** Examples the weights were last learned from (the rankings of the last LEARNING_MEMORY). */
   examples: number;
 }
 
@@ -102,59 +110,111 @@ export function effectiveWeights(settings: RankingSettings): Float32Array {
  */
 export const LONG_DWELL_MS = 20_000;
 
+/** Examples are learned from for this long after their ranking: taste changes. */
+export const LEARNING_MEMORY = 14 * 24 * 3600 * 1000;
+
 export interface Example {
   features: Float32Array;
   offset: number;
+  /** Acted on, opened, read at length or asked more of within a day of the ranking. */
   positive: boolean;
+  /** On screen within that day. */
+  viewed: boolean;
 }
 
-const LEARNING_RATE = 0.05;
-/** Pull toward the prior weights: learning adjusts, it does not run away. */
-const REGULARISATION = 0.01;
-const EPOCHS = 10;
-/** Negatives each positive is compared with per epoch. */
-const PAIRS = 8;
+/**
+ * Features whose weights learning leaves as they are: how new a post is and whether it was seen
+ * decide whether the person gets to it at all, which the posts they looked at cannot teach.
+ */
+const NOT_LEARNED: ReadonlySet<Feature> = new Set(['recency', 'seen']);
+/** Pull of every learned weight toward its prior, in examples' worth: learning adjusts, it does not run away. */
+const REGULARISATION = 1;
+const NEWTON_STEPS = 12;
 
 /**
- * Pairwise learning to rank (BPR) on one batch of feedback, the posts that were shown: every post
- * acted on should score above the posts passed by, so each positive is compared with a few of the
- * negatives and the weights move along the difference of their features, starting from the current
- * weights and regularised toward the prior. Only the order is learned, so the bias stays as it is.
- * Returns new settings.
+ * Learns the weights from the examples kept (see `learnFromDayOld`): a logistic regression of
+ * "acted on" over the features, fitted anew each time, with every weight pulled toward its prior.
+ * When the person's views are recorded it learns only from posts they looked at (or acted on), so
+ * that it learns what they like rather than what they happened to reach; without view records it
+ * learns from every post ranked. Returns new settings.
  */
 export function learnFromFeedback(settings: RankingSettings, examples: readonly Example[]): RankingSettings {
   if (!settings.learning || settings.preset === 'chronological') return settings;
-  const positives = examples.filter((e) => e.positive);
-  const negatives = examples.filter((e) => !e.positive);
-  if (positives.length === 0 || negatives.length === 0) return settings;
+  const anyViewed = examples.some((e) => e.viewed && !e.positive);
+  const rows = anyViewed ? examples.filter((e) => e.viewed || e.positive) : examples;
+  if (!rows.some((e) => e.positive) || rows.every((e) => e.positive)) return settings;
   const prior = priorWeights(settings);
-  const weights = effectiveWeights(settings);
-  const difference = new Float32Array(FEATURE_COUNT);
-  // A fixed sequence: the same feedback always teaches the same weights.
-  let state = (settings.examples * 2654435761 + examples.length) >>> 0;
-  const random = (n: number): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state % n;
-  };
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
-    for (const positive of positives) {
-      for (let k = 0; k < PAIRS; k++) {
-        const negative = negatives[random(negatives.length)]!;
-        let margin = 0;
-        for (let i = 0; i < FEATURE_COUNT; i++) {
-          difference[i] = positive.features[positive.offset + i]! - negative.features[negative.offset + i]!;
-          margin += weights[i]! * difference[i]!;
-        }
-        const step = LEARNING_RATE / (1 + Math.exp(margin));
-        for (let i = 0; i < FEATURE_COUNT; i++)
-          weights[i]! += step * difference[i]! - LEARNING_RATE * REGULARISATION * (weights[i]! - prior[i]!);
+  const learned = FEATURES.flatMap((f, i) => (NOT_LEARNED.has(f) ? [] : [i]));
+  const k = learned.length + 1;
+  // Parameters: the learned weights, then an intercept (the rate of acting, which no order needs).
+  const w = new Float64Array(k);
+  learned.forEach((f, j) => (w[j] = prior[f]!));
+  w[k - 1] = -3;
+  const x = new Float64Array(k);
+  const gradient = new Float64Array(k);
+  const hessian = new Float64Array(k * k);
+  for (let step = 0; step < NEWTON_STEPS; step++) {
+    gradient.fill(0);
+    hessian.fill(0);
+    for (const e of rows) {
+      let z = 0;
+      for (let j = 0; j < k - 1; j++) z += w[j]! * (x[j] = e.features[e.offset + learned[j]!]!);
+      x[k - 1] = 1;
+      z += w[k - 1]!;
+      const p = 1 / (1 + Math.exp(-Math.max(-30, Math.min(30, z))));
+      const residual = p - (e.positive ? 1 : 0);
+      const curvature = p * (1 - p);
+      for (let a = 0; a < k; a++) {
+        gradient[a]! += residual * x[a]!;
+        for (let b = 0; b <= a; b++) hessian[a * k + b]! += curvature * x[a]! * x[b]!;
       }
     }
+    for (let j = 0; j < k - 1; j++) {
+      gradient[j]! += REGULARISATION * (w[j]! - prior[learned[j]!]!);
+      hessian[j * k + j]! += REGULARISATION;
+    }
+    hessian[k * k - 1]! += 1e-4;
+    const delta = solveSymmetric(hessian, gradient, k);
+    let largest = 0;
+    for (let a = 0; a < k; a++) {
+      w[a]! -= delta[a]!;
+      largest = Math.max(largest, Math.abs(delta[a]!));
+    }
+    if (largest < 1e-6) break;
   }
-  const learned: Partial<Record<Feature, number>> = {};
-  FEATURES.forEach((f, i) => {
-    const delta = weights[i]! - prior[i]!;
-    if (Math.abs(delta) > 1e-4) learned[f] = Math.round(delta * 1e4) / 1e4;
+  const result: Partial<Record<Feature, number>> = {};
+  learned.forEach((f, j) => {
+    const change = w[j]! - prior[f]!;
+    if (Number.isFinite(change) && Math.abs(change) > 1e-4)
+      result[FEATURES[f]!] = Math.round(change * 1e4) / 1e4;
   });
-  return { ...settings, learned, examples: settings.examples + examples.length };
+  return { ...settings, learned: result, examples: examples.length };
+}
+
+/**
+ * Solves H x = g for a symmetric positive definite H given by its lower triangle (row-major, n by
+ * n), by Cholesky decomposition.
+ */
+function solveSymmetric(h: Float64Array, g: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = h[i * n + j]!;
+      for (let m = 0; m < j; m++) sum -= l[i * n + m]! * l[j * n + m]!;
+      l[i * n + j] = i === j ? Math.sqrt(Math.max(sum, 1e-12)) : sum / l[j * n + j]!;
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = g[i]!;
+    for (let m = 0; m < i; m++) sum -= l[i * n + m]! * y[m]!;
+    y[i] = sum / l[i * n + i]!;
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let sum = y[i]!;
+    for (let m = i + 1; m < n; m++) sum -= l[m * n + i]! * x[m]!;
+    x[i] = sum / l[i * n + i]!;
+  }
+  return x;
 }
