@@ -262,4 +262,23 @@ describe('ranking features', () => {
     // While reading, the first 15 unread posts are all within one visit's 20.
     expect(reading[14 * FEATURE_COUNT + F.recency]).toBeGreaterThan(reading[F.recency]! - 0.2);
   });
+
+  it('tells visits from acts when views are not recorded', () => {
+    // Every morning at 08:00 the person favourites two posts; no view is recorded. 30 posts come
+    // in overnight.
+    const model = new PersonModel();
+    const midnight = Date.UTC(2026, 10, 20);
+    let id = 0;
+    for (let day = 4; day >= 1; day--) {
+      const night = midnight - day * 24 * HOUR;
+      for (let i = 0; i < 30; i++) model.observeShown(1, night + i * 10 * MINUTE);
+      for (let i = 0; i < 2; i++) {
+        const post = { id: ++id, authorId: 1, tags: [], language: 'en', inReplyToId: null, vector: null };
+        model.observeFeedback('favourite', post, night + 8 * HOUR + i * MINUTE);
+      }
+    }
+    expect(model.arrivalsBeforeNextVisit(midnight)).toEqual([30, 30, 30, 30]);
+    // Visits without views say nothing about how much a visit reads.
+    expect(model.readsPerVisit()).toBe(80);
+  });
 });

@@ -339,6 +339,22 @@ export class PersonModel {
 
   /** A post was on screen; `authorId` counts the view for its author (once per post). */
   observeSeen(statusId: number, at = 0, authorId = -1): void {
+    this.visit(at);
+    this.visitViews++;
+    if (authorId >= 0 && !this.seen.has(statusId)) {
+      this.revision++;
+      this.author(authorId).viewed.add(1, at);
+      this.totalViewed.add(1, at);
+      this.addByFollowing(authorId, this.followedViewed, this.othersViewed, 1, at);
+    }
+    this.seen.set(statusId, (this.seen.get(statusId) ?? 0) + 1);
+  }
+
+  /**
+   * The person was in the app at `at` (a view, or feedback: without view records, acts are what
+   * tells when they visit): a new visit when it is long after the last.
+   */
+  private visit(at: number): void {
     this.lastActiveAt = Math.max(this.lastActiveAt, at);
     if (at - this.lastViewAt > VISIT_GAP) {
       if (this.visitViews > 0) this.visits.push(this.visitViews);
@@ -347,15 +363,7 @@ export class PersonModel {
       this.visitStart = at;
       remember(this.visitStarts, at);
     }
-    this.visitViews++;
     this.lastViewAt = Math.max(this.lastViewAt, at);
-    if (authorId >= 0 && !this.seen.has(statusId)) {
-      this.revision++;
-      this.author(authorId).viewed.add(1, at);
-      this.totalViewed.add(1, at);
-      this.addByFollowing(authorId, this.followedViewed, this.othersViewed, 1, at);
-    }
-    this.seen.set(statusId, (this.seen.get(statusId) ?? 0) + 1);
   }
 
   /**
@@ -393,7 +401,7 @@ export class PersonModel {
   observeFeedback(kind: FeedbackKind, post: PostRef, at: number, value = 1): void {
     const weight = feedbackWeight(kind, value);
     this.revision++;
-    this.lastActiveAt = Math.max(this.lastActiveAt, at);
+    this.visit(at);
     if (kind === 'favourite' || kind === 'boost' || kind === 'reply' || kind === 'bookmark') {
       this.acted.add(post.id);
     }
