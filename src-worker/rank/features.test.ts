@@ -171,6 +171,32 @@ describe('ranking features', () => {
     expect(Math.abs(features(quiet, [candidate(1, 2, NOW)])[F.author]!)).toBeLessThan(0.1);
   });
 
+  it('rates hashtags by positives per post viewed, not by how many there were', () => {
+    // #rust is on every fifth post the person views and they favourite one in ten of them;
+    // #trams is on one post in forty and they favourite every other one: fewer favourites, all told.
+    const model = new PersonModel();
+    let id = 0;
+    for (let i = 0; i < 800; i++) {
+      const tags = i % 5 === 0 ? ['rust'] : i % 40 === 1 ? ['Trams'] : [];
+      const at = NOW - 72 * HOUR + i * 5 * MINUTE;
+      model.observeSeen(++id, at, 100 + (i % 50), tags);
+      const acted = tags[0] === 'rust' ? i % 50 === 0 : tags.length > 0 ? i % 80 === 1 : i % 30 === 2;
+      if (acted)
+        model.observeFeedback(
+          'favourite',
+          { id, authorId: 100 + (i % 50), tags, language: 'en', inReplyToId: null, vector: null },
+          at + 1000,
+        );
+    }
+    const tagged = (id: number, tags: string[]): Candidate => ({ ...candidate(id, 100, NOW), tags });
+    const row = features(model, [tagged(1, ['rust']), tagged(2, ['trams']), tagged(3, ['knitting'])]);
+    expect(row[FEATURE_COUNT + F.tags]).toBeGreaterThan(row[F.tags]! + 0.2);
+    // A hashtag never met says nothing; following it lifts it.
+    expect(row[2 * FEATURE_COUNT + F.tags]).toBe(0);
+    model.followedTags.add('knitting');
+    expect(features(model, [tagged(3, ['knitting'])])[F.tags]).toBeGreaterThan(0.2);
+  });
+
   it('lifts quiet posters of the home timeline, not strangers found through hashtags or trends', () => {
     const model = new PersonModel();
     model.observeShown(1, NOW - 3 * 24 * HOUR);

@@ -75,6 +75,8 @@ const PASSED_OVER = 2 * HOUR;
  */
 const AUTHOR_PRIOR_VIEWS = 20;
 const AUTHOR_PRIOR_POSITIVES = 2;
+/** What following a hashtag adds to its taste (on the scale of a rate twice the person's own). */
+const FOLLOWED_TAG = 0.35;
 
 /** Cosines between posts on one subject run about 0.1 to 0.4 with hashed n-grams: scale to [0, 1]. */
 const SIMILARITY_SCALE = 2.5;
@@ -239,7 +241,7 @@ export function computeFeatures(
 
     let tags = 0;
     for (const tag of post.tags) tags += signals.tags.get(tag) ?? tagSignal(model, signals, tag, now);
-    out[row + F.tags] = tags / (Math.abs(tags) + 2);
+    out[row + F.tags] = Math.max(-1, Math.min(1, tags));
 
     const ageAtCounts = Math.max(0, post.countsAt - post.createdAt) / HOUR;
     const reactions = post.favourites + 2 * post.reblogs + post.replies;
@@ -386,13 +388,23 @@ function unreadAboveEach(candidates: readonly Candidate[], viewed: Uint8Array): 
   return above;
 }
 
-/** A hashtag's taste: engaged with minus turned down, plus following it. */
+/**
+ * A hashtag's taste, like an author's: the person's rate of positives on posts with it (per post
+ * viewed, or shown without view records; turn-downs count against), smoothed toward their overall
+ * rate, on the same log scale, plus a lift for following it.
+ */
 function tagSignal(model: PersonModel, signals: Signals, name: string, now: number): number {
   const key = name.toLowerCase();
   const taste = model.tagTaste(key);
-  const score =
-    (taste ? taste.positive.valueAt(now) - 2 * taste.negative.valueAt(now) : 0) +
-    (model.followedTags.has(key) ? 1.5 : 0);
+  const base = signals.base;
+  let score = 0;
+  if (taste) {
+    const exposure = base.byViews ? taste.viewed.valueAt(now) : taste.shown.valueAt(now);
+    const prior = Math.max(AUTHOR_PRIOR_VIEWS, AUTHOR_PRIOR_POSITIVES / base.all);
+    const positive = taste.positive.valueAt(now) - 3 * taste.negative.valueAt(now);
+    score = affinityOf((positive + prior * base.all) / (exposure + prior), base.all);
+  }
+  if (model.followedTags.has(key)) score += FOLLOWED_TAG;
   signals.tags.set(name, score);
   return score;
 }

@@ -100,6 +100,14 @@ export interface AuthorTaste {
   kinds: Map<FeedbackKind, number>;
 }
 
+/** A hashtag's positives and turn-downs, and how often it was shown and viewed (its exposure). */
+export interface TagTaste {
+  positive: Decayed;
+  negative: Decayed;
+  shown: Decayed;
+  viewed: Decayed;
+}
+
 export interface Interest {
   vector: Float32Array;
   weight: Decayed;
@@ -182,7 +190,7 @@ const SIGNALS_TTL = 10 * 60 * 1000;
 
 export class PersonModel {
   readonly authors = new Map<number, AuthorTaste>();
-  readonly tags = new Map<string, { positive: Decayed; negative: Decayed }>();
+  readonly tags = new Map<string, TagTaste>();
   readonly followedTags = new Set<string>();
   /** Accounts the person follows (their boosts are social proof). */
   readonly follows = new Set<number>();
@@ -311,23 +319,34 @@ export class PersonModel {
     return taste;
   }
 
-  private tag(name: string): { positive: Decayed; negative: Decayed } {
+  private tag(name: string): TagTaste {
     const key = name.toLowerCase();
     let taste = this.tags.get(key);
     if (!taste) {
-      taste = { positive: new Decayed(TASTE_HALF_LIFE), negative: new Decayed(TASTE_HALF_LIFE) };
+      taste = {
+        positive: new Decayed(TASTE_HALF_LIFE),
+        negative: new Decayed(TASTE_HALF_LIFE),
+        shown: new Decayed(TASTE_HALF_LIFE),
+        viewed: new Decayed(TASTE_HALF_LIFE),
+      };
       this.tags.set(key, taste);
     }
     return taste;
   }
 
-  tagTaste(name: string): { positive: Decayed; negative: Decayed } | undefined {
+  tagTaste(name: string): TagTaste | undefined {
     return this.tags.get(name.toLowerCase());
   }
 
-  /** A post entered the timeline: its author was shown once more; its content, if known, too. */
-  observeShown(authorId: number, at: number, vector: Float32Array | null = null): void {
+  /** A post entered the timeline: its author and hashtags were shown once more; its content, if known, too. */
+  observeShown(
+    authorId: number,
+    at: number,
+    vector: Float32Array | null = null,
+    tags: readonly string[] = [],
+  ): void {
     this.revision++;
+    for (const name of tags) this.tag(name).shown.add(1, at);
     const taste = this.author(authorId);
     taste.shown.add(1, at);
     taste.activity.add(1, at);
@@ -337,12 +356,13 @@ export class PersonModel {
     if (vector) this.learnTaste(vector, 0, 1);
   }
 
-  /** A post was on screen; `authorId` counts the view for its author (once per post). */
-  observeSeen(statusId: number, at = 0, authorId = -1): void {
+  /** A post was on screen; `authorId` and `tags` count the view for its author and hashtags (once per post). */
+  observeSeen(statusId: number, at = 0, authorId = -1, tags: readonly string[] = []): void {
     this.visit(at);
     this.visitViews++;
     if (authorId >= 0 && !this.seen.has(statusId)) {
       this.revision++;
+      for (const name of tags) this.tag(name).viewed.add(1, at);
       this.author(authorId).viewed.add(1, at);
       this.totalViewed.add(1, at);
       this.addByFollowing(authorId, this.followedViewed, this.othersViewed, 1, at);

@@ -27,8 +27,8 @@ const DIVERSIFIED = 2000;
  * that logged contributions and features are read against the right definitions. 2: reading pace
  * from visit times, author rates per post viewed apart for followed authors and strangers, thread
  * replies apart from mentions, no quiet-poster lift for authors never in the home timeline. 3:
- * recency mostly the chance of reaching a post (a log-probability), weights learned from the posts
- * looked at.
+ * recency mostly the chance of reaching a post (a log-probability), hashtags rated per post viewed
+ * like authors, weights learned from the posts looked at.
  */
 export const MODEL_VERSION = 'corgi-rank/3';
 

@@ -200,12 +200,14 @@ const OUT_OF_ORDER_SLACK = HOUR;
 interface ShownRow {
   status_id: number;
   author_id: number;
+  /** The post's hashtags, as stored (JSON). */
+  tags: string;
   entry_at: number;
   fetched_at: number;
   entry_key: string;
 }
 
-const SHOWN_COLUMNS = `e.status_id, s.author_id, e.entry_at, e.fetched_at, e.account_id || ':' || e.remote_id AS entry_key
+const SHOWN_COLUMNS = `e.status_id, s.author_id, s.tags, e.entry_at, e.fetched_at, e.account_id || ':' || e.remote_id AS entry_key
        FROM timeline_entries e JOIN statuses s ON s.id = e.status_id`;
 
 /**
@@ -336,7 +338,7 @@ function observe(
     for (; next < shown.length && shown[next]!.entry_at <= row.at; next++)
       observeShown(model, index, shown[next]!, vector);
     if (row.kind === 'view') {
-      model.observeSeen(row.status_id, row.at, row.author_id);
+      model.observeSeen(row.status_id, row.at, row.author_id, JSON.parse(row.tags) as string[]);
       continue;
     }
     const slot = index.slotOf(row.status_id);
@@ -390,14 +392,14 @@ async function loadFollowedTags(tx: Tx, model: PersonModel): Promise<void> {
   for (const row of rows) model.followedTags.add(row.name.toLowerCase());
 }
 
-function observeShown(
-  model: PersonModel,
-  index: VectorIndex,
-  row: { status_id: number; author_id: number; entry_at: number },
-  scratch: Float32Array,
-): void {
+function observeShown(model: PersonModel, index: VectorIndex, row: ShownRow, scratch: Float32Array): void {
   const slot = index.slotOf(row.status_id);
-  model.observeShown(row.author_id, row.entry_at, slot >= 0 ? index.vectorInto(slot, scratch) : null);
+  model.observeShown(
+    row.author_id,
+    row.entry_at,
+    slot >= 0 ? index.vectorInto(slot, scratch) : null,
+    row.tags === '[]' ? [] : (JSON.parse(row.tags) as string[]),
+  );
 }
 
 // ---- Candidates -----------------------------------------------------------------------------
