@@ -185,7 +185,7 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
         if (at >= t) break;
         if (entryFirst) {
           const p = post(entry!.status_id);
-          model.observeShown(p.authorId, at, p.ref.vector, p.ref.tags);
+          model.observeShown(p.authorId, at, p.ref.vector, p.ref.tags, p.ref.language);
           if (p.status.account.acct.toLowerCase() === me) model.threads.add(p.num);
           if (p.status.mentions.some((m) => m.acct.toLowerCase() === me)) history.recordMention(p.authorId);
           nextEntry++;
@@ -321,7 +321,7 @@ const FEEDBACK: Partial<Record<EventLine['type'], FeedbackKind>> = {
 
 function applyEvent(event: EventLine, p: Post, model: PersonModel, history: PeerHistory): void {
   history.record(event.type, p.authorId, event.at);
-  if (event.type === 'seen') model.observeSeen(p.num, event.at, p.authorId, p.ref.tags);
+  if (event.type === 'seen') model.observeSeen(p.num, event.at, p.authorId, p.ref.tags, p.ref.language);
   const kind = FEEDBACK[event.type];
   if (kind) model.observeFeedback(kind, p.ref, event.at, event.dwell_ms ?? 1);
 }

@@ -197,6 +197,32 @@ describe('ranking features', () => {
     expect(features(model, [tagged(3, ['knitting'])])[F.tags]).toBeGreaterThan(0.2);
   });
 
+  it('rates languages by positives per post viewed in them', () => {
+    // A third of what the person views is in German and they act on none of it.
+    const model = new PersonModel();
+    let id = 0;
+    for (let i = 0; i < 300; i++) {
+      const language = i % 3 === 0 ? 'de' : 'en';
+      const at = NOW - 48 * HOUR + i * 5 * MINUTE;
+      model.observeSeen(++id, at, 100 + (i % 20), [], language);
+      if (language === 'en' && i % 10 === 1)
+        model.observeFeedback(
+          'favourite',
+          { id, authorId: 100 + (i % 20), tags: [], language, inReplyToId: null, vector: null },
+          at + 1000,
+        );
+    }
+    const inLanguage = (id: number, language: string): Candidate => ({
+      ...candidate(id, 100, NOW),
+      language,
+    });
+    const row = features(model, [inLanguage(1, 'en'), inLanguage(2, 'de'), inLanguage(3, 'fr')]);
+    expect(row[F.language]).toBeGreaterThan(0);
+    expect(row[FEATURE_COUNT + F.language]).toBeLessThan(-0.3);
+    // A language never met says nothing yet.
+    expect(row[2 * FEATURE_COUNT + F.language]).toBe(0);
+  });
+
   it('lifts quiet posters of the home timeline, not strangers found through hashtags or trends', () => {
     const model = new PersonModel();
     model.observeShown(1, NOW - 3 * 24 * HOUR);

@@ -2,7 +2,7 @@
  * The features of a candidate post, each a number in [-1, 1] (most in [0, 1]) so that a weight
  * reads the same for every feature: "how many points a full-strength signal is worth".
  */
-import type { AuthorSignals, BaseRates, PersonModel, Signals } from './person-model';
+import type { AuthorSignals, BaseRates, PersonModel, Signals, TagTaste } from './person-model';
 import { MAX_SORT_KEY, sortByIntegerKey } from './packed-sort';
 import type { VectorIndex } from './vector-index';
 import { RANKING_FEATURES, type RankingFeature } from '../../src-shared/worker-api';
@@ -259,10 +259,8 @@ export function computeFeatures(
     out[row + F.social] = boosters / (boosters + 1);
 
     out[row + F.conversation] = post.mentionsMe ? 1 : inThread(post, threads) ? 0.7 : 0;
-    let language = signals.languages.get(post.language);
-    if (language === undefined)
-      signals.languages.set(post.language, (language = model.languageShare(post.language, now)));
-    out[row + F.language] = language;
+    out[row + F.language] =
+      signals.languages.get(post.language) ?? languageSignal(model, signals, post.language, now);
     out[row + F.seen] = viewed[c] === 1 ? 1 : post.enteredAt < passedBefore ? 0.5 : 0;
     out[row + F.collaborative] = post.collaborative;
   }
@@ -388,6 +386,26 @@ function unreadAboveEach(candidates: readonly Candidate[], viewed: Uint8Array): 
   return above;
 }
 
+/** A language's taste: the person's rate of positives on posts in it, as for hashtags. */
+function languageSignal(model: PersonModel, signals: Signals, code: string | null, now: number): number {
+  const taste = code === null ? undefined : model.languages.get(code);
+  const score = taste ? exposureAffinity(taste, signals.base, now) : 0;
+  signals.languages.set(code, score);
+  return score;
+}
+
+/**
+ * A hashtag's or a language's rate of positives on posts with it (per post viewed, or shown without
+ * view records; turn-downs count against), smoothed toward the person's overall rate, on the
+ * author's log scale.
+ */
+function exposureAffinity(taste: TagTaste, base: BaseRates, now: number): number {
+  const exposure = base.byViews ? taste.viewed.valueAt(now) : taste.shown.valueAt(now);
+  const prior = Math.max(AUTHOR_PRIOR_VIEWS, AUTHOR_PRIOR_POSITIVES / base.all);
+  const positive = taste.positive.valueAt(now) - 3 * taste.negative.valueAt(now);
+  return affinityOf((positive + prior * base.all) / (exposure + prior), base.all);
+}
+
 /**
  * A hashtag's taste, like an author's: the person's rate of positives on posts with it (per post
  * viewed, or shown without view records; turn-downs count against), smoothed toward their overall
@@ -396,14 +414,7 @@ function unreadAboveEach(candidates: readonly Candidate[], viewed: Uint8Array): 
 function tagSignal(model: PersonModel, signals: Signals, name: string, now: number): number {
   const key = name.toLowerCase();
   const taste = model.tagTaste(key);
-  const base = signals.base;
-  let score = 0;
-  if (taste) {
-    const exposure = base.byViews ? taste.viewed.valueAt(now) : taste.shown.valueAt(now);
-    const prior = Math.max(AUTHOR_PRIOR_VIEWS, AUTHOR_PRIOR_POSITIVES / base.all);
-    const positive = taste.positive.valueAt(now) - 3 * taste.negative.valueAt(now);
-    score = affinityOf((positive + prior * base.all) / (exposure + prior), base.all);
-  }
+  let score = taste ? exposureAffinity(taste, signals.base, now) : 0;
   if (model.followedTags.has(key)) score += FOLLOWED_TAG;
   signals.tags.set(name, score);
   return score;

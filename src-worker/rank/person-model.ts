@@ -108,6 +108,15 @@ export interface TagTaste {
   viewed: Decayed;
 }
 
+function newTagTaste(): TagTaste {
+  return {
+    positive: new Decayed(TASTE_HALF_LIFE),
+    negative: new Decayed(TASTE_HALF_LIFE),
+    shown: new Decayed(TASTE_HALF_LIFE),
+    viewed: new Decayed(TASTE_HALF_LIFE),
+  };
+}
+
 export interface Interest {
   vector: Float32Array;
   weight: Decayed;
@@ -194,8 +203,8 @@ export class PersonModel {
   readonly followedTags = new Set<string>();
   /** Accounts the person follows (their boosts are social proof). */
   readonly follows = new Set<number>();
-  readonly languages = new Map<string, Decayed>();
-  readonly languageTotal = new Decayed(TASTE_HALF_LIFE);
+  /** Per language, as per hashtag: positives, and how often posts in it were shown and viewed. */
+  readonly languages = new Map<string, TagTaste>();
   readonly interests: Interest[] = [];
   /** The posts the person acted on most recently, with their embeddings: content's nearest neighbours. */
   readonly neighbours: { id: number; vector: Float32Array }[] = [];
@@ -323,12 +332,7 @@ export class PersonModel {
     const key = name.toLowerCase();
     let taste = this.tags.get(key);
     if (!taste) {
-      taste = {
-        positive: new Decayed(TASTE_HALF_LIFE),
-        negative: new Decayed(TASTE_HALF_LIFE),
-        shown: new Decayed(TASTE_HALF_LIFE),
-        viewed: new Decayed(TASTE_HALF_LIFE),
-      };
+      taste = newTagTaste();
       this.tags.set(key, taste);
     }
     return taste;
@@ -344,9 +348,11 @@ export class PersonModel {
     at: number,
     vector: Float32Array | null = null,
     tags: readonly string[] = [],
+    language: string | null = null,
   ): void {
     this.revision++;
     for (const name of tags) this.tag(name).shown.add(1, at);
+    if (language) this.language(language).shown.add(1, at);
     const taste = this.author(authorId);
     taste.shown.add(1, at);
     taste.activity.add(1, at);
@@ -357,12 +363,19 @@ export class PersonModel {
   }
 
   /** A post was on screen; `authorId` and `tags` count the view for its author and hashtags (once per post). */
-  observeSeen(statusId: number, at = 0, authorId = -1, tags: readonly string[] = []): void {
+  observeSeen(
+    statusId: number,
+    at = 0,
+    authorId = -1,
+    tags: readonly string[] = [],
+    language: string | null = null,
+  ): void {
     this.visit(at);
     this.visitViews++;
     if (authorId >= 0 && !this.seen.has(statusId)) {
       this.revision++;
       for (const name of tags) this.tag(name).viewed.add(1, at);
+      if (language) this.language(language).viewed.add(1, at);
       this.author(authorId).viewed.add(1, at);
       this.totalViewed.add(1, at);
       this.addByFollowing(authorId, this.followedViewed, this.othersViewed, 1, at);
@@ -440,12 +453,7 @@ export class PersonModel {
         author.kinds.set(kind, (author.kinds.get(kind) ?? 0) + 1);
       }
       this.positives++;
-      if (post.language) {
-        let lang = this.languages.get(post.language);
-        if (!lang) this.languages.set(post.language, (lang = new Decayed(TASTE_HALF_LIFE)));
-        lang.add(weight, at);
-        this.languageTotal.add(weight, at);
-      }
+      if (post.language) this.language(post.language).positive.add(weight, at);
     } else {
       author?.negative.add(-weight, at);
     }
@@ -524,12 +532,10 @@ export class PersonModel {
     this.dislikeWeight += weight;
   }
 
-  /** The share of the person's positives in a language, smoothed toward "no preference". */
-  languageShare(language: string | null, at: number): number {
-    const total = this.languageTotal.valueAt(at);
-    if (!language || total < 3) return 1;
-    const share = (this.languages.get(language)?.valueAt(at) ?? 0) / total;
-    return (share * total + 0.1) / (total + 0.1);
+  private language(code: string): TagTaste {
+    let taste = this.languages.get(code);
+    if (!taste) this.languages.set(code, (taste = newTagTaste()));
+    return taste;
   }
 }
 

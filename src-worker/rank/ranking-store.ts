@@ -202,12 +202,13 @@ interface ShownRow {
   author_id: number;
   /** The post's hashtags, as stored (JSON). */
   tags: string;
+  language: string | null;
   entry_at: number;
   fetched_at: number;
   entry_key: string;
 }
 
-const SHOWN_COLUMNS = `e.status_id, s.author_id, s.tags, e.entry_at, e.fetched_at, e.account_id || ':' || e.remote_id AS entry_key
+const SHOWN_COLUMNS = `e.status_id, s.author_id, s.tags, s.language, e.entry_at, e.fetched_at, e.account_id || ':' || e.remote_id AS entry_key
        FROM timeline_entries e JOIN statuses s ON s.id = e.status_id`;
 
 /**
@@ -338,7 +339,7 @@ function observe(
     for (; next < shown.length && shown[next]!.entry_at <= row.at; next++)
       observeShown(model, index, shown[next]!, vector);
     if (row.kind === 'view') {
-      model.observeSeen(row.status_id, row.at, row.author_id, JSON.parse(row.tags) as string[]);
+      model.observeSeen(row.status_id, row.at, row.author_id, JSON.parse(row.tags) as string[], row.language);
       continue;
     }
     const slot = index.slotOf(row.status_id);
@@ -399,6 +400,7 @@ function observeShown(model: PersonModel, index: VectorIndex, row: ShownRow, scr
     row.entry_at,
     slot >= 0 ? index.vectorInto(slot, scratch) : null,
     row.tags === '[]' ? [] : (JSON.parse(row.tags) as string[]),
+    row.language,
   );
 }
 
