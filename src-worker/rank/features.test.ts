@@ -332,5 +332,17 @@ describe('ranking features', () => {
     expect(model.arrivalsBeforeNextVisit(midnight)).toEqual([30, 30, 30, 30]);
     // Visits without views say nothing about how much a visit reads.
     expect(model.readsPerVisit()).toBe(80);
+    // What was in the timeline when the latest visit began was probably scrolled past; what came
+    // in while they were there was not.
+    const lastVisit = midnight - 16 * HOUR;
+    const row = new Float32Array(2 * FEATURE_COUNT);
+    computeFeatures(
+      model,
+      [candidate(1, 1, lastVisit - HOUR), candidate(2, 1, lastVisit + 30_000)],
+      midnight,
+      row,
+    );
+    expect(row[F.seen]).toBe(0.5);
+    expect(row[FEATURE_COUNT + F.seen]).toBe(0);
   });
 });

@@ -214,9 +214,9 @@ export function computeFeatures(
   const everyBooster = follows.size === 0;
   const threads = model.threads;
   const seen = model.seen;
-  // Without view records (an imported history), a post older than the person's last activity
-  // was probably scrolled past.
-  const passedBefore = seen.size === 0 ? model.lastActiveAt : -Infinity;
+  // Without view records (an imported history, reading elsewhere), a post that was in the timeline
+  // when their latest visit began was probably scrolled past.
+  const passedBefore = seen.size === 0 ? model.visitStart : -Infinity;
   const passedOver = seen.size > 0 ? model.visitStart - PASSED_OVER : -Infinity;
   // Reading pace: whether the person will get this far down their unread posts in their next visit.
   const viewed = new Uint8Array(candidates.length);
