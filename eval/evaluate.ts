@@ -171,7 +171,12 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
     let nextEntry = 0;
     let nextEvent = 0;
     let windowStart = 0;
-    let pending: { keys: string[]; features: Float32Array; t: number } | null = null;
+    let pending: {
+      keys: string[];
+      features: Float32Array;
+      t: number;
+      later: { keys: string[]; features: Float32Array } | null;
+    } | null = null;
     // The examples the app keeps: each day's ranking, learned from for LEARNING_MEMORY.
     const kept: { t: number; examples: Example[] }[] = [];
 
@@ -198,15 +203,25 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
       if (pending) {
         const within = (times: number[] | undefined): boolean =>
           (times ?? []).some((at) => at >= pending!.t && at < pending!.t + DAY);
-        kept.push({
-          t: pending.t,
-          examples: pending.keys.map((key, c) => ({
-            features: pending!.features,
-            offset: c * FEATURE_COUNT,
-            positive: within(positiveTimes.get(key)),
-            viewed: within(seenTimes.get(key)),
-          })),
-        });
+        const examples: Example[] = pending.keys.map((key, c) => ({
+          features: pending!.features,
+          offset: c * FEATURE_COUNT,
+          positive: within(positiveTimes.get(key)),
+          viewed: within(seenTimes.get(key)),
+        }));
+        // The posts shown during the day that the person looked at, as they were ranked.
+        const later = pending.later;
+        if (later)
+          later.keys.forEach((key, c) => {
+            if (within(seenTimes.get(key)))
+              examples.push({
+                features: later.features,
+                offset: c * FEATURE_COUNT,
+                positive: within(positiveTimes.get(key)),
+                viewed: true,
+              });
+          });
+        kept.push({ t: pending.t, examples });
         while (kept[0]!.t < t - LEARNING_MEMORY) kept.shift();
         settings = learnFromFeedback(
           settings,
@@ -217,28 +232,46 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
 
       // Candidates: entered in the 24 hours before t, not acted on before t.
       while (windowStart < entries.length && entries[windowStart]!.at < t - DAY) windowStart++;
-      const byKey = new Map<string, Candidate>();
-      for (let i = windowStart; i < entries.length && entries[i]!.at < t; i++) {
-        const line = entries[i]!;
-        const p = post(line.status_id);
-        const acted = firstAct.get(p.key);
-        if (acted !== undefined && acted < t) continue;
-        const wrapper = data.statuses.get(line.status_id)!;
-        const booster = wrapper.reblog ? authorId(wrapper.account.acct) : null;
-        const existing = byKey.get(p.key);
-        if (existing) {
-          existing.enteredAt = Math.max(existing.enteredAt, line.at);
-          if (booster !== null && !existing.boosterIds.includes(booster))
-            (existing.boosterIds as number[]).push(booster);
-          continue;
+      const entered = (from: number, to: number): Map<string, Candidate> => {
+        const byKey = new Map<string, Candidate>();
+        for (let i = from; i < entries.length && entries[i]!.at < to; i++) {
+          const line = entries[i]!;
+          const p = post(line.status_id);
+          const acted = firstAct.get(p.key);
+          if (acted !== undefined && acted < t) continue;
+          const wrapper = data.statuses.get(line.status_id)!;
+          const booster = wrapper.reblog ? authorId(wrapper.account.acct) : null;
+          const existing = byKey.get(p.key);
+          if (existing) {
+            existing.enteredAt = Math.max(existing.enteredAt, line.at);
+            if (booster !== null && !existing.boosterIds.includes(booster))
+              (existing.boosterIds as number[]).push(booster);
+            continue;
+          }
+          byKey.set(p.key, candidateOf(p, line, booster, me));
         }
-        byKey.set(p.key, candidateOf(p, line, booster, me));
-      }
+        return byKey;
+      };
+      const byKey = entered(windowStart, t);
       if (byKey.size === 0) continue;
       const keys = [...byKey.keys()];
       const candidates = [...byKey.values()];
       const ranking = rankCandidates(model, candidates, index, settings, t);
-      pending = { keys, features: ranking.features, t };
+      // The posts that come in during the day are ranked as they arrive in the app, by what the
+      // model knows before the person sees them: here, by the model at t.
+      const laterByKey = entered(nextEntry, t + DAY);
+      for (const key of keys) laterByKey.delete(key);
+      const laterKeys = [...laterByKey.keys()];
+      const later =
+        laterKeys.length === 0
+          ? null
+          : {
+              keys: laterKeys,
+              features: rankCandidates(model, [...laterByKey.values()], index, settings, t, {
+                diversity: false,
+              }).features,
+            };
+      pending = { keys, features: ranking.features, t, later };
 
       if (t < data.trainUntil) continue;
       const relevant = new Set(keys.filter((key) => (firstAct.get(key) ?? -1) >= t));

@@ -373,10 +373,14 @@ describe('migrations', () => {
       expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
     }
     await db.run(
-      `INSERT INTO learning_examples (taken_at, features, positive, viewed) VALUES (5, x'00000000', 1, 0)`,
+      `INSERT INTO learning_examples (taken_at, features, positive, viewed, model_version)
+       VALUES (5, x'00000000', 1, 0, 'corgi-rank/3')`,
     );
     await expect(
-      db.run(`INSERT INTO learning_examples (taken_at, features, positive, viewed) VALUES (5, x'00', 2, 0)`),
+      db.run(
+        `INSERT INTO learning_examples (taken_at, features, positive, viewed, model_version)
+         VALUES (5, x'00', 2, 0, 'corgi-rank/3')`,
+      ),
     ).rejects.toThrow(/CHECK/);
     const plan = await db.all<{ detail: string }>(
       `EXPLAIN QUERY PLAN DELETE FROM learning_examples WHERE taken_at < 3`,

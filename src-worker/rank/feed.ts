@@ -33,36 +33,61 @@ const POSITIVE_KINDS = "('favourite', 'boost', 'reply', 'bookmark', 'more_like_t
 /** A ranking is learned from once this long has passed: what the person did with it by then. */
 export const LEARNING_WINDOW = 24 * 3600 * 1000;
 
+/** Served posts up to this time have been taken in as examples (a key of `settings`). */
+const SERVED_UP_TO = 'learning_served_up_to';
+
 /**
- * Learns from the ranking kept a day ago, once the day has passed. Each of its candidates not acted
- * on before it becomes an example: positive when the person favourited, boosted, replied to,
- * bookmarked, opened, read at length or asked for more like it within the day, and marked viewed
- * when it was on screen within the day. Examples are kept for LEARNING_MEMORY and the weights are
- * fitted anew from all of them (see `learnFromFeedback`); measured by `npm run eval`, which learns
- * the same way day by day. The kept ranking is then let go, learned from or not.
+ * Learns once the ranking kept a day ago is a day old. Its candidates not acted on before it become
+ * examples, and so do the posts served since the last time that the person looked at within a day
+ * of being served, each with the features it was ranked by: positive when the person favourited,
+ * boosted, replied to, bookmarked, opened, read at length or asked for more like it within the day,
+ * and marked viewed when it was on screen within the day. Examples are kept for LEARNING_MEMORY and
+ * the weights are fitted anew from all of them made by this model version (see
+ * `learnFromFeedback`); measured by `npm run eval`, which learns the same way day by day. The kept
+ * ranking is then let go, learned from or not.
  */
 export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSettings> {
   const settings = await loadRankingSettings(tx);
   const kept = await tx.get<{ at: number | null }>('SELECT min(taken_at) AS at FROM learning_snapshot');
   if (kept?.at == null || now - kept.at < LEARNING_WINDOW) return settings;
   const positive = `i.undone_at IS NULL AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= ?))`;
-  // Posts acted on before the ranking say nothing about it: acted on already, they are not again.
+  const within = (kinds: string, at: string): string =>
+    `EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = x.status_id AND ${kinds}
+                AND i.at >= ${at} AND i.at < ${at} + ${LEARNING_WINDOW})`;
+  // Posts acted on before they were ranked say nothing: acted on already, they are not again.
+  const fresh = (at: string): string =>
+    `NOT EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = x.status_id AND ${positive} AND i.at < ${at})`;
   await tx.run(
-    `INSERT INTO learning_examples (taken_at, features, positive, viewed)
-     SELECT l.taken_at, l.features,
-            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND ${positive}
-                       AND i.at >= l.taken_at AND i.at < l.taken_at + ?),
-            EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND i.kind = 'view'
-                       AND i.at >= l.taken_at AND i.at < l.taken_at + ?)
-       FROM learning_snapshot l
-      WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = l.status_id AND ${positive}
-                           AND i.at < l.taken_at)`,
-    [LONG_DWELL_MS, LEARNING_WINDOW, LEARNING_WINDOW, LONG_DWELL_MS],
+    `INSERT INTO learning_examples (taken_at, features, positive, viewed, model_version)
+     SELECT x.taken_at, x.features, ${within(positive, 'x.taken_at')}, ${within("i.kind = 'view'", 'x.taken_at')}, ?
+       FROM learning_snapshot x
+      WHERE ${fresh('x.taken_at')}`,
+    [LONG_DWELL_MS, MODEL_VERSION, LONG_DWELL_MS],
+  );
+  // Served since the last time and a day old: the first serving of each post looked at.
+  const upTo = await tx.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [SERVED_UP_TO]);
+  const from = Math.max(Number(upTo?.value ?? 0), now - LEARNING_MEMORY);
+  const until = now - LEARNING_WINDOW;
+  await tx.run(
+    `INSERT INTO learning_examples (taken_at, features, positive, viewed, model_version)
+     SELECT x.served_at, x.features, ${within(positive, 'x.served_at')}, 1, x.model_version
+       FROM ranking_log x
+      WHERE x.id IN (SELECT min(id) FROM ranking_log WHERE served_at >= ? AND served_at < ? GROUP BY status_id)
+        AND x.features IS NOT NULL
+        AND x.status_id NOT IN (SELECT status_id FROM learning_snapshot)
+        AND ${within("i.kind = 'view'", 'x.served_at')}
+        AND ${fresh('x.served_at')}`,
+    [LONG_DWELL_MS, from, until, LONG_DWELL_MS],
+  );
+  await tx.run(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    [SERVED_UP_TO, String(Math.max(until, from))],
   );
   await tx.run('DELETE FROM learning_snapshot');
   await tx.run('DELETE FROM learning_examples WHERE taken_at < ?', [now - LEARNING_MEMORY]);
   const rows = await tx.all<{ features: Uint8Array; positive: number; viewed: number }>(
-    'SELECT features, positive, viewed FROM learning_examples',
+    'SELECT features, positive, viewed FROM learning_examples WHERE model_version = ?',
+    [MODEL_VERSION],
   );
   const examples: Example[] = [];
   for (const row of rows) {

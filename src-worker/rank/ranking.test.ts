@@ -257,6 +257,36 @@ describe('the ranked timeline', () => {
     expect(again).toBeLessThan(kept);
   });
 
+  it('learns also from the posts served during the day that the person looked at, as they were ranked', async () => {
+    let clock = NOW;
+    const { api, account: me } = await timeline(() => clock);
+    const HOUR = 60 * MINUTE;
+    // The first ranking is kept to learn from; an hour later new posts come in and are ranked.
+    expect((await api.timeline.page({ order: 'ranked', limit: 10 })).posts).toHaveLength(10);
+    clock += HOUR;
+    const carol = account('carol');
+    const fresh = Array.from({ length: 8 }, (_, i) =>
+      post(carol, `Night trains across Europe ${i}`, -50 - i),
+    );
+    await api.ingest.statuses({ accountId: me.id, timeline: 'home', statuses: fresh });
+    while ((await api.ranking.embedPending(100)) > 0);
+    await api.ranking.refresh();
+    const served = (await api.timeline.page({ order: 'ranked', limit: 30 })).posts.filter((p) =>
+      p.author.acct.startsWith('carol'),
+    );
+    expect(served.length).toBeGreaterThan(2);
+    // The person looks at every one of carol's posts served and favourites two; a post served but
+    // never looked at teaches nothing.
+    clock += HOUR;
+    for (const [i, p] of served.slice(1).entries()) {
+      await api.interactions.record({ statusId: p.id, kind: 'view' });
+      if (i < 2) await api.interactions.record({ statusId: p.id, kind: 'favourite' });
+    }
+    clock += 23 * HOUR + MINUTE;
+    await api.ranking.refresh();
+    expect((await api.ranking.settings()).examples).toBe(60 + served.length - 1);
+  });
+
   it('counts boosts by people the person follows once it knows whom they follow', async () => {
     const { api, account } = await timeline();
     const boost = (booster: Json, inner: Json, minutesAgo: number): Json => ({

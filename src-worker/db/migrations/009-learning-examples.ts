@@ -1,10 +1,11 @@
 import type { Migration } from '../migrate';
 
 /**
- * What the weights are learned from: each day's ranking, once a day has passed, as one row per
- * candidate (its features, whether the person acted on it within the day, whether it was on
- * screen). Rows are kept for two weeks and the weights fitted anew from all of them. They name no
- * post: only the numbers a ranking saw.
+ * What the weights are learned from, once a day has passed: each day's ranking, one row per
+ * candidate, and the posts served during the day that the person looked at, each with its features
+ * as ranked, whether the person acted on it within the day, whether it was on screen, and the
+ * model version that worked out the features. Rows are kept for two weeks and the weights fitted
+ * anew from all of them. They name no post: only the numbers a ranking saw.
  */
 export const migration009: Migration = {
   version: 9,
@@ -15,7 +16,8 @@ CREATE TABLE learning_examples (
   taken_at INTEGER NOT NULL,
   features BLOB NOT NULL,
   positive INTEGER NOT NULL CHECK (positive IN (0, 1)),
-  viewed INTEGER NOT NULL CHECK (viewed IN (0, 1))
+  viewed INTEGER NOT NULL CHECK (viewed IN (0, 1)),
+  model_version TEXT NOT NULL
 ) STRICT;
 CREATE INDEX learning_examples_by_time ON learning_examples (taken_at);
 `,
