@@ -147,6 +147,12 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
     let settings: RankingSettings = defaultSettings();
     const staticSettings = { ...defaultSettings(), learning: false };
 
+    // When each post first entered this person's timeline.
+    const enteredAt = new Map<string, number>();
+    for (const line of entries) {
+      const key = post(line.status_id).key;
+      if (!enteredAt.has(key)) enteredAt.set(key, line.at);
+    }
     const firstAct = new Map<string, number>();
     // What the app learns from as positives: acts, opens, long reads and "more like this".
     const positiveTimes = new Map<string, number[]>();
@@ -195,7 +201,8 @@ export function evaluate(data: Dataset, dump?: (line: DumpLine) => void): EvalRe
           if (p.status.mentions.some((m) => m.acct.toLowerCase() === me)) history.recordMention(p.authorId);
           nextEntry++;
         } else {
-          applyEvent(event!, post(event!.status_id), model, history);
+          const p = post(event!.status_id);
+          applyEvent(event!, p, model, history, enteredAt.get(p.key));
           nextEvent++;
         }
       }
@@ -352,11 +359,17 @@ const FEEDBACK: Partial<Record<EventLine['type'], FeedbackKind>> = {
   less_like_this: 'less_like_this',
 };
 
-function applyEvent(event: EventLine, p: Post, model: PersonModel, history: PeerHistory): void {
+function applyEvent(
+  event: EventLine,
+  p: Post,
+  model: PersonModel,
+  history: PeerHistory,
+  enteredAt: number | undefined,
+): void {
   history.record(event.type, p.authorId, event.at);
   if (event.type === 'seen') model.observeSeen(p.num, event.at, p.authorId, p.ref.tags, p.ref.language);
   const kind = FEEDBACK[event.type];
-  if (kind) model.observeFeedback(kind, p.ref, event.at, event.dwell_ms ?? 1);
+  if (kind) model.observeFeedback(kind, p.ref, event.at, event.dwell_ms ?? 1, enteredAt);
 }
 
 function groupBy<T extends { user: string }>(lines: readonly T[]): Map<string, T[]> {

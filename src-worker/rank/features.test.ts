@@ -330,8 +330,19 @@ describe('ranking features', () => {
       }
     }
     expect(model.arrivalsBeforeNextVisit(midnight)).toEqual([30, 30, 30, 30]);
-    // Visits without views say nothing about how much a visit reads.
+    // Visits without views say nothing about how much a visit reads...
     expect(model.readsPerVisit()).toBe(80);
+    // ...until acts show how deep the visits go: each morning a favourite on a post that had 24
+    // newer posts above it when the visit began.
+    const deep = new PersonModel();
+    for (let day = 6; day >= 1; day--) {
+      const night = midnight - day * 24 * HOUR;
+      for (let i = 0; i < 30; i++) deep.observeShown(1, night + i * 10 * MINUTE);
+      const post = { id: ++id, authorId: 1, tags: [], language: 'en', inReplyToId: null, vector: null };
+      deep.observeFeedback('favourite', post, night + 8 * HOUR, 1, night + 50 * MINUTE);
+      if (day === 3) expect(deep.readsPerVisit()).toBe(80);
+    }
+    expect(deep.readsPerVisit()).toBe(25);
     // What was in the timeline when the latest visit began was probably scrolled past; what came
     // in while they were there was not.
     const lastVisit = midnight - 16 * HOUR;

@@ -23,8 +23,10 @@ const VISIT_GAP = 30 * 60 * 1000;
 const VISITS_REMEMBERED = 20;
 /** Days of visit starts and timeline arrivals remembered for the person's daily rhythm. */
 const RHYTHM_DAYS = 14;
-/** Posts read per visit assumed before the person's views say otherwise. */
+/** Posts read per visit assumed before the person's views (or acts) say otherwise. */
 const DEFAULT_READS_PER_VISIT = 80;
+/** Visits with acts it takes to judge reads per visit by the deepest act of each. */
+const ACT_DEPTH_VISITS = 5;
 /** A positive joins an interest when it is at least this close to it. */
 const INTEREST_JOIN = 0.1;
 /** Posts acted on that a candidate is compared with, most recent first. */
@@ -241,6 +243,9 @@ export class PersonModel {
   private lastViewAt = -Infinity;
   private visitViews = 0;
   private readonly visits: number[] = [];
+  /** Per visit, how deep in the timeline the deepest post acted on lay (for people without views). */
+  private visitDepth = 0;
+  private readonly actDepths: number[] = [];
   /** When recent visits began and when recent posts entered the timeline, oldest first. */
   private readonly visitStarts: number[] = [];
   private readonly arrivals: number[] = [];
@@ -392,7 +397,10 @@ export class PersonModel {
     if (at - this.lastViewAt > VISIT_GAP) {
       if (this.visitViews > 0) this.visits.push(this.visitViews);
       if (this.visits.length > VISITS_REMEMBERED) this.visits.shift();
+      if (this.visitDepth > 0) this.actDepths.push(this.visitDepth);
+      if (this.actDepths.length > VISITS_REMEMBERED) this.actDepths.shift();
       this.visitViews = 0;
+      this.visitDepth = 0;
       this.visitStart = at;
       remember(this.visitStarts, at);
     }
@@ -402,11 +410,15 @@ export class PersonModel {
   /**
    * How many posts the person reads in a visit when there is enough to read: the 90th percentile of
    * recent visits (visits that ran out of posts read fewer than the person would have), which for
-   * the first few visits is nearer their middle than their longest.
+   * the first few visits is nearer their middle than their longest. Without views, the deepest act
+   * of the last visits, once there are a few.
    */
   readsPerVisit(): number {
     const visits = [...this.visits, this.visitViews].filter((v) => v > 0).sort((a, b) => a - b);
-    return visits.length === 0 ? DEFAULT_READS_PER_VISIT : visits[Math.floor((visits.length - 1) * 0.9)]!;
+    if (visits.length > 0) return visits[Math.floor((visits.length - 1) * 0.9)]!;
+    // Without views, the deepest post acted on in each visit shows how far down it read at least.
+    const depths = [...this.actDepths, this.visitDepth].filter((d) => d > 0);
+    return depths.length < ACT_DEPTH_VISITS ? DEFAULT_READS_PER_VISIT : Math.max(...depths);
   }
 
   /**
@@ -430,13 +442,22 @@ export class PersonModel {
     return samples.length > 0 ? samples : [0];
   }
 
-  /** Feedback on a post; `value` is the dwell time for 'dwell'. */
-  observeFeedback(kind: FeedbackKind, post: PostRef, at: number, value = 1): void {
+  /**
+   * Feedback on a post; `value` is the dwell time for 'dwell'. `enteredAt`, when the post came into
+   * the home timeline, tells how far down the visit an act lay.
+   */
+  observeFeedback(kind: FeedbackKind, post: PostRef, at: number, value = 1, enteredAt?: number): void {
     const weight = feedbackWeight(kind, value);
     this.revision++;
     this.visit(at);
     if (kind === 'favourite' || kind === 'boost' || kind === 'reply' || kind === 'bookmark') {
       this.acted.add(post.id);
+      if (enteredAt !== undefined && enteredAt <= this.visitStart) {
+        // How many posts had come in above it when the visit began.
+        const depth =
+          lowerBound(this.arrivals, this.visitStart + 1) - lowerBound(this.arrivals, enteredAt + 1) + 1;
+        this.visitDepth = Math.max(this.visitDepth, depth);
+      }
     }
     if (kind === 'reply') {
       this.threads.add(post.id);

@@ -172,6 +172,8 @@ interface InteractionRow {
   author_id: number;
   tags: string;
   language: string | null;
+  /** When the post first entered a home timeline (acts only): how deep the person read. */
+  entered_at: number | null;
 }
 
 /** What "more/less like this" was about, as the interaction's context records it. */
@@ -316,7 +318,10 @@ function fetchEdge(
 
 function interactionRows(tx: Tx, afterId: number): Promise<InteractionRow[]> {
   return tx.all<InteractionRow>(
-    `SELECT i.status_id, i.kind, i.at, i.value, i.context, s.author_id, s.tags, s.language
+    `SELECT i.status_id, i.kind, i.at, i.value, i.context, s.author_id, s.tags, s.language,
+            CASE WHEN i.kind IN ('favourite', 'boost', 'reply', 'bookmark') THEN
+              (SELECT min(e.entry_at) FROM timeline_entries e WHERE e.status_id = i.status_id AND e.timeline = 'home')
+            END AS entered_at
        FROM interactions i JOIN statuses s ON s.id = i.status_id
       WHERE i.id > ? AND i.undone_at IS NULL ORDER BY i.at`,
     [afterId],
@@ -364,6 +369,7 @@ function observe(
       },
       row.at,
       row.value,
+      row.entered_at ?? undefined,
     );
   }
   for (; next < shown.length; next++) observeShown(model, index, shown[next]!, vector);
