@@ -4,8 +4,9 @@
  * temporary directory) holding N posts from the benchmark generator (one every 30 s, so 8,640 in
  * the ranking's 72 hours), all embedded, and 5,000 interactions. Each run records one more view
  * and then refreshes the ranked feed (the person model brought up to date, every candidate loaded, ranked, explained and written by position), then reads the
- * first page. Also the refresh a day after the first ranking, which learns from it first, and the
- * refresh after an undo, which builds the person model afresh.
+ * first page. Also the count of new posts waiting (asked every few seconds), the refresh a day
+ * after the first ranking, which learns from it first, and the refresh after an undo, which builds
+ * the person model afresh.
  * Last line: one JSON object.
  */
 import fs from 'node:fs';
@@ -77,6 +78,22 @@ try {
       pages.push(pageMs);
     }
   }
+  // The count behind "new posts", asked every few seconds while the app is open: a few posts came
+  // in since the last ranking.
+  clock += 60_000;
+  await api.ingest.statuses({
+    accountId: account.id,
+    timeline: 'home',
+    // Newer than any before: the generator's timeline walked back up from its top.
+    statuses: Array.from({ length: 20 }, (_, i) => generator.status(-20 + i)),
+  });
+  const counts: number[] = [];
+  let waiting = 0;
+  for (let run = 0; run < RUNS + 2; run++) {
+    started = performance.now();
+    waiting = await api.ranking.newPosts();
+    if (run >= 2) counts.push(performance.now() - started);
+  }
   // A day after the first ranking: that ranking's candidates are learned from first.
   clock += 24 * 3600_000;
   started = performance.now();
@@ -97,7 +114,7 @@ try {
     `[node] ${POSTS} posts, ${candidates} candidates, setup ${(setupMs / 1000).toFixed(1)} s; ` +
       `refresh p50 ${round(median(refreshes))} ms, p95 ${round(p95(refreshes))} ms; ` +
       `after an undo ${round(median(rebuilds))} ms; learning from a day-old ranking ${round(learningMs)} ms; ` +
-      `first page ${round(median(pages))} ms`,
+      `first page ${round(median(pages))} ms; counting ${waiting} new posts ${round(median(counts))} ms`,
   );
   console.log(
     JSON.stringify({
@@ -110,6 +127,7 @@ try {
       refresh_after_undo_p50_ms_node: round(median(rebuilds)),
       refresh_learning_ms_node: round(learningMs),
       first_page_p50_ms_node: round(median(pages)),
+      new_posts_count_p50_ms_node: round(median(counts)),
     }),
   );
 } finally {

@@ -24,9 +24,8 @@ import { searchPosts, timelinePage } from './store/posts';
 import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
 import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
-import { embedPending, RankingMemory } from './rank/ranking-store';
+import { countNewPosts, embedPending, RankingMemory } from './rank/ranking-store';
 import {
-  countNewPosts,
   feedbackOnReason,
   learnFromDayOld,
   logServedPage,
@@ -261,7 +260,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
           return rankingSettingsView(tx);
         }),
       refresh: () => rankingWrite((tx, now) => refreshFeed(tx, memory, now)),
-      newPosts: () => engine.read((tx, now) => countNewPosts(tx, memory, now)),
+      newPosts: () => engine.read((tx, now) => countNewPosts(tx, now)),
       feedback: (input) => rankingWrite((tx, now) => feedbackOnReason(tx, memory, input, now)),
       embedPending: (limit) => engine.write((tx, now) => embedPending(tx, memory, now, limit)),
     },

@@ -224,21 +224,6 @@ export async function rescoreUnshown(tx: Tx, memory: RankingMemory, now: number)
   await tx.run('DELETE FROM feed WHERE position < 0');
 }
 
-/** Posts that arrived after the last ranking and wait behind "new posts". */
-export async function countNewPosts(tx: Tx, memory: RankingMemory, now: number): Promise<number> {
-  const ranked = await tx.get<{ at: number | null }>(
-    'SELECT max(ranked_at) AS at FROM feed WHERE position IS NOT NULL',
-  );
-  if (ranked?.at == null) return (await loadCandidates(tx, memory, now)).length;
-  const candidates = await loadCandidates(tx, memory, now);
-  const placed = new Set(
-    (await tx.all<{ status_id: number }>('SELECT status_id FROM feed WHERE position IS NOT NULL')).map(
-      (r) => r.status_id,
-    ),
-  );
-  return candidates.filter((c) => !placed.has(c.id)).length;
-}
-
 /** Records that a page of the feed was served: marks it shown and writes the ranking log. */
 export async function logServedPage(
   tx: Tx,

@@ -474,16 +474,31 @@ export async function loadCandidates(tx: Tx, memory: RankingMemory, now: number)
 
 const MIN_CANDIDATES = 400;
 
-function candidateRows(tx: Tx, since: number, limit: number, now: number): Promise<CandidateRow[]> {
-  const nowIso = new Date(now).toISOString();
-  return tx.all<CandidateRow>(
-    `WITH entries AS (
+/**
+ * The newest `limit` posts that entered a ranked timeline since `since` (`entries`, one row per
+ * post) and what keeps a post out of the ranking (`CANDIDATE_RULES`, over `x`, `s` and `a`):
+ * written once for loading the candidates and for counting them.
+ */
+const CANDIDATE_ENTRIES = `entries AS (
        SELECT e.status_id, max(e.entry_at) AS entered_at, group_concat(DISTINCT e.timeline) AS sources,
               group_concat(DISTINCT e.boosted_by_author_id) AS boosters, max(e.timeline = 'home') AS from_home
          FROM timeline_entries e INDEXED BY timeline_entries_by_entry
         WHERE e.entry_at >= ? AND e.deleted_at IS NULL
           AND (e.timeline IN ('home', 'public', 'local', 'trends') OR e.timeline LIKE 'list:%' OR e.timeline LIKE 'tag:%')
-        GROUP BY e.status_id ORDER BY entered_at DESC LIMIT ?),
+        GROUP BY e.status_id ORDER BY entered_at DESC LIMIT ?)`;
+const CANDIDATE_RULES = `s.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM account_relations m WHERE m.acct = a.acct)
+        AND NOT (a.noindex = 1 AND x.from_home = 0)
+        AND NOT EXISTS (SELECT 1 FROM status_refs r INDEXED BY status_refs_filtered, json_each(r.filtered) j
+              WHERE r.status_id = s.id AND r.filtered IS NOT NULL
+                AND j.value ->> '$.filter.filter_action' = 'hide'
+                AND ifnull(j.value ->> '$.filter.expires_at', '9999') > ?
+                AND EXISTS (SELECT 1 FROM json_each(j.value -> '$.filter.context') c WHERE c.value = 'home'))`;
+
+function candidateRows(tx: Tx, since: number, limit: number, now: number): Promise<CandidateRow[]> {
+  const nowIso = new Date(now).toISOString();
+  return tx.all<CandidateRow>(
+    `WITH ${CANDIDATE_ENTRIES},
      replied AS (
        SELECT DISTINCT me.instance, r.remote_id FROM interactions i INDEXED BY interactions_replies
          JOIN status_refs r ON r.status_id = i.status_id JOIN accounts me ON me.id = r.account_id
@@ -500,14 +515,28 @@ function candidateRows(tx: Tx, since: number, limit: number, now: number): Promi
               AS mentions_me,
             (s.reply_instance, s.in_reply_to_remote_id) IN replied AS in_thread
        FROM entries x JOIN statuses s ON s.id = x.status_id JOIN authors a ON a.id = s.author_id
-      WHERE s.deleted_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM account_relations m WHERE m.acct = a.acct)
-        AND NOT (a.noindex = 1 AND x.from_home = 0)
-        AND NOT EXISTS (SELECT 1 FROM status_refs r INDEXED BY status_refs_filtered, json_each(r.filtered) j
-              WHERE r.status_id = s.id AND r.filtered IS NOT NULL
-                AND j.value ->> '$.filter.filter_action' = 'hide'
-                AND ifnull(j.value ->> '$.filter.expires_at', '9999') > ?
-                AND EXISTS (SELECT 1 FROM json_each(j.value -> '$.filter.context') c WHERE c.value = 'home'))`,
+      WHERE ${CANDIDATE_RULES}`,
     [since, limit, nowIso],
   );
+}
+
+/**
+ * Posts that arrived after the last ranking and wait behind "new posts": how many of the candidates
+ * `loadCandidates` would load are not in the ranked feed yet, counted without loading them (the
+ * renderer asks every few seconds).
+ */
+export async function countNewPosts(tx: Tx, now: number): Promise<number> {
+  const count = async (since: number, limit: number): Promise<{ all: number; unplaced: number }> => {
+    const row = await tx.get<{ all: number; unplaced: number | null }>(
+      `WITH ${CANDIDATE_ENTRIES}
+       SELECT count(*) AS "all",
+              sum(NOT EXISTS (SELECT 1 FROM feed f WHERE f.status_id = s.id AND f.position IS NOT NULL)) AS unplaced
+         FROM entries x JOIN statuses s ON s.id = x.status_id JOIN authors a ON a.id = s.author_id
+        WHERE ${CANDIDATE_RULES}`,
+      [since, limit, new Date(now).toISOString()],
+    );
+    return { all: row?.all ?? 0, unplaced: row?.unplaced ?? 0 };
+  };
+  const recent = await count(now - RANKING_HORIZON, MAX_CANDIDATES);
+  return recent.all < MIN_CANDIDATES ? (await count(0, MIN_CANDIDATES)).unplaced : recent.unplaced;
 }

@@ -168,7 +168,14 @@ describe('the ranked timeline', () => {
       post(ANA, 'Rust borrow checker news just now', 1, ['rust']),
       post(BOB, 'Bread just out of the oven', 2),
     ];
-    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: fresh });
+    // A muted author's post never waits: it will not be ranked.
+    const loud = account_('loud');
+    await api.sync.saveRelations(account.id, 'mute', [loud]);
+    await api.ingest.statuses({
+      accountId: account.id,
+      timeline: 'home',
+      statuses: [...fresh, post(loud, 'Shouting into the void', 1)],
+    });
     expect(await api.ranking.newPosts()).toBe(2);
     expect((await api.timeline.page({ order: 'ranked', limit: 10 })).posts.map((p) => p.id)).toEqual(
       first.map((p) => p.id),
