@@ -222,8 +222,9 @@ export interface RankingSettingsView {
   /** Share of posts from lists, followed hashtags and trends (0 to 1). */
   discoveryShare: number;
   /**
-   * Ranked posts the weights are learned from: the last two weeks' rankings, each taken in a day
-   * after it was made.
+   * Posts the weights were last learned from: of the last two weeks' rankings and pages served, each
+   * taken in a day after it was made, those looked at or acted on (every one when views are not
+   * recorded).
    */
   examples: number;
   features: {

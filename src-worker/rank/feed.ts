@@ -64,6 +64,13 @@ export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSetti
       WHERE ${fresh('x.taken_at')}`,
     [LONG_DWELL_MS, MODEL_VERSION, LONG_DWELL_MS],
   );
+  // When the person's views are recorded, only the posts they looked at or acted on are learned
+  // from (see `learnFromFeedback`): the rest of the ranking need not be kept.
+  await tx.run(
+    `DELETE FROM learning_examples WHERE taken_at = ? AND viewed = 0 AND positive = 0
+        AND EXISTS (SELECT 1 FROM learning_examples WHERE taken_at = ? AND viewed = 1)`,
+    [kept.at, kept.at],
+  );
   // Served since the last time and a day old: the first serving of each post looked at.
   const upTo = await tx.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [SERVED_UP_TO]);
   const from = Math.max(Number(upTo?.value ?? 0), now - LEARNING_MEMORY);

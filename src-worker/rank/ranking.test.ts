@@ -291,7 +291,9 @@ describe('the ranked timeline', () => {
     }
     clock += 23 * HOUR + MINUTE;
     await api.ranking.refresh();
-    expect((await api.ranking.settings()).examples).toBe(60 + served.length - 1);
+    // The first ranking's posts were never looked at: with views recorded, only what was looked
+    // at (or acted on) is learned from.
+    expect((await api.ranking.settings()).examples).toBe(served.length - 1);
   });
 
   it('counts boosts by people the person follows once it knows whom they follow', async () => {

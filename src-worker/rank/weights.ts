@@ -76,7 +76,7 @@ export interface RankingSettings {
   learning: boolean;
   /** Share of discovery posts (0 to 1). */
   discoveryShare: number;
-  /** Examples the weights were last learned from (the rankings of the last LEARNING_MEMORY). */
+  /** Examples the weights were last learned from (see `learnFromFeedback`). */
   examples: number;
 }
 
@@ -188,7 +188,7 @@ export function learnFromFeedback(settings: RankingSettings, examples: readonly 
     if (Number.isFinite(change) && Math.abs(change) > 1e-4)
       result[FEATURES[f]!] = Math.round(change * 1e4) / 1e4;
   });
-  return { ...settings, learned: result, examples: examples.length };
+  return { ...settings, learned: result, examples: rows.length };
 }
 
 /**
