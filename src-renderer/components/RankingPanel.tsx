@@ -84,7 +84,8 @@ export function RankingPanel() {
               checked={ranking.learning}
               onChange={(e) => void update({ learning: e.currentTarget.checked })}
             />{' '}
-            Learn from what I do, a day after each ranking ({ranking.examples} ranked posts so far)
+            Learn from what I do, a day after each ranking (learned from {ranking.examples} posts of the last
+            two weeks)
           </label>{' '}
           <button type="button" onClick={() => void update({ resetLearned: true })}>
             Reset learned weights
