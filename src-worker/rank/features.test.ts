@@ -343,6 +343,11 @@ describe('ranking features', () => {
       if (day === 3) expect(deep.readsPerVisit()).toBe(80);
     }
     expect(deep.readsPerVisit()).toBe(25);
+    // A reply to a post from days before, reached some other way, says nothing of it.
+    const old = { id: ++id, authorId: 1, tags: [], language: 'en', inReplyToId: null, vector: null };
+    for (let visit = 0; visit < 3; visit++)
+      deep.observeFeedback('reply', old, midnight + (9 + visit) * HOUR, 1, midnight - 100 * HOUR);
+    expect(deep.readsPerVisit()).toBe(25);
     // What was in the timeline when the latest visit began was probably scrolled past; what came
     // in while they were there was not.
     const lastVisit = midnight - 16 * HOUR;

@@ -2,7 +2,14 @@
  * The features of a candidate post, each a number in [-1, 1] (most in [0, 1]) so that a weight
  * reads the same for every feature: "how many points a full-strength signal is worth".
  */
-import type { AuthorSignals, BaseRates, PersonModel, Signals, TagTaste } from './person-model';
+import {
+  PASSED_OVER,
+  type AuthorSignals,
+  type BaseRates,
+  type PersonModel,
+  type Signals,
+  type TagTaste,
+} from './person-model';
 import { MAX_SORT_KEY, sortByIntegerKey } from './packed-sort';
 import type { VectorIndex } from './vector-index';
 import { RANKING_FEATURES, type RankingFeature } from '../../src-shared/worker-api';
@@ -65,8 +72,6 @@ const LOG_RECENCY_HORIZON = Math.log1p(24);
 const REACH_SOFTNESS = 0.1;
 /** The reach term is the log of the chance of reaching a post, floored at this chance. */
 const REACH_FLOOR = 0.01;
-/** Unviewed posts that came in this long before the latest visit began were passed over. */
-const PASSED_OVER = 2 * HOUR;
 /**
  * An author's rate is smoothed toward the person's base rate for authors they follow (or for the
  * others) as if they had viewed this many of the author's posts, or as many as two positives take at

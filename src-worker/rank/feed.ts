@@ -59,10 +59,11 @@ export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSetti
     `NOT EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = x.status_id AND ${positive} AND i.at < ${at})`;
   await tx.run(
     `INSERT INTO learning_examples (taken_at, features, positive, viewed, model_version)
-     SELECT x.taken_at, x.features, ${within(positive, 'x.taken_at')}, ${within("i.kind = 'view'", 'x.taken_at')}, ?
+     SELECT x.taken_at, x.features, ${within(positive, 'x.taken_at')}, ${within("i.kind = 'view'", 'x.taken_at')},
+            x.model_version
        FROM learning_snapshot x
-      WHERE ${fresh('x.taken_at')}`,
-    [LONG_DWELL_MS, MODEL_VERSION, LONG_DWELL_MS],
+      WHERE x.model_version IS NOT NULL AND ${fresh('x.taken_at')}`,
+    [LONG_DWELL_MS, LONG_DWELL_MS],
   );
   // When the person's views are recorded, only the posts they looked at or acted on are learned
   // from (see `learnFromFeedback`): the rest of the ranking need not be kept.
@@ -118,17 +119,17 @@ async function keepForLearning(
   const rows: SqlValue[] = [];
   const write = async (): Promise<void> => {
     if (rows.length === 0) return;
-    const count = rows.length / 3;
+    const count = rows.length / 4;
     await tx.run(
-      `INSERT INTO learning_snapshot (status_id, taken_at, features)
-       VALUES ${Array.from({ length: count }, () => '(?, ?, ?)').join(', ')}`,
+      `INSERT INTO learning_snapshot (status_id, taken_at, features, model_version)
+       VALUES ${Array.from({ length: count }, () => '(?, ?, ?, ?)').join(', ')}`,
       rows.splice(0),
     );
   };
   for (const c of ranking.order) {
     const features = ranking.features.slice(c * FEATURE_COUNT, (c + 1) * FEATURE_COUNT);
-    rows.push(candidates[c]!.id, now, new Uint8Array(features.buffer));
-    if (rows.length === 3 * 300) await write();
+    rows.push(candidates[c]!.id, now, new Uint8Array(features.buffer), MODEL_VERSION);
+    if (rows.length === 4 * 300) await write();
   }
   await write();
 }
@@ -356,6 +357,11 @@ export async function updateRankingSettings(tx: Tx, patch: SettingsPatch): Promi
     settings = { ...settings, learned: {}, examples: 0 };
     await tx.run('DELETE FROM learning_examples');
     await tx.run('DELETE FROM learning_snapshot');
+    await tx.run(
+      `INSERT INTO settings (key, value) SELECT ?, CAST(ifnull(max(served_at) + 1, 0) AS TEXT) FROM ranking_log WHERE true
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [SERVED_UP_TO],
+    );
   }
   if (patch.discoveryShare !== undefined) {
     if (!(patch.discoveryShare >= 0 && patch.discoveryShare <= 1))

@@ -17,6 +17,11 @@ const ACTIVITY_HALF_LIFE = 7 * DAY;
 const INTEREST_SLOTS = 8;
 /** Step size of the content taste model (inputs are unit vectors). */
 const TASTE_LEARNING_RATE = 0.5;
+/**
+ * A visit reads from the top down to a little before where the last one began: posts that came in
+ * this long before it and were not read then were passed over.
+ */
+export const PASSED_OVER = 2 * 3600 * 1000;
 /** Views further apart than this belong to different visits. */
 const VISIT_GAP = 30 * 60 * 1000;
 /** Visits whose length is remembered for the reading pace. */
@@ -410,15 +415,17 @@ export class PersonModel {
   /**
    * How many posts the person reads in a visit when there is enough to read: the 90th percentile of
    * recent visits (visits that ran out of posts read fewer than the person would have), which for
-   * the first few visits is nearer their middle than their longest. Without views, the deepest act
-   * of the last visits, once there are a few.
+   * the first few visits is nearer their middle than their longest. Without views, the same of how
+   * deep the deepest act of each visit lay, once there are a few.
    */
   readsPerVisit(): number {
     const visits = [...this.visits, this.visitViews].filter((v) => v > 0).sort((a, b) => a - b);
     if (visits.length > 0) return visits[Math.floor((visits.length - 1) * 0.9)]!;
     // Without views, the deepest post acted on in each visit shows how far down it read at least.
     const depths = [...this.actDepths, this.visitDepth].filter((d) => d > 0);
-    return depths.length < ACT_DEPTH_VISITS ? DEFAULT_READS_PER_VISIT : Math.max(...depths);
+    if (depths.length < ACT_DEPTH_VISITS) return DEFAULT_READS_PER_VISIT;
+    depths.sort((a, b) => a - b);
+    return depths[Math.floor((depths.length - 1) * 0.9)]!;
   }
 
   /**
@@ -452,7 +459,16 @@ export class PersonModel {
     this.visit(at);
     if (kind === 'favourite' || kind === 'boost' || kind === 'reply' || kind === 'bookmark') {
       this.acted.add(post.id);
-      if (enteredAt !== undefined && enteredAt <= this.visitStart) {
+      // Only a post that came in since the visit before (and the stretch read again) shows how far
+      // down a visit reads; an older one was reached some other way (a notification, a search),
+      // and one older than every arrival remembered cannot be placed.
+      const previous = this.visitStarts[this.visitStarts.length - 2] ?? -Infinity;
+      if (
+        enteredAt !== undefined &&
+        enteredAt <= this.visitStart &&
+        enteredAt >= previous - PASSED_OVER &&
+        enteredAt >= (this.arrivals[0] ?? Infinity)
+      ) {
         // How many posts had come in above it when the visit began.
         const depth =
           lowerBound(this.arrivals, this.visitStart + 1) - lowerBound(this.arrivals, enteredAt + 1) + 1;

@@ -18,7 +18,7 @@ import {
 import type { Candidate, CandidateSource } from './features';
 import { PersonModel, type FeedbackKind } from './person-model';
 import { VectorIndex } from './vector-index';
-import { defaultSettings, PRESETS, type RankingSettings } from './weights';
+import { defaultSettings, NOT_LEARNED, PRESETS, type RankingSettings } from './weights';
 
 const HOUR = 3600 * 1000;
 /** How far back a ranking looks for candidates, and at most how many it ranks. */
@@ -58,7 +58,10 @@ export async function loadRankingSettings(tx: Tx): Promise<RankingSettings> {
   const stored = JSON.parse(row.value) as Partial<RankingSettings>;
   const settings = { ...defaultSettings(), ...stored };
   if (!PRESETS.includes(settings.preset)) settings.preset = 'balanced';
-  return settings;
+  // Learning by an earlier version may have moved weights that are no longer learned.
+  const learned = { ...settings.learned };
+  for (const feature of NOT_LEARNED) delete learned[feature];
+  return { ...settings, learned };
 }
 
 export async function saveRankingSettings(tx: Tx, settings: RankingSettings): Promise<void> {

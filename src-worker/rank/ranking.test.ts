@@ -207,7 +207,7 @@ describe('the ranked timeline', () => {
 
   it('learns weights a day after a ranking from what was acted on; they can be reset and frozen', async () => {
     let clock = NOW;
-    const { api } = await timeline(() => clock);
+    const { api, engine, account: me } = await timeline(() => clock);
     const HOUR = 60 * MINUTE;
     // Two posts were favourited before the first ranking, which is kept to learn from; within the
     // day the person favourites ana's posts and scrolls past others.
@@ -248,6 +248,19 @@ describe('the ranked timeline', () => {
     await api.ranking.refresh();
     expect((await api.ranking.settings()).features).toEqual(frozen.features);
     const kept = (await api.ranking.settings()).examples;
+    // Looked at just before the reset (and muted since, so no later ranking holds them): forgotten
+    // with the rest.
+    const late = (await api.timeline.page({ order: 'ranked', limit: 60 })).posts
+      .filter((p) => p.author.acct.startsWith('other'))
+      .slice(0, 5);
+    for (const p of late) await api.interactions.record({ statusId: p.id, kind: 'view' });
+    await api.sync.saveRelations(
+      me.id,
+      'mute',
+      late.map((p) => ({ acct: p.author.acct })),
+    );
+    clock += MINUTE;
+    const resetAt = clock;
     const reset = await api.ranking.update({ resetLearned: true });
     expect(reset.examples).toBe(0);
     expect(reset.features.every((f) => f.learned === 0)).toBe(true);
@@ -255,13 +268,21 @@ describe('the ranked timeline', () => {
     await api.ranking.update({ learning: true });
     await api.ranking.refresh();
     clock += HOUR;
-    const other = page.find((p) => !/^(ana|bob)/.test(p.author.acct))!;
+    const other = page.find(
+      (p) =>
+        !/^(ana|bob)/.test(p.author.acct) &&
+        ![...before, ...late].some((q) => q.author.acct === p.author.acct),
+    )!;
     await api.interactions.record({ statusId: other.id, kind: 'open' });
     clock += 24 * HOUR;
     await api.ranking.refresh();
     const again = (await api.ranking.settings()).examples;
     expect(again).toBeGreaterThan(0);
     expect(again).toBeLessThan(kept);
+    const forgotten = await engine.read((tx) =>
+      tx.get<{ n: number }>('SELECT count(*) AS n FROM learning_examples WHERE taken_at < ?', [resetAt]),
+    );
+    expect(forgotten!.n).toBe(0);
   });
 
   it('learns also from the posts served during the day that the person looked at, as they were ranked', async () => {

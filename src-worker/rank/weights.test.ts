@@ -59,6 +59,23 @@ describe('learning the weights', () => {
     expect(learnFromFeedback(defaultSettings(), none).learned).toEqual({});
   });
 
+  it('stays finite and moderate when the prior is far off, and skips rows that are not numbers', () => {
+    // Three posts in ten acted on, whatever their features: nothing to learn but the rate.
+    let seed = 7;
+    const random = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const rows: Example[] = Array.from({ length: 3000 }, (_, i) => {
+      const features = Float32Array.from({ length: FEATURE_COUNT }, random);
+      return { features, offset: 0, positive: i % 10 < 3, viewed: true };
+    });
+    rows.push(example({ author: Number.NaN }, true, true));
+    const learned = learnFromFeedback(defaultSettings(), rows);
+    expect(learned.examples).toBe(3000);
+    const weights = effectiveWeights(learned);
+    for (const weight of weights) expect(Math.abs(weight)).toBeLessThan(20);
+    // The fit pulls the weights toward nothing mattering, from the prior's side.
+    expect(Math.abs(weights[F.author]!)).toBeLessThan(effectiveWeights(defaultSettings())[F.author]!);
+  });
+
   it('stays near the prior on little evidence and moves further on more', () => {
     const prior = effectiveWeights(defaultSettings())[F.author]!;
     const few = learnFromFeedback(defaultSettings(), [

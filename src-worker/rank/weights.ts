@@ -3,7 +3,7 @@
  * and learning from their feedback adds a visible adjustment on top, which they can reset or freeze.
  */
 import { RANKING_PRESETS, type RankingPreset } from '../../src-shared/worker-api';
-import { FEATURES, type Feature } from './features';
+import { FEATURE_COUNT, FEATURES, type Feature } from './features';
 
 export const PRESETS = RANKING_PRESETS;
 export type Preset = RankingPreset;
@@ -126,10 +126,10 @@ export interface Example {
  * Features whose weights learning leaves as they are: how new a post is and whether it was seen
  * decide whether the person gets to it at all, which the posts they looked at cannot teach.
  */
-const NOT_LEARNED: ReadonlySet<Feature> = new Set(['recency', 'seen']);
+export const NOT_LEARNED: ReadonlySet<Feature> = new Set(['recency', 'seen']);
 /** Pull of every learned weight toward its prior, in examples' worth: learning adjusts, it does not run away. */
 const REGULARISATION = 1;
-const NEWTON_STEPS = 12;
+const NEWTON_STEPS = 25;
 
 /**
  * Learns the weights from the examples kept (see `learnFromDayOld`): a logistic regression of
@@ -140,47 +140,83 @@ const NEWTON_STEPS = 12;
  */
 export function learnFromFeedback(settings: RankingSettings, examples: readonly Example[]): RankingSettings {
   if (!settings.learning || settings.preset === 'chronological') return settings;
-  const anyViewed = examples.some((e) => e.viewed && !e.positive);
-  const rows = anyViewed ? examples.filter((e) => e.viewed || e.positive) : examples;
-  if (!rows.some((e) => e.positive) || rows.every((e) => e.positive)) return settings;
+  const usable = examples.filter((e) => {
+    for (let i = 0; i < FEATURE_COUNT; i++) if (!Number.isFinite(e.features[e.offset + i]!)) return false;
+    return true;
+  });
+  const byViews = usable.some((e) => e.viewed && !e.positive);
+  const rows = byViews ? usable.filter((e) => e.viewed || e.positive) : usable;
+  const positives = rows.filter((e) => e.positive).length;
+  if (positives === 0 || positives === rows.length) return settings;
   const prior = priorWeights(settings);
   const learned = FEATURES.flatMap((f, i) => (NOT_LEARNED.has(f) ? [] : [i]));
+  const fixed = FEATURES.flatMap((f, i) => (NOT_LEARNED.has(f) ? [i] : []));
   const k = learned.length + 1;
-  // Parameters: the learned weights, then an intercept (the rate of acting, which no order needs).
-  const w = new Float64Array(k);
-  learned.forEach((f, j) => (w[j] = prior[f]!));
-  w[k - 1] = -3;
-  const x = new Float64Array(k);
+  // Each row's inputs (the learned features, then 1 for an intercept: the rate of acting, which no
+  // order needs) and, without views, what recency and seen add at their fixed weights: whether a
+  // post was reached is then not put down to the features learned.
+  const inputs = new Float64Array(rows.length * k);
+  const offsets = new Float64Array(rows.length);
+  const labels = new Uint8Array(rows.length);
+  rows.forEach((e, r) => {
+    learned.forEach((f, j) => (inputs[r * k + j] = e.features[e.offset + f]!));
+    inputs[r * k + k - 1] = 1;
+    if (!byViews) for (const f of fixed) offsets[r]! += prior[f]! * e.features[e.offset + f]!;
+    labels[r] = e.positive ? 1 : 0;
+  });
+  const penalty = Float64Array.from({ length: k }, (_, j) => (j < k - 1 ? REGULARISATION : 1e-4));
+  const centre = Float64Array.from({ length: k }, (_, j) => (j < k - 1 ? prior[learned[j]!]! : 0));
+  const loss = (w: Float64Array): number => {
+    let total = 0;
+    for (let r = 0; r < rows.length; r++) {
+      let z = offsets[r]!;
+      for (let j = 0; j < k; j++) z += w[j]! * inputs[r * k + j]!;
+      // log(1 + e^z) - y·z, without overflow.
+      total += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - labels[r]! * z;
+    }
+    for (let j = 0; j < k; j++) total += 0.5 * penalty[j]! * (w[j]! - centre[j]!) ** 2;
+    return total;
+  };
+  // From the prior weights and the person's own rate of acting.
+  let w = Float64Array.from(centre);
+  w[k - 1] = Math.log(positives / (rows.length - positives));
+  let current = loss(w);
   const gradient = new Float64Array(k);
   const hessian = new Float64Array(k * k);
   for (let step = 0; step < NEWTON_STEPS; step++) {
     gradient.fill(0);
     hessian.fill(0);
-    for (const e of rows) {
-      let z = 0;
-      for (let j = 0; j < k - 1; j++) z += w[j]! * (x[j] = e.features[e.offset + learned[j]!]!);
-      x[k - 1] = 1;
-      z += w[k - 1]!;
-      const p = 1 / (1 + Math.exp(-Math.max(-30, Math.min(30, z))));
-      const residual = p - (e.positive ? 1 : 0);
+    for (let r = 0; r < rows.length; r++) {
+      let z = offsets[r]!;
+      for (let j = 0; j < k; j++) z += w[j]! * inputs[r * k + j]!;
+      const p = 1 / (1 + Math.exp(-z));
+      const residual = p - labels[r]!;
       const curvature = p * (1 - p);
       for (let a = 0; a < k; a++) {
-        gradient[a]! += residual * x[a]!;
-        for (let b = 0; b <= a; b++) hessian[a * k + b]! += curvature * x[a]! * x[b]!;
+        const xa = inputs[r * k + a]!;
+        gradient[a]! += residual * xa;
+        for (let b = 0; b <= a; b++) hessian[a * k + b]! += curvature * xa * inputs[r * k + b]!;
       }
     }
-    for (let j = 0; j < k - 1; j++) {
-      gradient[j]! += REGULARISATION * (w[j]! - prior[learned[j]!]!);
-      hessian[j * k + j]! += REGULARISATION;
+    for (let j = 0; j < k; j++) {
+      gradient[j]! += penalty[j]! * (w[j]! - centre[j]!);
+      hessian[j * k + j]! += penalty[j]!;
     }
-    hessian[k * k - 1]! += 1e-4;
     const delta = solveSymmetric(hessian, gradient, k);
-    let largest = 0;
-    for (let a = 0; a < k; a++) {
-      w[a]! -= delta[a]!;
-      largest = Math.max(largest, Math.abs(delta[a]!));
+    // A full step, or half of it until the fit gets better: Newton's method can overshoot far
+    // from the answer.
+    let size = 1;
+    let next = w.map((v, j) => v - delta[j]!);
+    let after = loss(next);
+    while (!(after <= current) && size > 1e-6) {
+      size /= 2;
+      next = w.map((v, j) => v - size * delta[j]!);
+      after = loss(next);
     }
-    if (largest < 1e-6) break;
+    if (!(after <= current)) break;
+    const improvement = current - after;
+    [w, current] = [next, after];
+    if (improvement < 1e-9 * (1 + current)) break;
   }
   const result: Partial<Record<Feature, number>> = {};
   learned.forEach((f, j) => {

@@ -5,7 +5,8 @@ import type { Migration } from '../migrate';
  * candidate, and the posts served during the day that the person looked at, each with its features
  * as ranked, whether the person acted on it within the day, whether it was on screen, and the
  * model version that worked out the features. Rows are kept for two weeks and the weights fitted
- * anew from all of them. They name no post: only the numbers a ranking saw.
+ * anew from all of them. They name no post: only the numbers a ranking saw. The ranking kept to
+ * learn from records its model version too.
  */
 export const migration009: Migration = {
   version: 9,
@@ -20,5 +21,6 @@ CREATE TABLE learning_examples (
   model_version TEXT NOT NULL
 ) STRICT;
 CREATE INDEX learning_examples_by_time ON learning_examples (taken_at);
+ALTER TABLE learning_snapshot ADD COLUMN model_version TEXT;
 `,
 };
