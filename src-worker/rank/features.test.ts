@@ -315,6 +315,36 @@ describe('ranking features', () => {
     expect(reading[14 * FEATURE_COUNT + F.recency]).toBeGreaterThan(reading[F.recency]! - 0.2);
   });
 
+  it('while the person reads, passes over only what the visit before left behind', () => {
+    // Every morning at 08:00 the person reads 20 posts; tonight they began again at 23:00 and have
+    // read 5 so far.
+    const model = new PersonModel();
+    const midnight = Date.UTC(2026, 10, 20);
+    let id = 0;
+    for (let day = 5; day >= 1; day--) {
+      const night = midnight - day * 24 * HOUR;
+      for (let i = 0; i < 20; i++) model.observeSeen(++id, night + 8 * HOUR + i * 10_000, 1);
+    }
+    const tonight = midnight - HOUR;
+    for (let i = 0; i < 5; i++) model.observeSeen(++id, tonight + i * 10_000, 1);
+    const now = tonight + 10 * MINUTE;
+    // Came in this afternoon, after this morning's visit: still ahead of them tonight. Came in
+    // before this morning's visit and not read then: passed over.
+    const candidates = [candidate(1001, 2, midnight - 8 * HOUR), candidate(1002, 2, midnight - 30 * HOUR)];
+    const out = new Float32Array(2 * FEATURE_COUNT);
+    computeFeatures(model, candidates, now, out);
+    expect(out[F.recency]).toBeGreaterThan(0);
+    expect(out[FEATURE_COUNT + F.recency]).toBeCloseTo(-0.8, 5);
+    // Fifteen more posts is what is left of this visit: a post with twenty unread above it is
+    // unlikely to be reached tonight.
+    const deep = Array.from({ length: 21 }, (_, i) =>
+      candidate(2000 + i, 2, midnight - 2 * HOUR - i * MINUTE),
+    );
+    const rows = new Float32Array(deep.length * FEATURE_COUNT);
+    computeFeatures(model, deep, now, rows);
+    expect(rows[F.recency]).toBeGreaterThan(rows[20 * FEATURE_COUNT + F.recency]! + 0.5);
+  });
+
   it('tells visits from acts when views are not recorded', () => {
     // Every morning at 08:00 the person favourites two posts; no view is recorded. 30 posts come
     // in overnight.

@@ -2,14 +2,7 @@
  * The features of a candidate post, each a number in [-1, 1] (most in [0, 1]) so that a weight
  * reads the same for every feature: "how many points a full-strength signal is worth".
  */
-import {
-  PASSED_OVER,
-  type AuthorSignals,
-  type BaseRates,
-  type PersonModel,
-  type Signals,
-  type TagTaste,
-} from './person-model';
+import type { AuthorSignals, BaseRates, PersonModel, Signals, TagTaste } from './person-model';
 import { MAX_SORT_KEY, sortByIntegerKey } from './packed-sort';
 import type { VectorIndex } from './vector-index';
 import { RANKING_FEATURES, type RankingFeature } from '../../src-shared/worker-api';
@@ -222,7 +215,7 @@ export function computeFeatures(
   // Without view records (an imported history, reading elsewhere), a post that was in the timeline
   // when their latest visit began was probably scrolled past.
   const passedBefore = seen.size === 0 ? model.visitStart : -Infinity;
-  const passedOver = seen.size > 0 ? model.visitStart - PASSED_OVER : -Infinity;
+  const passedOver = seen.size > 0 ? model.passedOverBefore(now) : -Infinity;
   // Reading pace: whether the person will get this far down their unread posts in their next visit.
   const viewed = new Uint8Array(candidates.length);
   for (let c = 0; c < candidates.length; c++) if (seen.has(candidates[c]!.id)) viewed[c] = 1;
@@ -285,7 +278,8 @@ class ReachTerm {
   private readonly values: number[] = [];
 
   constructor(model: PersonModel, now: number) {
-    this.capacity = model.readsPerVisit();
+    // While the person reads, what is left of this visit.
+    this.capacity = Math.max(1, model.readsPerVisit() - model.readSoFar(now));
     this.arrivals = model.arrivalsBeforeNextVisit(now);
     this.step = Math.max(1, Math.floor((REACH_SOFTNESS * this.capacity) / 4));
   }

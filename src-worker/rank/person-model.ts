@@ -412,6 +412,22 @@ export class PersonModel {
     this.lastViewAt = Math.max(this.lastViewAt, at);
   }
 
+  /** Posts viewed so far in the visit under way at `now`; 0 when the person is not reading. */
+  readSoFar(now: number): number {
+    return now - this.lastViewAt < VISIT_GAP ? this.visitViews : 0;
+  }
+
+  /**
+   * Unviewed posts that came in before this were passed over: a visit reads down to a little before
+   * where the one before it began, so while the person is still reading, that is the visit before
+   * the latest.
+   */
+  passedOverBefore(now: number): number {
+    const reading = now - this.lastViewAt < VISIT_GAP;
+    const start = reading ? (this.visitStarts[this.visitStarts.length - 2] ?? -Infinity) : this.visitStart;
+    return start - PASSED_OVER;
+  }
+
   /**
    * How many posts the person reads in a visit when there is enough to read: the 90th percentile of
    * recent visits (visits that ran out of posts read fewer than the person would have), which for
