@@ -335,14 +335,19 @@ describe('ranking features', () => {
     computeFeatures(model, candidates, now, out);
     expect(out[F.recency]).toBeGreaterThan(0);
     expect(out[FEATURE_COUNT + F.recency]).toBeCloseTo(-0.8, 5);
-    // Fifteen more posts is what is left of this visit: a post with twenty unread above it is
-    // unlikely to be reached tonight.
+    // Fifteen more posts is what is left of this visit: a post from before 21:00 (which the next
+    // visit will not read down to) with twenty unread above it is unlikely to be reached.
     const deep = Array.from({ length: 21 }, (_, i) =>
-      candidate(2000 + i, 2, midnight - 2 * HOUR - i * MINUTE),
+      candidate(2000 + i, 2, midnight - 4 * HOUR - i * MINUTE),
     );
     const rows = new Float32Array(deep.length * FEATURE_COUNT);
     computeFeatures(model, deep, now, rows);
     expect(rows[F.recency]).toBeGreaterThan(rows[20 * FEATURE_COUNT + F.recency]! + 0.5);
+    // Posts from after 21:00 that this visit leaves unread, the next one will read.
+    const later = deep.map((c) => ({ ...c, enteredAt: c.enteredAt + 3 * HOUR }));
+    const next = new Float32Array(later.length * FEATURE_COUNT);
+    computeFeatures(model, later, now, next);
+    expect(next[20 * FEATURE_COUNT + F.recency]).toBeGreaterThan(rows[20 * FEATURE_COUNT + F.recency]! + 0.5);
   });
 
   it('tells visits from acts when views are not recorded', () => {

@@ -2,7 +2,14 @@
  * The features of a candidate post, each a number in [-1, 1] (most in [0, 1]) so that a weight
  * reads the same for every feature: "how many points a full-strength signal is worth".
  */
-import type { AuthorSignals, BaseRates, PersonModel, Signals, TagTaste } from './person-model';
+import {
+  PASSED_OVER,
+  type AuthorSignals,
+  type BaseRates,
+  type PersonModel,
+  type Signals,
+  type TagTaste,
+} from './person-model';
 import { MAX_SORT_KEY, sortByIntegerKey } from './packed-sort';
 import type { VectorIndex } from './vector-index';
 import { RANKING_FEATURES, type RankingFeature } from '../../src-shared/worker-api';
@@ -249,7 +256,10 @@ export function computeFeatures(
     const age = Math.max(0, now - post.enteredAt) / HOUR;
     // A fifth by the hour, the rest by the person's reading pace: with the default weight the pace
     // term counts as the log of the chance of reaching the post, as a log-odds of liking it counts.
-    const pace = post.enteredAt < passedOver && viewed[c] === 0 ? -1 : reach.at(unreadAbove[c]!);
+    const pace =
+      post.enteredAt < passedOver && viewed[c] === 0
+        ? -1
+        : reach.at(unreadAbove[c]!, post.enteredAt >= model.visitStart - PASSED_OVER);
     out[row + F.recency] = 0.2 * (1 - Math.min(1, Math.log1p(age) / LOG_RECENCY_HORIZON)) + 0.8 * pace;
 
     let boosters = 0;
@@ -267,36 +277,43 @@ export function computeFeatures(
 /**
  * The reading-pace term for a post with `above` unread posts above it, in [-1, 1]: the log of the
  * chance that the person reads that far down in their next visit, from how many posts a visit of
- * theirs reads and how many usually arrive on top before it (see PersonModel). It depends only on
+ * theirs reads and how many usually arrive on top before it (see PersonModel). While they read, the
+ * chance that what is left of this visit gets there, or else the next visit (which reads down to a
+ * little before this one began: `nextToo` says whether the post is that new). It depends only on
  * the count, so it is worked out once per count.
  */
 class ReachTerm {
+  /** Posts the visit under way will still read; 0 when the person is not reading. */
+  private readonly left: number;
   private readonly capacity: number;
   private readonly arrivals: number[];
   /** Worked out every `step` posts (a few dozen steps across the fall-off): the curve is smooth. */
   private readonly step: number;
-  private readonly values: number[] = [];
+  private readonly values: number[][] = [[], []];
 
   constructor(model: PersonModel, now: number) {
-    // While the person reads, what is left of this visit.
-    this.capacity = Math.max(1, model.readsPerVisit() - model.readSoFar(now));
-    this.arrivals = model.arrivalsBeforeNextVisit(now);
+    this.capacity = model.readsPerVisit();
+    const read = model.readSoFar(now);
+    this.left = read > 0 ? Math.max(1, this.capacity - read) : 0;
+    this.arrivals = model.arrivalsBeforeNextVisit(now, true);
     this.step = Math.max(1, Math.floor((REACH_SOFTNESS * this.capacity) / 4));
   }
 
-  at(above: number): number {
-    const values = this.values;
+  at(above: number, nextToo = true): number {
+    const values = this.values[this.left > 0 && !nextToo ? 1 : 0]!;
     const i = Math.floor(above / this.step);
     if (i < values.length) return values[i]!;
     // Past the point where the chance is nil, every count has the floor's value.
     if (values.length > 0 && values[values.length - 1] === -1) return -1;
-    const width = REACH_SOFTNESS * this.capacity;
     while (values.length <= i) {
       const depth = values.length * this.step;
-      let chance = 0;
-      for (const arriving of this.arrivals)
-        chance += 1 / (1 + Math.exp((depth + arriving - this.capacity) / width));
-      chance /= this.arrivals.length;
+      let chance: number;
+      if (this.left === 0) chance = this.nextVisit(depth);
+      else {
+        const now = reached(depth, this.left, REACH_SOFTNESS * this.capacity);
+        // Not reached now, it is as far down next time as the posts this visit leaves unread.
+        chance = nextToo ? 1 - (1 - now) * (1 - this.nextVisit(Math.max(0, depth - this.left))) : now;
+      }
       if (chance < 1e-6) {
         values.push(-1);
         return -1;
@@ -307,6 +324,18 @@ class ReachTerm {
     }
     return values[i]!;
   }
+
+  private nextVisit(depth: number): number {
+    let chance = 0;
+    for (const arriving of this.arrivals)
+      chance += reached(depth + arriving, this.capacity, REACH_SOFTNESS * this.capacity);
+    return chance / this.arrivals.length;
+  }
+}
+
+/** The chance that a visit reading about `capacity` posts gets `depth` posts down. */
+function reached(depth: number, capacity: number, width: number): number {
+  return 1 / (1 + Math.exp((depth - capacity) / width));
 }
 
 /**

@@ -448,10 +448,11 @@ export class PersonModel {
    * How many posts will come into the timeline before the person's next visit, one sample for each
    * of the last fortnight's days: the posts that arrived between this time of that day and the
    * visit that followed it, or the whole day's posts when no visit followed within a day. None,
-   * when they are reading right now or have never visited.
+   * when they have never visited or are reading right now (unless `afterThisOne`: then before the
+   * visit after the one under way).
    */
-  arrivalsBeforeNextVisit(now: number): number[] {
-    if (now - this.lastViewAt < VISIT_GAP || this.visitStarts.length === 0) return [0];
+  arrivalsBeforeNextVisit(now: number, afterThisOne = false): number[] {
+    if ((!afterThisOne && now - this.lastViewAt < VISIT_GAP) || this.visitStarts.length === 0) return [0];
     const samples: number[] = [];
     const firstVisit = this.visitStarts[0]!;
     for (let day = 1; day <= RHYTHM_DAYS; day++) {
