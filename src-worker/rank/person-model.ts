@@ -429,14 +429,15 @@ export class PersonModel {
   }
 
   /**
-   * How many posts the person reads in a visit when there is enough to read: the 90th percentile of
-   * recent visits (visits that ran out of posts read fewer than the person would have), which for
-   * the first few visits is nearer their middle than their longest. Without views, the same of how
-   * deep the deepest act of each visit lay, once there are a few.
+   * How many posts the person reads in a visit when there is enough to read: the 95th percentile of
+   * recent visits (visits that ran out of posts read fewer than the person would have; of 20, the
+   * second longest), which for the first few visits is nearer their middle than their longest.
+   * Without views, the 90th percentile of how deep the deepest act of each visit lay, once there
+   * are a few.
    */
   readsPerVisit(): number {
     const visits = [...this.visits, this.visitViews].filter((v) => v > 0).sort((a, b) => a - b);
-    if (visits.length > 0) return visits[Math.floor((visits.length - 1) * 0.9)]!;
+    if (visits.length > 0) return visits[Math.floor((visits.length - 1) * 0.95)]!;
     // Without views, the deepest post acted on in each visit shows how far down it read at least.
     const depths = [...this.actDepths, this.visitDepth].filter((d) => d > 0);
     if (depths.length < ACT_DEPTH_VISITS) return DEFAULT_READS_PER_VISIT;
