@@ -372,7 +372,10 @@ export class PersonModel {
     if (vector) this.learnTaste(vector, 0, 1);
   }
 
-  /** A post was on screen; `authorId` and `tags` count the view for its author and hashtags (once per post). */
+  /**
+   * A post was on screen; `authorId`, `tags` and `language` count the view for its author, hashtags
+   * and language (once per post).
+   */
   observeSeen(
     statusId: number,
     at = 0,
@@ -412,9 +415,14 @@ export class PersonModel {
     this.lastViewAt = Math.max(this.lastViewAt, at);
   }
 
+  /** Whether a visit is under way at `now`: the person viewed or acted on something lately. */
+  private readingAt(now: number): boolean {
+    return now - this.lastViewAt < VISIT_GAP;
+  }
+
   /** Posts viewed so far in the visit under way at `now`; 0 when the person is not reading. */
   readSoFar(now: number): number {
-    return now - this.lastViewAt < VISIT_GAP ? this.visitViews : 0;
+    return this.readingAt(now) ? this.visitViews : 0;
   }
 
   /**
@@ -423,8 +431,9 @@ export class PersonModel {
    * the latest.
    */
   passedOverBefore(now: number): number {
-    const reading = now - this.lastViewAt < VISIT_GAP;
-    const start = reading ? (this.visitStarts[this.visitStarts.length - 2] ?? -Infinity) : this.visitStart;
+    const start = this.readingAt(now)
+      ? (this.visitStarts[this.visitStarts.length - 2] ?? -Infinity)
+      : this.visitStart;
     return start - PASSED_OVER;
   }
 
@@ -453,7 +462,7 @@ export class PersonModel {
    * visit after the one under way).
    */
   arrivalsBeforeNextVisit(now: number, afterThisOne = false): number[] {
-    if ((!afterThisOne && now - this.lastViewAt < VISIT_GAP) || this.visitStarts.length === 0) return [0];
+    if ((!afterThisOne && this.readingAt(now)) || this.visitStarts.length === 0) return [0];
     const samples: number[] = [];
     const firstVisit = this.visitStarts[0]!;
     for (let day = 1; day <= RHYTHM_DAYS; day++) {
