@@ -8,6 +8,7 @@ import { migration006 } from './migrations/006-ranking';
 import { migration007 } from './migrations/007-follows';
 import { migration008 } from './migrations/008-ranking-indexes';
 import { migration009 } from './migrations/009-learning-examples';
+import { migration010 } from './migrations/010-embedder-v2';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -61,6 +61,40 @@ describe('HashedNgramEmbedder', () => {
     expect(dot(photo, embedder.embed(input(CORPUS[5]!)))).toBeGreaterThan(dot(photo, rust) + 0.1);
   });
 
+  it("finds a post's nearest neighbour on its subject when most of its words are everyday ones", () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const word = (): string =>
+      Array.from({ length: 3 }, () =>
+        pick(['ka', 'lo', 'mi', 'ren', 'tas', 'vu', 'shi', 'gor', 'an', 'pel']),
+      ).join('');
+    const everyday = Array.from({ length: 30 }, word);
+    const subjects = Array.from({ length: 8 }, () => Array.from({ length: 30 }, word));
+    const posts = Array.from({ length: 400 }, (_, i) => {
+      const subject = i % subjects.length;
+      const length = 10 + Math.floor(random() * 25);
+      const words = Array.from({ length }, () => pick(random() < 0.35 ? subjects[subject]! : everyday));
+      return { subject, text: words.join(' ') };
+    });
+    const embedder = embedderOver(posts.map((p) => p.text));
+    const vectors = posts.map((p) => embedder.embed(input(p.text)));
+    let onSubject = 0;
+    for (let i = 0; i < 100; i++) {
+      let best = -1;
+      for (let j = 0; j < posts.length; j++)
+        if (j !== i && (best < 0 || dot(vectors[i]!, vectors[j]!) > dot(vectors[i]!, vectors[best]!)))
+          best = j;
+      if (posts[best]!.subject === posts[i]!.subject) onSubject++;
+    }
+    expect(onSubject).toBeGreaterThanOrEqual(90);
+  });
+
   it('weights rare words above common ones', () => {
     const frequencies = new DocumentFrequencies();
     for (let i = 0; i < 50; i++) frequencies.observe(input(`today the weather was fine ${i}`));

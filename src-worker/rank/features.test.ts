@@ -93,7 +93,7 @@ describe('ranking features', () => {
     const frequencies = new DocumentFrequencies();
     const texts = [
       text(RUST, 0),
-      text(RUST, 1),
+      text(RUST, 2),
       text(BREAD, 2),
       { ...text(RUST, 0), text: `${text(RUST, 0).text} again` },
     ];

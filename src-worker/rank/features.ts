@@ -83,8 +83,11 @@ const AUTHOR_PRIOR_POSITIVES = 2;
 /** What following a hashtag adds to its taste (on the scale of a rate twice the person's own). */
 const FOLLOWED_TAG = 0.35;
 
-/** Cosines between posts on one subject run about 0.1 to 0.4 with hashed n-grams: scale to [0, 1]. */
-const SIMILARITY_SCALE = 2.5;
+/**
+ * A post's cosine with the closest of the posts a person acted on runs from about 0.2 to 0.6 with
+ * the hashed n-gram embedder (higher for the posts they act on): scaled so that 0.5 is full strength.
+ */
+const SIMILARITY_SCALE = 2;
 /** The taste model's log-odds for a post run a few units either way: tanh(x / 4) maps them to (-1, 1). */
 const TASTE_SCALE = 4;
 

@@ -14,6 +14,7 @@ import {
   idfGeneration,
   quantize,
   type EmbedInput,
+  HASHGRAM_VERSION,
 } from './embedder';
 import type { Candidate, CandidateSource } from './features';
 import { PersonModel, type FeedbackKind } from './person-model';
@@ -24,7 +25,8 @@ const HOUR = 3600 * 1000;
 /** How far back a ranking looks for candidates, and at most how many it ranks. */
 export const RANKING_HORIZON = 72 * HOUR;
 export const MAX_CANDIDATES = 10_000;
-const EMBEDDER = 'hashgram-256';
+/** The document frequency table's key: each version of the embedder's features counts its own. */
+const EMBEDDER = HASHGRAM_VERSION;
 
 export class RankingMemory {
   index = new VectorIndex();
@@ -81,6 +83,9 @@ interface TextRow {
   mentions: string;
   card: string | null;
   language: string | null;
+  /** Whether the post has a vector of this version, so is already in the document frequencies. */
+  counted: number;
+  /** Whether it has a vector at all (of another model, when it is embedded again). */
   embedded: number;
 }
 
@@ -114,24 +119,28 @@ export async function currentModelId(tx: Tx, memory: RankingMemory): Promise<str
 }
 
 /**
- * Embeds up to `limit` posts that have no vector of the current model, newest first, counting new
- * ones into the document frequencies. Returns how many it embedded; 0 means all are done.
+ * Embeds up to `limit` posts that have no vector of the current model, newest first, counting into
+ * the document frequencies those not yet counted by this version of the embedder (all of them, the
+ * first time a new version runs). Returns how many it embedded; 0 means all are done. Vectors
+ * made again invalidate the person model, whose content taste was learned on the old ones.
  */
 export async function embedPending(tx: Tx, memory: RankingMemory, now: number, limit = 500): Promise<number> {
   const frequencies = await frequenciesOf(tx, memory);
   const embedder = new HashedNgramEmbedder(frequencies, idfGeneration(frequencies.documents));
   const rows = await tx.all<TextRow>(
     `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language,
-            e.status_id IS NOT NULL AS embedded
+            e.status_id IS NOT NULL AS embedded, ifnull(e.model_id LIKE ?, 0) AS counted
        FROM statuses s LEFT JOIN embeddings e ON e.status_id = s.id
       WHERE s.deleted_at IS NULL AND (e.status_id IS NULL OR e.model_id <> ?)
       ORDER BY s.id DESC LIMIT ?`,
-    [embedder.modelId, limit],
+    [`${HASHGRAM_VERSION}.%`, embedder.modelId, limit],
   );
   if (rows.length === 0) return 0;
+  let replaced = false;
   for (const row of rows) {
     const input = embedInputOf(row);
-    if (!row.embedded) frequencies.observe(input);
+    if (!row.counted) frequencies.observe(input);
+    if (row.embedded) replaced = true;
     const vector = quantize(embedder.embed(input));
     await tx.run(
       `INSERT INTO embeddings (status_id, model_id, dims, vector, created_at) VALUES (?, ?, ?, ?, ?)
@@ -147,6 +156,7 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
        frequencies = excluded.frequencies, updated_at = excluded.updated_at`,
     [EMBEDDER, frequencies.documents, new Uint8Array(frequencies.counts.buffer), now],
   );
+  if (replaced) memory.forgetModel();
   return rows.length;
 }
 

@@ -4,7 +4,8 @@ import { useTestEngines } from '../../test/support/engine';
 import { RANKING_FEATURES, type Account, type PostView, type WorkerApi } from '../../src-shared/worker-api';
 import type { Engine } from '../engine';
 import { computeFeatures, FEATURE_COUNT } from './features';
-import { loadCandidates, loadPersonModel, RankingMemory } from './ranking-store';
+import { HASHGRAM_VERSION } from './embedder';
+import { embedPending, loadCandidates, loadPersonModel, RankingMemory } from './ranking-store';
 
 type Json = Record<string, unknown>;
 const engines = useTestEngines();
@@ -488,6 +489,37 @@ describe('the person model in memory', () => {
     await api.interactions.undo({ statusId: ids[0]!, kind: 'favourite' });
     await features(memory);
     expect(memory.model).not.toBe(beforeUndo);
+  });
+
+  it('embeds every post again when the embedder changes, counting the words anew, and rebuilds the model on the new vectors', async () => {
+    const { api, engine } = await timeline();
+    await favouriteOldest(api, 'ana', 3);
+    // Vectors and word counts of an earlier version of the embedder.
+    await engine.write(async (tx) => {
+      await tx.run("UPDATE embeddings SET model_id = 'hashgram-256/1.g0'");
+      await tx.run("UPDATE embedder_state SET model = 'hashgram-256'");
+    });
+    const memory = new RankingMemory();
+    const model = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
+    const batch = (): Promise<number> => engine.write((tx, now) => embedPending(tx, memory, now, 25));
+    expect(await batch()).toBe(25);
+    expect(memory.model).toBeNull();
+    while ((await batch()) > 0);
+    const state = await engine.read(async (tx) => ({
+      models: await tx.all<{ model_id: string }>('SELECT DISTINCT model_id FROM embeddings'),
+      counts: await tx.all<{ model: string; documents: number }>(
+        'SELECT model, documents FROM embedder_state',
+      ),
+    }));
+    expect(state.models).toEqual([{ model_id: `${HASHGRAM_VERSION}.g0` }]);
+    // Every post counted once by the new version, none twice.
+    expect(state.counts).toContainEqual({ model: HASHGRAM_VERSION, documents: 60 });
+
+    const rebuilt = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
+    expect(rebuilt).not.toBe(model);
+    // Nothing left to embed: the model in memory stays.
+    expect(await batch()).toBe(0);
+    expect(await engine.read((tx, now) => loadPersonModel(tx, memory, now))).toBe(rebuilt);
   });
 });
 
