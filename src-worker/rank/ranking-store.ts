@@ -162,8 +162,11 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
 
 export async function loadVectors(tx: Tx, memory: RankingMemory): Promise<VectorIndex> {
   if (memory.vectorsLoaded) return memory.index;
+  // Vectors of an earlier version of the embedder are not comparable with this one's: until they
+  // are made again, their posts have no content signal rather than a wrong one.
   const rows = await tx.all<{ status_id: number; dims: number; vector: Uint8Array }>(
-    'SELECT status_id, dims, vector FROM embeddings',
+    'SELECT status_id, dims, vector FROM embeddings WHERE model_id LIKE ?',
+    [`${HASHGRAM_VERSION}.%`],
   );
   for (const row of rows) {
     if (row.dims !== EMBEDDING_DIMS) continue;

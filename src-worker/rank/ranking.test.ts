@@ -5,7 +5,7 @@ import { RANKING_FEATURES, type Account, type PostView, type WorkerApi } from '.
 import type { Engine } from '../engine';
 import { computeFeatures, FEATURE_COUNT } from './features';
 import { HASHGRAM_VERSION } from './embedder';
-import { embedPending, loadCandidates, loadPersonModel, RankingMemory } from './ranking-store';
+import { embedPending, loadCandidates, loadPersonModel, loadVectors, RankingMemory } from './ranking-store';
 
 type Json = Record<string, unknown>;
 const engines = useTestEngines();
@@ -499,6 +499,10 @@ describe('the person model in memory', () => {
       await tx.run("UPDATE embeddings SET model_id = 'hashgram-256/1.g0'");
       await tx.run("UPDATE embedder_state SET model = 'hashgram-256'");
     });
+    const vectors = (): Promise<number> =>
+      engine.read(async (tx) => (await loadVectors(tx, new RankingMemory())).size);
+    // Old vectors are not compared with new ones.
+    expect(await vectors()).toBe(0);
     const memory = new RankingMemory();
     const model = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
     const batch = (): Promise<number> => engine.write((tx, now) => embedPending(tx, memory, now, 25));
@@ -512,6 +516,7 @@ describe('the person model in memory', () => {
       ),
     }));
     expect(state.models).toEqual([{ model_id: `${HASHGRAM_VERSION}.g0` }]);
+    expect(await vectors()).toBe(60);
     // Every post counted once by the new version, none twice.
     expect(state.counts).toContainEqual({ model: HASHGRAM_VERSION, documents: 60 });
 
