@@ -142,9 +142,10 @@ export class DocumentFrequencies {
 }
 
 /**
- * The IDF generation a corpus of `documents` posts uses. Vectors are made with a frozen snapshot of
- * the frequencies and remade (in the background) when the corpus has grown tenfold, so that the
- * vectors compared in one ranking were made with the same weights.
+ * The IDF generation a corpus of `documents` posts uses. Each batch of vectors is made with a
+ * snapshot of the frequencies, and all are made again (in the background) when the corpus has grown
+ * tenfold, so that the vectors compared in one ranking were made with much the same weights; while
+ * that runs, vectors of two neighbouring generations are compared.
  */
 export function idfGeneration(documents: number): number {
   return documents < 1000 ? 0 : Math.floor(Math.log10(documents)) - 2;

@@ -85,7 +85,8 @@ const FOLLOWED_TAG = 0.35;
 
 /**
  * A post's cosine with the closest of the posts a person acted on runs from about 0.2 to 0.6 with
- * the hashed n-gram embedder (higher for the posts they act on): scaled so that 0.5 is full strength.
+ * the hashed n-gram embedder (higher for the posts they act on): scaled so that 0.5 is full
+ * strength, for that lift and for closeness to what they said "less like this" to.
  */
 const SIMILARITY_SCALE = 2;
 /** The taste model's log-odds for a post run a few units either way: tanh(x / 4) maps them to (-1, 1). */

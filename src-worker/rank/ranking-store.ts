@@ -83,10 +83,8 @@ interface TextRow {
   mentions: string;
   card: string | null;
   language: string | null;
-  /** Whether the post has a vector of this version, so is already in the document frequencies. */
-  counted: number;
-  /** Whether it has a vector at all (of another model, when it is embedded again). */
-  embedded: number;
+  /** Whether it has a vector already (of another model, when it is embedded again). */
+  embedded?: number;
 }
 
 function embedInputOf(row: TextRow): EmbedInput {
@@ -119,28 +117,56 @@ export async function currentModelId(tx: Tx, memory: RankingMemory): Promise<str
 }
 
 /**
- * Embeds up to `limit` posts that have no vector of the current model, newest first, counting into
- * the document frequencies those not yet counted by this version of the embedder (all of them, the
- * first time a new version runs). Returns how many it embedded; 0 means all are done. Vectors
- * made again invalidate the person model, whose content taste was learned on the old ones.
+ * Marks a post whose vector is of an earlier embedder version once this version has counted its
+ * words: it is still to be embedded again, and is not counted twice.
+ */
+const COUNTED = `${HASHGRAM_VERSION}-counted`;
+
+/**
+ * Background embedding, one batch of up to `limit` posts a call; returns how many it handled, 0
+ * when all are done.
+ *
+ * A new version of the embedder first counts the words of every post embedded before into its own
+ * document frequencies (four batches' worth a call), so that the posts embedded first, the newest,
+ * get the weights of the whole corpus. Then posts without a vector of the current model are
+ * embedded, newest first, against a snapshot of the frequencies; those never embedded before are
+ * counted in. Vectors made again invalidate the person model, whose content taste was learned on
+ * the old ones. On a failed batch the caller forgets `memory`, which this changes before commit.
  */
 export async function embedPending(tx: Tx, memory: RankingMemory, now: number, limit = 500): Promise<number> {
   const frequencies = await frequenciesOf(tx, memory);
-  const embedder = new HashedNgramEmbedder(frequencies, idfGeneration(frequencies.documents));
+  const uncounted = await tx.all<TextRow>(
+    `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language
+       FROM statuses s JOIN embeddings e ON e.status_id = s.id
+      WHERE s.deleted_at IS NULL AND e.model_id NOT LIKE ? AND e.model_id <> ?
+      LIMIT ?`,
+    [`${HASHGRAM_VERSION}.%`, COUNTED, 4 * limit],
+  );
+  for (const row of uncounted) {
+    frequencies.observe(embedInputOf(row));
+    await tx.run('UPDATE embeddings SET model_id = ? WHERE status_id = ?', [COUNTED, row.id]);
+  }
+  if (uncounted.length > 0) {
+    await saveFrequencies(tx, frequencies, now);
+    return uncounted.length;
+  }
+
+  const snapshot = new DocumentFrequencies(frequencies.counts.slice(), frequencies.documents);
+  const embedder = new HashedNgramEmbedder(snapshot, idfGeneration(snapshot.documents));
   const rows = await tx.all<TextRow>(
     `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language,
-            e.status_id IS NOT NULL AS embedded, ifnull(e.model_id LIKE ?, 0) AS counted
+            e.status_id IS NOT NULL AS embedded
        FROM statuses s LEFT JOIN embeddings e ON e.status_id = s.id
       WHERE s.deleted_at IS NULL AND (e.status_id IS NULL OR e.model_id <> ?)
       ORDER BY s.id DESC LIMIT ?`,
-    [`${HASHGRAM_VERSION}.%`, embedder.modelId, limit],
+    [embedder.modelId, limit],
   );
   if (rows.length === 0) return 0;
   let replaced = false;
   for (const row of rows) {
     const input = embedInputOf(row);
-    if (!row.counted) frequencies.observe(input);
     if (row.embedded) replaced = true;
+    else frequencies.observe(input);
     const vector = quantize(embedder.embed(input));
     await tx.run(
       `INSERT INTO embeddings (status_id, model_id, dims, vector, created_at) VALUES (?, ?, ?, ?, ?)
@@ -150,14 +176,18 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
     );
     if (memory.vectorsLoaded) memory.index.set(row.id, vector);
   }
+  await saveFrequencies(tx, frequencies, now);
+  if (replaced) memory.forgetModel();
+  return rows.length;
+}
+
+async function saveFrequencies(tx: Tx, frequencies: DocumentFrequencies, now: number): Promise<void> {
   await tx.run(
     `INSERT INTO embedder_state (model, documents, frequencies, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (model) DO UPDATE SET documents = excluded.documents,
        frequencies = excluded.frequencies, updated_at = excluded.updated_at`,
     [EMBEDDER, frequencies.documents, new Uint8Array(frequencies.counts.buffer), now],
   );
-  if (replaced) memory.forgetModel();
-  return rows.length;
 }
 
 export async function loadVectors(tx: Tx, memory: RankingMemory): Promise<VectorIndex> {

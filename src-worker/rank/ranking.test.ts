@@ -491,40 +491,85 @@ describe('the person model in memory', () => {
     expect(memory.model).not.toBe(beforeUndo);
   });
 
-  it('embeds every post again when the embedder changes, counting the words anew, and rebuilds the model on the new vectors', async () => {
-    const { api, engine } = await timeline();
+  it('counts nothing twice and loses no vector when a batch of embedding fails', async () => {
+    const { api, engine, account } = await timeline();
+    await engine.write((tx) =>
+      tx.run(
+        "CREATE TEMP TRIGGER full_disk BEFORE INSERT ON embeddings BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+      ),
+    );
+    const fresh = Array.from({ length: 3 }, (_, i) => post(BOB, `Spelt and rye loaves ${i}`, -1 - i));
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: fresh });
+    await expect(api.ranking.embedPending(100)).rejects.toThrow(/disk is full/);
+    await engine.write((tx) => tx.run('DROP TRIGGER temp.full_disk'));
+    while ((await api.ranking.embedPending(100)) > 0);
+    const stored = await engine.read(async (tx) => ({
+      documents: (await tx.get<{ documents: number }>('SELECT documents FROM embedder_state'))?.documents,
+      vectors: (await tx.get<{ n: number }>('SELECT count(*) AS n FROM embeddings'))?.n,
+    }));
+    expect(stored).toEqual({ documents: 63, vectors: 63 });
+  });
+
+  it('counts the words of every post anew when the embedder changes, then embeds them all again, newest first, and rebuilds the model on the new vectors', async () => {
+    const { api, engine, account } = await timeline();
     await favouriteOldest(api, 'ana', 3);
-    // Vectors and word counts of an earlier version of the embedder.
+    // Vectors and word counts of an earlier version of the embedder, and a post not embedded yet.
     await engine.write(async (tx) => {
       await tx.run("UPDATE embeddings SET model_id = 'hashgram-256/1.g0'");
       await tx.run("UPDATE embedder_state SET model = 'hashgram-256'");
     });
+    const ingest = (text: string): Promise<unknown> =>
+      api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [post(BOB, text, 1)] });
+    await ingest('Rye bread with a dark crumb');
     const vectors = (): Promise<number> =>
       engine.read(async (tx) => (await loadVectors(tx, new RankingMemory())).size);
+    const documents = async (): Promise<number | undefined> =>
+      (
+        await engine.read((tx) =>
+          tx.get<{ documents: number }>('SELECT documents FROM embedder_state WHERE model = ?', [
+            HASHGRAM_VERSION,
+          ]),
+        )
+      )?.documents;
+    const models = (): Promise<{ model_id: string }[]> =>
+      engine.read((tx) => tx.all('SELECT DISTINCT model_id FROM embeddings'));
     // Old vectors are not compared with new ones.
     expect(await vectors()).toBe(0);
     const memory = new RankingMemory();
     const model = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
-    const batch = (): Promise<number> => engine.write((tx, now) => embedPending(tx, memory, now, 25));
-    expect(await batch()).toBe(25);
-    expect(memory.model).toBeNull();
-    while ((await batch()) > 0);
-    const state = await engine.read(async (tx) => ({
-      models: await tx.all<{ model_id: string }>('SELECT DISTINCT model_id FROM embeddings'),
-      counts: await tx.all<{ model: string; documents: number }>(
-        'SELECT model, documents FROM embedder_state',
-      ),
-    }));
-    expect(state.models).toEqual([{ model_id: `${HASHGRAM_VERSION}.g0` }]);
-    expect(await vectors()).toBe(60);
-    // Every post counted once by the new version, none twice.
-    expect(state.counts).toContainEqual({ model: HASHGRAM_VERSION, documents: 60 });
+    const batch = (limit: number): Promise<number> =>
+      engine.write((tx, now) => embedPending(tx, memory, now, limit));
 
+    // First the words of the posts embedded before are counted, four batches' worth a call.
+    expect(await batch(10)).toBe(40);
+    expect(await batch(10)).toBe(20);
+    expect(await documents()).toBe(60);
+    expect(await vectors()).toBe(0);
+    expect(memory.model).toBe(model);
+    // Then every post is embedded again, with the weights of the whole corpus.
+    expect(await batch(10)).toBe(10);
+    expect(memory.model).toBeNull();
+    while ((await batch(10)) > 0);
+    expect(await models()).toEqual([{ model_id: `${HASHGRAM_VERSION}.g0` }]);
+    expect(await vectors()).toBe(61);
+    // Each post counted once: the one never embedded when it was embedded.
+    expect(await documents()).toBe(61);
     const rebuilt = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
     expect(rebuilt).not.toBe(model);
-    // Nothing left to embed: the model in memory stays.
-    expect(await batch()).toBe(0);
-    expect(await engine.read((tx, now) => loadPersonModel(tx, memory, now))).toBe(rebuilt);
+
+    // Vectors of another IDF generation of this version are made again, not counted again.
+    await engine.write((tx) => tx.run('UPDATE embeddings SET model_id = ?', [`${HASHGRAM_VERSION}.g9`]));
+    while ((await batch(25)) > 0);
+    expect(await models()).toEqual([{ model_id: `${HASHGRAM_VERSION}.g0` }]);
+    expect(await documents()).toBe(61);
+
+    // New posts alone are counted and embedded, and the model in memory stays.
+    const kept = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
+    await ingest('Baking with spelt flour');
+    expect(await batch(25)).toBe(1);
+    expect(await documents()).toBe(62);
+    expect(memory.model).toBe(kept);
+    expect(await batch(25)).toBe(0);
   });
 });
 
