@@ -6,7 +6,8 @@
  * and then refreshes the ranked feed (the person model brought up to date, every candidate loaded, ranked, explained and written by position), then reads the
  * first page. Also the count of new posts waiting (asked every few seconds), the refresh a day
  * after the first ranking, which learns from it first, and the refresh after an undo, which builds
- * the person model afresh.
+ * the person model afresh. Then background embedding with nothing to do (asked every few seconds),
+ * and an embedder upgrade: every post counted and embedded again, in the worker's batches.
  * Last line: one JSON object.
  */
 import fs from 'node:fs';
@@ -109,12 +110,37 @@ try {
     await api.ranking.refresh();
     rebuilds.push(performance.now() - started);
   }
+  // Background embedding with nothing to do: what the worker pays every few seconds.
+  const idle: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    started = performance.now();
+    await api.ranking.embedPending(200);
+    idle.push(performance.now() - started);
+  }
+  // An embedder upgrade, started as the worker starts, in its batches: every post counted again,
+  // then embedded again.
+  await engine.write(async (tx) => {
+    await tx.run("UPDATE embeddings SET model_id = 'hashgram-256/1.g2'");
+    await tx.run('DELETE FROM embedder_state');
+  });
+  const upgraded = createWorkerApi(engine);
+  let longestBatch = 0;
+  started = performance.now();
+  for (;;) {
+    const batchStarted = performance.now();
+    const done = await upgraded.ranking.embedPending(200);
+    longestBatch = Math.max(longestBatch, performance.now() - batchStarted);
+    if (done === 0) break;
+  }
+  const upgradeMs = performance.now() - started;
   const round = (x: number): number => Math.round(x * 10) / 10;
   console.log(
     `[node] ${POSTS} posts, ${candidates} candidates, setup ${(setupMs / 1000).toFixed(1)} s; ` +
       `refresh p50 ${round(median(refreshes))} ms, p95 ${round(p95(refreshes))} ms; ` +
       `after an undo ${round(median(rebuilds))} ms; learning from a day-old ranking ${round(learningMs)} ms; ` +
-      `first page ${round(median(pages))} ms; counting ${waiting} new posts ${round(median(counts))} ms`,
+      `first page ${round(median(pages))} ms; counting ${waiting} new posts ${round(median(counts))} ms; ` +
+      `embedding with nothing to do ${round(median(idle))} ms; an embedder upgrade ${round(upgradeMs / 1000)} s ` +
+      `in batches of 200, the longest ${round(longestBatch)} ms`,
   );
   console.log(
     JSON.stringify({
@@ -128,6 +154,9 @@ try {
       refresh_learning_ms_node: round(learningMs),
       first_page_p50_ms_node: round(median(pages)),
       new_posts_count_p50_ms_node: round(median(counts)),
+      embed_idle_p50_ms_node: round(median(idle)),
+      embedder_upgrade_s_node: round(upgradeMs / 1000),
+      embedder_upgrade_longest_batch_ms_node: round(longestBatch),
     }),
   );
 } finally {

@@ -37,11 +37,14 @@ export class RankingMemory {
   modelState: ModelState | null = null;
   /** The newest author the cached model has looked at. */
   authorsUpTo = 0;
+  /** How many posts and vectors there were when background embedding last found nothing to do. */
+  embeddedAt: string | null = null;
 
   forget(): void {
     this.index = new VectorIndex();
     this.vectorsLoaded = false;
     this.frequencies = null;
+    this.embeddedAt = null;
     this.forgetModel();
   }
 
@@ -134,6 +137,14 @@ const COUNTED = `${HASHGRAM_VERSION}-counted`;
  * the old ones. On a failed batch the caller forgets `memory`, which this changes before commit.
  */
 export async function embedPending(tx: Tx, memory: RankingMemory, now: number, limit = 500): Promise<number> {
+  // Nothing to do until a post comes in or a vector goes: counting both is far cheaper than looking
+  // for posts without a vector, which the worker would otherwise do every few seconds.
+  const counts = await tx.get<{ newest: number | null; posts: number; vectors: number }>(
+    `SELECT (SELECT max(id) FROM statuses) AS newest, (SELECT count(*) FROM statuses) AS posts,
+            (SELECT count(*) FROM embeddings) AS vectors`,
+  );
+  const state = `${counts?.newest}:${counts?.posts}:${counts?.vectors}`;
+  if (memory.embeddedAt === state) return 0;
   const frequencies = await frequenciesOf(tx, memory);
   const uncounted = await tx.all<TextRow>(
     `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language
@@ -161,7 +172,10 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
       ORDER BY s.id DESC LIMIT ?`,
     [embedder.modelId, limit],
   );
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) {
+    memory.embeddedAt = state;
+    return 0;
+  }
   let replaced = false;
   for (const row of rows) {
     const input = embedInputOf(row);
