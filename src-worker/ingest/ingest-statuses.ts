@@ -255,6 +255,8 @@ class PageIngest {
         ],
       );
       this.index(existing.id, status, row, true);
+      // Embedded again from the new text in the background (and counted as one more document).
+      await this.tx.run('DELETE FROM embeddings WHERE status_id = ?', [existing.id]);
       outcome = 'updated';
     }
     const quotes = version.quotes_count ?? existing.quotes_count;

@@ -491,6 +491,33 @@ describe('the person model in memory', () => {
     expect(memory.model).not.toBe(beforeUndo);
   });
 
+  it('embeds an edited post again from its new text', async () => {
+    const { api, engine, account } = await timeline();
+    const original = post(BOB, 'Sourdough starter notes', 2, ['bread']);
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [original] });
+    while ((await api.ranking.embedPending(100)) > 0);
+    const vector = (): Promise<Uint8Array | undefined> =>
+      engine.read(async (tx) =>
+        (
+          await tx.get<{ vector: Uint8Array }>(
+            'SELECT e.vector FROM embeddings e JOIN statuses s ON s.id = e.status_id WHERE s.uri = ?',
+            [original.uri as string],
+          )
+        )?.vector.slice(),
+      );
+    const before = await vector();
+    const edited = {
+      ...original,
+      content: '<p>Compiler errors in Rust, explained</p>',
+      edited_at: new Date(NOW).toISOString(),
+    };
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [edited] });
+    expect(await api.ranking.embedPending(100)).toBe(1);
+    const after = await vector();
+    expect(after).toBeDefined();
+    expect(Buffer.from(after!).equals(Buffer.from(before!))).toBe(false);
+  });
+
   it('counts nothing twice and loses no vector when a batch of embedding fails', async () => {
     const { api, engine, account } = await timeline();
     await engine.write((tx) =>
