@@ -39,12 +39,15 @@ export class RankingMemory {
   authorsUpTo = 0;
   /** How many posts and vectors there were when background embedding last found nothing to do. */
   embeddedAt: string | null = null;
+  /** Where a pass of background embedding down the posts has got to (it goes on below this id). */
+  embeddingBelow = Number.MAX_SAFE_INTEGER;
 
   forget(): void {
     this.index = new VectorIndex();
     this.vectorsLoaded = false;
     this.frequencies = null;
     this.embeddedAt = null;
+    this.embeddingBelow = Number.MAX_SAFE_INTEGER;
     this.forgetModel();
   }
 
@@ -164,14 +167,21 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
 
   const snapshot = new DocumentFrequencies(frequencies.counts.slice(), frequencies.documents);
   const embedder = new HashedNgramEmbedder(snapshot, idfGeneration(snapshot.documents));
-  const rows = await tx.all<TextRow>(
-    `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language,
-            e.status_id IS NOT NULL AS embedded
-       FROM statuses s LEFT JOIN embeddings e ON e.status_id = s.id
-      WHERE s.deleted_at IS NULL AND (e.status_id IS NULL OR e.model_id <> ?)
-      ORDER BY s.id DESC LIMIT ?`,
-    [embedder.modelId, limit],
-  );
+  // One pass goes down from the newest post, each batch on from where the last stopped (so that
+  // embedding every post again does not walk past the posts done each time), then starts over.
+  const pending = (below: number): Promise<TextRow[]> =>
+    tx.all<TextRow>(
+      `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language,
+              e.status_id IS NOT NULL AS embedded
+         FROM statuses s LEFT JOIN embeddings e ON e.status_id = s.id
+        WHERE s.id < ? AND s.deleted_at IS NULL AND (e.status_id IS NULL OR e.model_id <> ?)
+        ORDER BY s.id DESC LIMIT ?`,
+      [below, embedder.modelId, limit],
+    );
+  let rows = await pending(memory.embeddingBelow);
+  if (rows.length === 0 && memory.embeddingBelow !== Number.MAX_SAFE_INTEGER)
+    rows = await pending(Number.MAX_SAFE_INTEGER);
+  memory.embeddingBelow = rows.length < limit ? Number.MAX_SAFE_INTEGER : rows[rows.length - 1]!.id;
   if (rows.length === 0) {
     memory.embeddedAt = state;
     return 0;
