@@ -133,10 +133,9 @@ const COUNTED = `${HASHGRAM_VERSION}-counted`;
  * when all are done.
  *
  * A new version of the embedder first counts the words of every post embedded before into its own
- * document frequencies (four batches' worth a call), so that the posts embedded first, the newest,
- * get the weights of the whole corpus. Then posts without a vector of the current model are
- * embedded, newest first, against a snapshot of the frequencies; those never embedded before are
- * counted in. Vectors made again invalidate the person model, whose content taste was learned on
+ * document frequencies (a batch a call), so that the posts embedded first, the newest, get the
+ * weights of the whole corpus. Then posts without a vector of the current model are embedded,
+ * newest first, against a snapshot of the frequencies; those never embedded before are counted in. Vectors made again invalidate the person model, whose content taste was learned on
  * the old ones. On a failed batch the caller forgets `memory`, which this changes before commit.
  */
 export async function embedPending(tx: Tx, memory: RankingMemory, now: number, limit = 500): Promise<number> {
@@ -154,7 +153,7 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
        FROM statuses s JOIN embeddings e ON e.status_id = s.id
       WHERE s.deleted_at IS NULL AND e.model_id NOT LIKE ? AND e.model_id <> ?
       LIMIT ?`,
-    [`${HASHGRAM_VERSION}.%`, COUNTED, 4 * limit],
+    [`${HASHGRAM_VERSION}.%`, COUNTED, limit],
   );
   for (const row of uncounted) {
     frequencies.observe(embedInputOf(row));
