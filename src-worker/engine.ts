@@ -242,12 +242,32 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       upsert: (input) => accountsWrite((tx, now) => upsertAccount(tx, input, now)),
       setDefault: (accountId) => engine.write((tx) => setDefaultAccount(tx, accountId)),
       setState: (accountId, state) => engine.write((tx) => setAccountState(tx, accountId, state)),
-      remove: (accountId) => accountsWrite((tx) => removeAccount(tx, accountId)),
+      remove: async (accountId) => {
+        await accountsWrite((tx) => removeAccount(tx, accountId));
+        // Its posts may have gone with it: their vectors are read again.
+        memory.forget();
+      },
     },
     ingest: {
       statuses: (page) => engine.write((tx, now) => ingestStatuses(tx, page, now)),
-      deletions: (accountId, remoteIds) =>
-        engine.write((tx, now) => applyDeletions(tx, accountId, remoteIds, now)),
+      deletions: async (accountId, remoteIds) => {
+        try {
+          let emptied = false;
+          const applied = await engine.write((tx, now) =>
+            applyDeletions(tx, accountId, remoteIds, now, (id) => {
+              memory.index.delete(id);
+              emptied = true;
+            }),
+          );
+          // What the person model learned from a deleted post's vector goes with it.
+          if (emptied) memory.forgetModel();
+          return applied;
+        } catch (error) {
+          // Rolled back: the vectors forgotten in memory are read again.
+          memory.forget();
+          throw error;
+        }
+      },
     },
     ranking: {
       settings: () => engine.read((tx) => rankingSettingsView(tx)),

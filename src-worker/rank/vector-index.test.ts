@@ -65,4 +65,23 @@ describe('VectorIndex', () => {
     expect(a[0]).toBeCloseTo(1, 2);
     expect(() => simd.dotSlots([0], new Float32Array(17 * EMBEDDING_DIMS), 17, a)).toThrow(/16 queries/);
   });
+
+  it('forgets a deleted post, whose slot the next new post takes', () => {
+    const [a, b, c, query] = vectors(4, 5);
+    const index = new VectorIndex();
+    index.set(1, a!);
+    index.set(2, b!);
+    const slot = index.slotOf(1);
+    index.delete(1);
+    index.delete(99);
+    expect(index.has(1)).toBe(false);
+    expect(index.slotOf(1)).toBe(-1);
+    expect(index.size).toBe(1);
+    expect(index.set(3, c!)).toBe(slot);
+    expect(index.size).toBe(2);
+    const out = new Float32Array(2);
+    index.dotSlots([index.slotOf(3), index.slotOf(2)], query!, 1, out);
+    expect(out[0]).toBeCloseTo(dot(c!, query!), 2);
+    expect(out[1]).toBeCloseTo(dot(b!, query!), 2);
+  });
 });

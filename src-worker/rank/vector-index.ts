@@ -51,6 +51,8 @@ export class VectorIndex {
   readonly simd: boolean;
   private slots = new Map<number, number>();
   private ids: number[] = [];
+  /** Slots of deleted vectors, taken again by the next new ones. */
+  private free: number[] = [];
   private readonly memory = new WebAssembly.Memory({ initial: ROWS_AT / PAGE + 16 });
   private readonly dots: DotsFunction | null;
   private bytesView!: Int8Array;
@@ -70,7 +72,7 @@ export class VectorIndex {
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.ids.length - this.free.length;
   }
 
   /** Bytes held by the vectors themselves. */
@@ -92,14 +94,28 @@ export class VectorIndex {
       throw new Error(`Expected ${this.dims} dimensions, got ${q.values.length}`);
     let slot = this.slots.get(statusId);
     if (slot === undefined) {
-      slot = this.ids.length;
-      this.ids.push(statusId);
+      slot = this.free.pop();
+      if (slot === undefined) {
+        slot = this.ids.length;
+        this.ids.push(statusId);
+      } else this.ids[slot] = statusId;
       this.slots.set(statusId, slot);
       if (slot >= this.capacity) this.grow(Math.max(1024, this.capacity * 2));
     }
     this.bytesView.set(q.values, ROWS_AT + slot * this.dims);
     this.scales[slot] = q.scale;
     return slot;
+  }
+
+  /** Forgets a post's vector (the post was deleted); its slot goes to the next new vector. */
+  delete(statusId: number): void {
+    const slot = this.slots.get(statusId);
+    if (slot === undefined) return;
+    this.slots.delete(statusId);
+    this.ids[slot] = -1;
+    this.bytesView.fill(0, ROWS_AT + slot * this.dims, ROWS_AT + (slot + 1) * this.dims);
+    this.scales[slot] = 0;
+    this.free.push(slot);
   }
 
   private grow(rows: number): void {

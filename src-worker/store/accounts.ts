@@ -128,13 +128,15 @@ export async function deleteUnreferencedStatuses(tx: Tx): Promise<void> {
 /**
  * Applies deletions the server reported (ids as that account's server knows them). A deleted boost
  * only removes the timeline entry; a deleted post is tombstoned: its text goes, its row stays so it
- * is never stored again.
+ * is never stored again. `tombstoned` hears of each post whose text went (for what is held in
+ * memory).
  */
 export async function applyDeletions(
   tx: Tx,
   accountId: number,
   remoteIds: readonly string[],
   now: number,
+  tombstoned?: (statusId: number) => void,
 ): Promise<number> {
   let applied = 0;
   for (const remoteId of remoteIds) {
@@ -150,14 +152,15 @@ export async function applyDeletions(
       [accountId, remoteId],
     );
     if (!ref) continue;
-    const tombstoned = await tx.run(
+    const emptied = await tx.run(
       `UPDATE statuses SET deleted_at = ?, content_html = '', content_text = '', spoiler_text = '',
          media = '[]', card = NULL, poll = NULL, raw_json = '{}'
        WHERE id = ? AND deleted_at IS NULL`,
       [now, ref.status_id],
     );
-    if (tombstoned.changes > 0) {
+    if (emptied.changes > 0) {
       applied++;
+      tombstoned?.(ref.status_id);
       await tx.run('DELETE FROM statuses_fts WHERE rowid = ?', [ref.status_id]);
       await tx.run('DELETE FROM embeddings WHERE status_id = ?', [ref.status_id]);
       await tx.run('DELETE FROM feed WHERE status_id = ?', [ref.status_id]);
