@@ -234,6 +234,27 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
     memory.forgetModel();
     return result;
   };
+  /**
+   * A write that may delete posts: their vectors leave memory at once, and the person model, which
+   * learned from them, is built again; if it rolls back, the vectors are read again.
+   */
+  const deletingWrite = async <T>(
+    work: (tx: Tx, now: number, tombstoned: (statusId: number) => void) => Promise<T>,
+  ): Promise<T> => {
+    let emptied = false;
+    const tombstoned = (statusId: number): void => {
+      memory.index.delete(statusId);
+      emptied = true;
+    };
+    try {
+      const result = await engine.write((tx, now) => work(tx, now, tombstoned));
+      if (emptied) memory.forgetModel();
+      return result;
+    } catch (error) {
+      if (emptied) memory.forget();
+      throw error;
+    }
+  };
   const api: WorkerApi = {
     status: () => engine.status(),
     recoverDamagedDatabase: () => engine.recoverDamagedDatabase(),
@@ -250,24 +271,8 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
     },
     ingest: {
       statuses: (page) => engine.write((tx, now) => ingestStatuses(tx, page, now)),
-      deletions: async (accountId, remoteIds) => {
-        try {
-          let emptied = false;
-          const applied = await engine.write((tx, now) =>
-            applyDeletions(tx, accountId, remoteIds, now, (id) => {
-              memory.index.delete(id);
-              emptied = true;
-            }),
-          );
-          // What the person model learned from a deleted post's vector goes with it.
-          if (emptied) memory.forgetModel();
-          return applied;
-        } catch (error) {
-          // Rolled back: the vectors forgotten in memory are read again.
-          memory.forget();
-          throw error;
-        }
-      },
+      deletions: (accountId, remoteIds) =>
+        deletingWrite((tx, now, tombstoned) => applyDeletions(tx, accountId, remoteIds, now, tombstoned)),
     },
     ranking: {
       settings: () => engine.read((tx) => rankingSettingsView(tx)),
@@ -324,7 +329,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
     },
     actions: {
       perform: async (input) => {
-        const item = await engine.write((tx, now) => performAction(tx, input, now));
+        const item = await deletingWrite((tx, now, tombstoned) => performAction(tx, input, now, tombstoned));
         mastodon?.().kick();
         return item;
       },

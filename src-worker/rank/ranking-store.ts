@@ -39,15 +39,18 @@ export class RankingMemory {
   authorsUpTo = 0;
   /** How many posts and vectors there were when background embedding last found nothing to do. */
   embeddedAt: string | null = null;
-  /** Where a pass of background embedding down the posts has got to (it goes on below this id). */
-  embeddingBelow = Number.MAX_SAFE_INTEGER;
+  /**
+   * A pass of background embedding down the posts: it began below `above` and has got down to
+   * `below`; posts above `above` came in since and go first.
+   */
+  embeddingPass: { above: number; below: number } | null = null;
 
   forget(): void {
     this.index = new VectorIndex();
     this.vectorsLoaded = false;
     this.frequencies = null;
     this.embeddedAt = null;
-    this.embeddingBelow = Number.MAX_SAFE_INTEGER;
+    this.embeddingPass = null;
     this.forgetModel();
   }
 
@@ -159,6 +162,8 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
     frequencies.observe(embedInputOf(row));
     await tx.run('UPDATE embeddings SET model_id = ? WHERE status_id = ?', [COUNTED, row.id]);
   }
+  // Work done changes what is left to do (a new IDF generation, say) without changing the counts.
+  memory.embeddedAt = null;
   if (uncounted.length > 0) {
     await saveFrequencies(tx, frequencies, now);
     return uncounted.length;
@@ -168,19 +173,38 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
   const embedder = new HashedNgramEmbedder(snapshot, idfGeneration(snapshot.documents));
   // One pass goes down from the newest post, each batch on from where the last stopped (so that
   // embedding every post again does not walk past the posts done each time), then starts over.
-  const pending = (below: number): Promise<TextRow[]> =>
+  // Posts that came in since the pass began go first.
+  const top = Number.MAX_SAFE_INTEGER;
+  const between = (low: number, high: number, count: number): Promise<TextRow[]> =>
     tx.all<TextRow>(
       `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language,
               e.status_id IS NOT NULL AS embedded
          FROM statuses s LEFT JOIN embeddings e ON e.status_id = s.id
-        WHERE s.id < ? AND s.deleted_at IS NULL AND (e.status_id IS NULL OR e.model_id <> ?)
+        WHERE s.id > ? AND s.id < ? AND s.deleted_at IS NULL
+          AND (e.status_id IS NULL OR e.model_id <> ?)
         ORDER BY s.id DESC LIMIT ?`,
-      [below, embedder.modelId, limit],
+      [low, high, embedder.modelId, count],
     );
-  let rows = await pending(memory.embeddingBelow);
-  if (rows.length === 0 && memory.embeddingBelow !== Number.MAX_SAFE_INTEGER)
-    rows = await pending(Number.MAX_SAFE_INTEGER);
-  memory.embeddingBelow = rows.length < limit ? Number.MAX_SAFE_INTEGER : rows[rows.length - 1]!.id;
+  const pending = async (above: number, below: number): Promise<TextRow[]> => {
+    const newer = above < top ? await between(above, top, limit) : [];
+    return newer.length < limit ? [...newer, ...(await between(-1, below, limit - newer.length))] : newer;
+  };
+  let pass = memory.embeddingPass;
+  let rows = pass ? await pending(pass.above, pass.below) : [];
+  if (!pass || rows.length === 0) {
+    pass = null;
+    rows = await pending(top, top);
+  }
+  if (rows.length < limit) memory.embeddingPass = null;
+  else {
+    const last = rows[rows.length - 1]!.id;
+    // A batch of posts that came in since leaves the pass where it was.
+    memory.embeddingPass = !pass
+      ? { above: rows[0]!.id, below: last }
+      : last > pass.above
+        ? pass
+        : { above: pass.above, below: last };
+  }
   if (rows.length === 0) {
     memory.embeddedAt = state;
     return 0;

@@ -577,28 +577,46 @@ describe('the person model in memory', () => {
     // Then every post is embedded again, with the weights of the whole corpus.
     expect(await batch(10)).toBe(10);
     expect(memory.model).toBeNull();
+    // A post that comes in meanwhile goes before the rest of the pass.
+    const fresh = post(BOB, 'Proofing baskets for bread', 0);
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [fresh] });
+    expect(await batch(10)).toBe(10);
+    const freshVector = await engine.read((tx) =>
+      tx.get('SELECT 1 FROM embeddings e JOIN statuses s ON s.id = e.status_id WHERE s.uri = ?', [
+        fresh.uri as string,
+      ]),
+    );
+    expect(freshVector).toBeDefined();
     while ((await batch(10)) > 0);
     expect(await models()).toEqual([{ model_id: `${HASHGRAM_VERSION}.g0` }]);
-    expect(await vectors()).toBe(61);
-    // Each post counted once: the one never embedded when it was embedded.
-    expect(await documents()).toBe(61);
+    expect(await vectors()).toBe(62);
+    // Each post counted once: those never embedded when they were embedded.
+    expect(await documents()).toBe(62);
     const rebuilt = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
     expect(rebuilt).not.toBe(model);
 
     // New posts alone are counted and embedded, and the model in memory stays.
     const kept = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
-    await ingest('Baking with spelt flour');
+    const spelt = post(BOB, 'Baking with spelt flour', 0);
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [spelt] });
     expect(await batch(25)).toBe(1);
-    expect(await documents()).toBe(62);
+    expect(await documents()).toBe(63);
     expect(memory.model).toBe(kept);
     expect(await batch(25)).toBe(0);
-    // After a restart, vectors of another IDF generation of this version are made again, not
-    // counted again.
+    // An edit, embedded again, leaves as many posts and vectors as before it.
+    const edited = {
+      ...spelt,
+      content: '<p>Baking with rye flour</p>',
+      edited_at: new Date(NOW).toISOString(),
+    };
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [edited] });
+    expect(await batch(25)).toBe(1);
+    // The vectors of the IDF generation before, as when that edit's count makes a new one: made
+    // again, not counted again.
     await engine.write((tx) => tx.run('UPDATE embeddings SET model_id = ?', [`${HASHGRAM_VERSION}.g9`]));
-    const restarted = new RankingMemory();
-    while ((await engine.write((tx, now) => embedPending(tx, restarted, now, 25))) > 0);
+    while ((await batch(25)) > 0);
     expect(await models()).toEqual([{ model_id: `${HASHGRAM_VERSION}.g0` }]);
-    expect(await documents()).toBe(62);
+    expect(await documents()).toBe(64);
   });
 });
 

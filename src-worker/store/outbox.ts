@@ -93,7 +93,12 @@ async function setFlag(
 }
 
 /** Takes an action: the local change and its outbox row, in one transaction. */
-export async function performAction(tx: Tx, input: ActionInput, now: number): Promise<OutboxItem | null> {
+export async function performAction(
+  tx: Tx,
+  input: ActionInput,
+  now: number,
+  tombstoned?: (statusId: number) => void,
+): Promise<OutboxItem | null> {
   const { accountId, statusId, action } = input;
   if (!(action in TOGGLES) && action !== 'reply' && action !== 'delete')
     throw new EngineError('invalid_input', `unknown action ${JSON.stringify(action)}`);
@@ -117,7 +122,7 @@ export async function performAction(tx: Tx, input: ActionInput, now: number): Pr
       [statusId, accountId],
     );
     if (!own?.mine) throw new EngineError('invalid_input', 'Only your own posts can be deleted.');
-    await applyDeletions(tx, accountId, [ref.remote_id], now);
+    await applyDeletions(tx, accountId, [ref.remote_id], now, tombstoned);
   } else if (action === 'reply') {
     const text = input.reply?.text?.trim() ?? '';
     if (!text) throw new EngineError('invalid_input', 'A reply needs some text.');
