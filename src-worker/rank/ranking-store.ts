@@ -151,12 +151,14 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
   const state = `${counts?.newest}:${counts?.posts}:${counts?.vectors}`;
   if (memory.embeddedAt === state) return 0;
   const frequencies = await frequenciesOf(tx, memory);
+  // This version's model ids and its mark all begin with the version and '-' or '.': whatever
+  // sorts outside them is another version's, found by two ranges of the model index.
   const uncounted = await tx.all<TextRow>(
     `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language
-       FROM statuses s JOIN embeddings e ON e.status_id = s.id
-      WHERE s.deleted_at IS NULL AND e.model_id NOT LIKE ? AND e.model_id <> ?
+       FROM embeddings e JOIN statuses s ON s.id = e.status_id
+      WHERE (e.model_id < ? OR e.model_id >= ?) AND s.deleted_at IS NULL
       LIMIT ?`,
-    [`${HASHGRAM_VERSION}.%`, COUNTED, limit],
+    [`${HASHGRAM_VERSION}-`, `${HASHGRAM_VERSION}/`, limit],
   );
   for (const row of uncounted) {
     frequencies.observe(embedInputOf(row));
