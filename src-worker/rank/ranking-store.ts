@@ -138,8 +138,9 @@ const COUNTED = `${HASHGRAM_VERSION}-counted`;
  * A new version of the embedder first counts the words of every post embedded before into its own
  * document frequencies (a batch a call), so that the posts embedded first, the newest, get the
  * weights of the whole corpus. Then posts without a vector of the current model are embedded,
- * newest first, against a snapshot of the frequencies; those never embedded before are counted in. Vectors made again invalidate the person model, whose content taste was learned on
- * the old ones. On a failed batch the caller forgets `memory`, which this changes before commit.
+ * newest first, against a snapshot of the frequencies; those never embedded before are counted in.
+ * Vectors made again invalidate the person model, whose content taste was learned on the old ones.
+ * On a failed batch the caller forgets `memory`, which this changes before commit.
  */
 export async function embedPending(tx: Tx, memory: RankingMemory, now: number, limit = 500): Promise<number> {
   // Nothing to do until a post comes in or a vector goes: counting both is far cheaper than looking
