@@ -287,15 +287,14 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       refresh: () => rankingWrite((tx, now) => refreshFeed(tx, memory, now)),
       newPosts: () => engine.read((tx, now) => countNewPosts(tx, now)),
       feedback: (input) => rankingWrite((tx, now) => feedbackOnReason(tx, memory, input, now)),
-      embedPending: async (limit) => {
-        try {
-          return await engine.write((tx, now) => embedPending(tx, memory, now, limit));
-        } catch (error) {
-          // The batch was rolled back: what it counted and indexed in memory is read again.
-          memory.forget();
-          throw error;
-        }
-      },
+      embedPending: (limit) =>
+        engine
+          .write((tx, now) => embedPending(tx, memory, now, limit))
+          .catch((error: unknown) => {
+            // The batch was rolled back: what it counted and indexed in memory is read again.
+            memory.forget();
+            throw error;
+          }),
     },
     timeline: {
       page: (query) => {
