@@ -4,9 +4,11 @@
  * Starts the Mastodon simulator (real HTTP on loopback, Mastodon's default rate limits, simulated
  * time in which each API request takes 250 ms) with a person who has a full home feed (800 posts, the server's cap) and 2,000 favourites,
  * signs a fresh Corgi into it (OAuth with PKCE through the login and consent pages), runs the
- * initial sync to completion into the Node engine on a temporary directory, and reports per run:
+ * first sync (every step the app runs before it streams) to completion into the Node engine on a
+ * temporary directory, against `--flavour NAME` of server (mastodon by default), and reports per run:
  *   requests              API requests the sync sent (sign-in not counted): pages of statuses,
- *                         and the account's filters, mutes, blocks, lists and followed tags
+ *                         the instance document, the account's filters, mutes, blocks, lists,
+ *                         followed tags, follows, trends and markers
  *   page_requests         of those, the ones that fetch statuses (timelines, favourites,
  *                         bookmarks, mentions)
  *   paging_requests       with max_id / min_id / since_id (the scarce per-user budget)
@@ -22,11 +24,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWorkerApi } from '../src-worker/engine';
-import { AccountSync } from '../src-worker/mastodon/account-sync';
+import { AccountRunner } from '../src-worker/mastodon/account-runner';
+import { AccountSync, type SyncProgress } from '../src-worker/mastodon/account-sync';
 import { MastodonHttp } from '../src-worker/mastodon/http';
 import { MemoryVault, SignIn } from '../src-worker/mastodon/sign-in';
 import { openNodeEngine } from '../src-worker/node/open-node-engine';
 import { approveInBrowser, startFediverse } from '../test/support/fediverse';
+import { flavourNamed } from '../test/simulator/flavours';
 
 const { values } = parseArgs({
   options: {
@@ -34,8 +38,10 @@ const { values } = parseArgs({
     home: { type: 'string', default: '800' },
     favourites: { type: 'string', default: '2000' },
     runs: { type: 'string', default: '3' },
+    flavour: { type: 'string', default: 'mastodon' },
   },
 });
+const flavour = flavourNamed(values.flavour);
 
 interface RunResult {
   requests: number;
@@ -56,6 +62,7 @@ async function run(seed: number): Promise<RunResult> {
     authors: 3000,
     // A Mastodon API request takes a few hundred milliseconds end to end.
     responseMs: 250,
+    flavour,
     users: [
       { username: 'reader', password: 'correct horse', follows: 200, favourites: Number(values.favourites) },
     ],
@@ -83,12 +90,26 @@ async function run(seed: number): Promise<RunResult> {
       clock: fediverse.clock,
     });
     const sync = new AccountSync({ api, http, accountId: account.id, clock: fediverse.clock });
-    const progress = await sync.initialSync();
+    const runner = new AccountRunner({
+      api,
+      account,
+      http,
+      sync,
+      clock: fediverse.clock,
+      token: () => vault.getToken(account.id),
+      log: () => undefined,
+    });
+    const steps = await runner.initialPass();
     const wallSeconds = (performance.now() - wall) / 1000;
-    for (const [source, p] of Object.entries(progress)) {
-      if (!p.done) throw new Error(`${source} did not finish`);
+    const progress: Record<string, SyncProgress> = {};
+    for (const [step, report] of Object.entries(steps)) {
+      if (report.outcome !== 'ok' && report.outcome !== 'off')
+        throw new Error(`${step} did not finish: ${report.outcome} ${report.error ?? ''}`);
+      const p = report.result as Partial<SyncProgress> | undefined;
+      if (typeof p?.pages !== 'number') continue;
+      progress[step] = p as SyncProgress;
       console.log(
-        `  ${source.padEnd(14)} ${String(p.pages).padStart(3)} pages ${String(p.statuses).padStart(5)} statuses`,
+        `  ${step.padEnd(14)} ${String(p.pages).padStart(3)} pages ${String(p.statuses).padStart(5)} statuses`,
       );
     }
     const received = Object.values(progress).reduce((n, p) => n + p.statuses + p.rejected, 0);

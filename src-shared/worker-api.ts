@@ -51,8 +51,18 @@ export interface Account {
   displayName: string;
   avatarUrl: string | null;
   isDefault: boolean;
-  state: 'active' | 'needs_sign_in';
+  /**
+   * "needs_sign_in": the server refused the account's token; "unreachable": the server has not
+   * answered for a while (Corgi keeps trying). Both say why in `stateReason`, stored so they
+   * survive a restart.
+   */
+  state: AccountState;
+  stateReason: string | null;
+  /** Since when the account has been in this state (ms), for the states that are problems. */
+  stateSince: number | null;
 }
+
+export type AccountState = 'active' | 'needs_sign_in' | 'unreachable';
 
 /**
  * Timelines an entry can come from: "home", "public", "local", "favourites", "bookmarks",
@@ -348,12 +358,100 @@ export interface RetentionResult {
   folded: number;
 }
 
-export type MastodonAccountState = 'syncing' | 'live' | 'needs_sign_in' | 'error' | 'stopped';
+/**
+ * syncing: the first sync is under way; live: new posts arrive over the stream; polling: the
+ * server has no stream (or it keeps failing), so new posts are asked for every minute or so;
+ * needs_sign_in and unreachable as for `Account`.
+ */
+export type MastodonAccountState =
+  'syncing' | 'live' | 'polling' | 'needs_sign_in' | 'unreachable' | 'stopped';
+
+/**
+ * Optional parts of the Mastodon API that servers may lack. Each is on until the server's instance
+ * document or an endpoint's answer (404, 405, 410, 501) says otherwise; one that is off is asked
+ * again a day later.
+ */
+export const SERVER_FEATURES = [
+  'streaming',
+  'favourites',
+  'bookmarks',
+  'notifications',
+  'grouped_notifications',
+  'filters_v2',
+  'filters_v1',
+  'mutes',
+  'blocks',
+  'lists',
+  'followed_tags',
+  'follows',
+  'trends',
+  'markers',
+  'status_batch',
+  'quotes',
+  'translation',
+  'edit_history',
+] as const;
+export type ServerFeature = (typeof SERVER_FEATURES)[number];
+
+/** What an account's server is, from its instance document. */
+export interface ServerInfo {
+  /** Lower case: "mastodon", "gotosocial", "akkoma", "pleroma", "iceshrimp"… */
+  software: string;
+  softwareVersion: string | null;
+  /** The Mastodon version whose API the server claims ("4.5.0"). */
+  mastodonVersion: string | null;
+  /** `api_versions.mastodon` (2 = Mastodon 4.3, 5 = 4.4, 7 = 4.5). */
+  apiVersion: number | null;
+  /** Which instance document it answered: 2, or 1 where there is no v2. */
+  documentVersion: 1 | 2;
+  streamingUrl: string | null;
+  maxCharacters: number | null;
+  title: string;
+}
+
+export interface FeatureState {
+  feature: ServerFeature;
+  available: boolean;
+  /** Why it is off ("GET /api/v2/filters answered 404"), or what settled it. */
+  reason: string | null;
+  checkedAt: number;
+  /** When a feature that is off is asked about again. */
+  retryAt: number | null;
+}
+
+/** One step of an account's sync: "home", "favourites", "filters", "list:42"… */
+export interface SyncStepState {
+  step: string;
+  lastOkAt: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  /** Failures in a row; 0 after a success. */
+  failures: number;
+  /** When it runs next. */
+  nextAt: number | null;
+}
+
+/** Optional fields a server sent that could not be read, counted by "Entity.field". */
+export interface FieldDiagnostic {
+  instance: string;
+  field: string;
+  dropped: number;
+  cut: number;
+  firstAt: number;
+  lastAt: number;
+}
 
 export interface MastodonAccountStatus {
   accountId: number;
   acct: string;
   state: MastodonAccountState;
+  /** Why the account is in a problem state, in words the person can act on. */
+  reason: string | null;
+  server: ServerInfo | null;
+  /** Features this server lacks, with why: what Corgi does without. */
+  featuresOff: FeatureState[];
+  /** Steps whose last attempt failed, with the reason and the next try. */
+  failingSteps: SyncStepState[];
 }
 
 export interface WorkerApi {
@@ -364,8 +462,12 @@ export interface WorkerApi {
     list(): Promise<Account[]>;
     upsert(input: AccountInput): Promise<Account>;
     setDefault(accountId: number): Promise<void>;
-    /** "needs_sign_in" when the server stopped accepting the account's token. */
-    setState(accountId: number, state: Account['state']): Promise<void>;
+    /**
+     * "needs_sign_in" when the server stopped accepting the account's token, "unreachable" when it
+     * stops answering, "active" again when it does; `reason` says why, in words the person can
+     * act on.
+     */
+    setState(accountId: number, state: AccountState, reason?: string | null): Promise<void>;
     remove(accountId: number): Promise<void>;
   };
   ingest: {
@@ -408,6 +510,11 @@ export interface WorkerApi {
     /** Revokes the token, forgets the credentials and the account. */
     signOut(accountId: number): Promise<void>;
     status(): Promise<MastodonAccountStatus[]>;
+    /**
+     * Whether the app's window is in front: accounts without a live stream are polled every minute
+     * while it is, every five minutes while it is not.
+     */
+    setForeground(foreground: boolean): Promise<void>;
   };
   actions: {
     /**
@@ -436,6 +543,33 @@ export interface WorkerApi {
       kind: 'mute' | 'block' | 'follow',
       accounts: readonly unknown[],
     ): Promise<RulesResult>;
+  };
+  /** What each account's server offers and how its sync goes (kept by the Mastodon client). */
+  servers: {
+    /** Stores what the instance document said, and the features it settles. */
+    save(
+      accountId: number,
+      info: ServerInfo,
+      raw: unknown,
+      features: Partial<Record<ServerFeature, { available: boolean; reason: string }>>,
+    ): Promise<void>;
+    info(accountId: number): Promise<ServerInfo | null>;
+    /** Switches a feature on or off; off ones name why and when to ask again. */
+    setFeature(
+      accountId: number,
+      feature: ServerFeature,
+      state: { available: boolean; reason?: string | null; retryAt?: number | null },
+    ): Promise<void>;
+    features(accountId: number): Promise<FeatureState[]>;
+    /** Records how a step went: `error` null for a success. */
+    recordStep(
+      accountId: number,
+      step: string,
+      outcome: { error: string | null; nextAt: number | null },
+    ): Promise<SyncStepState>;
+    steps(accountId: number): Promise<SyncStepState[]>;
+    /** Fields servers sent that could not be read, per server; all servers when none is named. */
+    diagnostics(instance?: string): Promise<FieldDiagnostic[]>;
   };
   search: {
     posts(query: string, limit?: number): Promise<PostView[]>;

@@ -21,6 +21,15 @@ import { getSyncCursor, recentRemoteIds, saveSyncCursor } from './store/sync-cur
 import { cancelAction, listOutbox, performAction } from './store/outbox';
 import { replaceFilters, replaceRelations } from './store/account-rules';
 import { searchPosts, timelinePage } from './store/posts';
+import {
+  fieldDiagnostics,
+  listFeatures,
+  listSteps,
+  recordStep,
+  saveServer,
+  serverInfo,
+  setFeature,
+} from './store/servers';
 import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
 import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
@@ -210,7 +219,8 @@ export interface MastodonCommands {
   startSignIn(instance: string, options?: { redirectUri?: string; state?: string }): Promise<{ url: string }>;
   finishSignIn(callbackUrl: string): Promise<import('../src-shared/worker-api').Account>;
   signOut(accountId: number): Promise<void>;
-  status(): import('../src-shared/worker-api').MastodonAccountStatus[];
+  status(): Promise<import('../src-shared/worker-api').MastodonAccountStatus[]>;
+  setForeground(foreground: boolean): void;
   kick(): void;
   forgetEverything(): Promise<void>;
 }
@@ -262,7 +272,8 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       list: () => engine.read((tx) => listAccounts(tx)),
       upsert: (input) => accountsWrite((tx, now) => upsertAccount(tx, input, now)),
       setDefault: (accountId) => engine.write((tx) => setDefaultAccount(tx, accountId)),
-      setState: (accountId, state) => engine.write((tx) => setAccountState(tx, accountId, state)),
+      setState: (accountId, state, reason) =>
+        engine.write((tx, now) => setAccountState(tx, accountId, state, reason ?? null, now)),
       remove: async (accountId) => {
         await accountsWrite((tx) => removeAccount(tx, accountId));
         // Its posts may have gone with it: their vectors are read again.
@@ -325,6 +336,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       finishSignIn: async (url) => (mastodon ?? unavailable)().finishSignIn(url),
       signOut: async (accountId) => (mastodon ?? unavailable)().signOut(accountId),
       status: async () => (mastodon ? mastodon().status() : []),
+      setForeground: async (foreground) => mastodon?.().setForeground(foreground === true),
     },
     actions: {
       perform: async (input) => {
@@ -348,6 +360,18 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
         if (kind === 'follow') memory.forgetModel();
         return result;
       },
+    },
+    servers: {
+      save: (accountId, info, raw, features) =>
+        engine.write((tx, now) => saveServer(tx, accountId, info, raw, features, now)),
+      info: (accountId) => engine.read((tx) => serverInfo(tx, accountId)),
+      setFeature: (accountId, feature, state) =>
+        engine.write((tx, now) => setFeature(tx, accountId, feature, state, now)),
+      features: (accountId) => engine.read((tx) => listFeatures(tx, accountId)),
+      recordStep: (accountId, step, outcome) =>
+        engine.write((tx, now) => recordStep(tx, accountId, step, outcome, now)),
+      steps: (accountId) => engine.read((tx) => listSteps(tx, accountId)),
+      diagnostics: (instance) => engine.read((tx) => fieldDiagnostics(tx, instance)),
     },
     search: {
       posts: (query, limit) => engine.read((tx) => searchPosts(tx, query, limit)),

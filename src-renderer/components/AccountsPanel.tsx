@@ -16,8 +16,9 @@ const ACTION_TEXT: Record<MastodonAction, string> = {
 const STATE_TEXT: Record<MastodonAccountState, string> = {
   syncing: 'Syncing…',
   live: 'Up to date',
+  polling: 'Up to date (checks for new posts every minute)',
   needs_sign_in: 'Needs to sign in again',
-  error: 'Could not reach the server; retrying later',
+  unreachable: 'Cannot reach the server; retrying',
   stopped: 'Stopped',
 };
 

@@ -10,6 +10,8 @@ const account = (id: number, extra: Partial<Account> = {}): Account => ({
   displayName: '',
   avatarUrl: null,
   isDefault: false,
+  stateReason: null,
+  stateSince: null,
   state: 'active',
   ...extra,
 });

@@ -1,168 +1,243 @@
 /**
- * Schemas for the Mastodon entities Corgi reads, written from the Mastodon API documentation.
+ * Schemas for the Mastodon entities Corgi reads, written from the Mastodon API documentation and
+ * loosened for the other servers that speak the same API (GoToSocial, Akkoma, Pleroma, Iceshrimp,
+ * Friendica, Pixelfed…).
  *
- * They check what Corgi relies on and let everything else through untouched: servers add fields
- * between versions, and the raw JSON is kept beside the parsed columns for fields not yet used.
- * Fields that only newer servers send (quotes, quotes_count, edited_at…) are optional.
+ * Only a core field refuses an entity: for a status its id, URI, author and creation time. Every
+ * other field is optional: `null` means absent, a wrong-typed value is dropped and counted (see
+ * `lenient.ts`), an enumeration value Mastodon does not have becomes "unknown", and text past its
+ * limit (`LIMITS`) is cut. Unknown fields pass through untouched, and the raw JSON is kept beside
+ * the parsed columns for fields not yet used.
  */
 import { z } from 'zod';
+import { count, flag, id, known, limited, link, list, optional, optionalTime, text, time } from './lenient';
 
-const id = z.string().min(1);
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 time');
-const count = z.number().int().nonnegative();
-const nullableString = z.string().nullable().optional();
+export { parseLeniently, type LenientResult, type TextCut } from './lenient';
+
+/**
+ * The most Corgi stores of each kind of text, in UTF-16 code units. Mastodon's own limits are far
+ * lower (500 characters a post, 30 a display name, 1,500 an image description); these leave room
+ * for servers that allow long posts and for articles from blogs, and stop a hostile server from
+ * filling the disk and the sanitiser with megabytes in one field.
+ */
+export const LIMITS = {
+  /** A post's HTML: about 30,000 words. */
+  content: 200_000,
+  /** A profile's HTML bio, and a profile field's value. */
+  note: 50_000,
+  /** Display names, list and filter titles, profile field names, poll options. */
+  name: 1_000,
+  /** Content warnings, image descriptions, card descriptions. */
+  description: 10_000,
+  /** Links and URIs: a longer one is dropped (or, for a post's URI, refuses the post). */
+  link: 4_096,
+  /** Handles, shortcodes, hashtags, languages, ids. */
+  short: 1_000,
+  /** Items in one list: media, mentions, hashtags, emoji, poll options, profile fields. */
+  items: 500,
+} as const;
+
+const shortText = z.string().max(LIMITS.short);
+const nullableShort = (field: string) => optional(field, shortText, null);
 
 export const customEmojiSchema = z.looseObject({
-  shortcode: z.string(),
-  url: z.string(),
-  static_url: z.string().optional(),
-  visible_in_picker: z.boolean().optional(),
+  shortcode: z.string().min(1).max(LIMITS.short),
+  url: z.string().min(1).max(LIMITS.link),
+  static_url: link('CustomEmoji.static_url', LIMITS.link),
+  visible_in_picker: flag('CustomEmoji.visible_in_picker', true),
 });
 
 export const accountFieldSchema = z.looseObject({
-  name: z.string(),
-  value: z.string(),
-  verified_at: nullableString,
+  name: limited('Field.name', LIMITS.name),
+  value: text('Field.value', LIMITS.note, { html: true }),
+  verified_at: optionalTime('Field.verified_at'),
 });
 
-export const accountSchema = z.looseObject({
+const accountShape = {
   id,
-  username: z.string(),
-  acct: z.string().min(1),
-  url: nullableString,
-  uri: z.string().optional(),
-  display_name: z.string(),
-  note: z.string(),
-  avatar: z.string(),
-  avatar_static: z.string().optional(),
-  header: z.string().optional(),
-  locked: z.boolean(),
-  bot: z.boolean(),
-  group: z.boolean().optional(),
-  discoverable: z.boolean().nullable().optional(),
-  noindex: z.boolean().nullable().optional(),
-  indexable: z.boolean().optional(),
-  created_at: isoTime,
-  followers_count: count,
-  following_count: count,
-  statuses_count: count,
-  last_status_at: nullableString,
-  fields: z.array(accountFieldSchema),
-  emojis: z.array(customEmojiSchema),
-});
+  acct: z.string().min(1).max(LIMITS.short),
+  username: text('Account.username', LIMITS.short),
+  url: link('Account.url', LIMITS.link),
+  uri: link('Account.uri', LIMITS.link),
+  display_name: text('Account.display_name', LIMITS.name),
+  note: text('Account.note', LIMITS.note, { html: true }),
+  avatar: text('Account.avatar', LIMITS.link),
+  avatar_static: link('Account.avatar_static', LIMITS.link),
+  header: link('Account.header', LIMITS.link),
+  locked: flag('Account.locked'),
+  bot: flag('Account.bot'),
+  group: flag('Account.group'),
+  discoverable: optional('Account.discoverable', z.boolean()),
+  noindex: optional('Account.noindex', z.boolean()),
+  indexable: optional('Account.indexable', z.boolean()),
+  created_at: optionalTime('Account.created_at'),
+  followers_count: count('Account.followers_count'),
+  following_count: count('Account.following_count'),
+  statuses_count: count('Account.statuses_count'),
+  last_status_at: optional('Account.last_status_at', time, null),
+  fields: list('Account.fields', accountFieldSchema, 50),
+  emojis: list('Account.emojis', customEmojiSchema, LIMITS.items),
+};
+
+/** An account: its id and handle are what Corgi cannot do without. */
+export const accountSchema = z.looseObject(accountShape);
 export type MastodonAccount = z.infer<typeof accountSchema>;
 
+export const MEDIA_TYPES = ['image', 'video', 'gifv', 'audio', 'unknown'] as const;
+
 export const mediaAttachmentSchema = z.looseObject({
-  id,
-  type: z.string(),
-  url: nullableString,
-  preview_url: nullableString,
-  remote_url: nullableString,
-  description: nullableString,
-  blurhash: nullableString,
-  meta: z.record(z.string(), z.unknown()).nullable().optional(),
+  id: optional('MediaAttachment.id', id, ''),
+  type: known('MediaAttachment.type', MEDIA_TYPES, 'unknown'),
+  url: link('MediaAttachment.url', LIMITS.link),
+  preview_url: link('MediaAttachment.preview_url', LIMITS.link),
+  remote_url: link('MediaAttachment.remote_url', LIMITS.link),
+  description: text('MediaAttachment.description', LIMITS.description, { fallback: null }),
+  blurhash: nullableShort('MediaAttachment.blurhash'),
+  meta: optional('MediaAttachment.meta', z.record(z.string(), z.unknown())),
 });
 export type MastodonMediaAttachment = z.infer<typeof mediaAttachmentSchema>;
 
 export const mentionSchema = z.looseObject({
-  id,
-  username: z.string(),
-  acct: z.string(),
-  url: z.string(),
+  id: optional('Mention.id', id, ''),
+  acct: z.string().min(1).max(LIMITS.short),
+  username: text('Mention.username', LIMITS.short),
+  url: text('Mention.url', LIMITS.link),
 });
 
 export const statusTagSchema = z.looseObject({
-  name: z.string().min(1),
-  url: z.string(),
+  name: z.string().min(1).max(LIMITS.short),
+  url: text('Tag.url', LIMITS.link),
 });
 
 export const pollSchema = z.looseObject({
-  id,
-  expires_at: nullableString,
-  expired: z.boolean(),
-  multiple: z.boolean(),
-  votes_count: count,
-  voters_count: count.nullable().optional(),
-  options: z.array(z.looseObject({ title: z.string(), votes_count: count.nullable() })),
-  emojis: z.array(customEmojiSchema),
-  voted: z.boolean().optional(),
-  own_votes: z.array(z.number().int()).optional(),
+  id: optional('Poll.id', id, ''),
+  expires_at: optional('Poll.expires_at', time, null),
+  expired: flag('Poll.expired'),
+  multiple: flag('Poll.multiple'),
+  votes_count: count('Poll.votes_count'),
+  voters_count: optional('Poll.voters_count', z.number().int().nonnegative(), null),
+  options: list(
+    'Poll.options',
+    z.looseObject({
+      title: limited('PollOption.title', LIMITS.name),
+      votes_count: optional('PollOption.votes_count', z.number().int().nonnegative(), null),
+    }),
+    100,
+  ),
+  emojis: list('Poll.emojis', customEmojiSchema, LIMITS.items),
+  voted: optional('Poll.voted', z.boolean()),
+  own_votes: list('Poll.own_votes', z.number().int().nonnegative(), 100),
 });
 
+export const CARD_TYPES = ['link', 'photo', 'video', 'rich'] as const;
+
 export const previewCardSchema = z.looseObject({
-  url: z.string(),
-  title: z.string(),
-  description: z.string(),
-  type: z.string(),
-  image: nullableString,
-  provider_name: z.string().optional(),
-  author_name: z.string().optional(),
-  width: z.number().optional(),
-  height: z.number().optional(),
-  blurhash: nullableString,
+  url: z.string().min(1).max(LIMITS.link),
+  title: text('PreviewCard.title', LIMITS.name),
+  description: text('PreviewCard.description', LIMITS.description),
+  type: known('PreviewCard.type', CARD_TYPES, 'link'),
+  image: link('PreviewCard.image', LIMITS.link),
+  provider_name: text('PreviewCard.provider_name', LIMITS.name),
+  author_name: text('PreviewCard.author_name', LIMITS.name),
+  html: text('PreviewCard.html', LIMITS.description),
+  width: optional('PreviewCard.width', z.number().nonnegative()),
+  height: optional('PreviewCard.height', z.number().nonnegative()),
+  blurhash: nullableShort('PreviewCard.blurhash'),
 });
+
+export const FILTER_ACTIONS = ['warn', 'hide', 'blur'] as const;
 
 export const filterResultSchema = z.looseObject({
   filter: z.looseObject({
     id,
-    title: z.string(),
-    context: z.array(z.string()),
-    expires_at: nullableString,
-    filter_action: z.string(),
+    title: text('Filter.title', LIMITS.name),
+    context: list('Filter.context', shortText, 10),
+    expires_at: optional('Filter.expires_at', time, null),
+    /** Unknown actions are shown like "warn" (Mastodon's advice to clients). */
+    filter_action: known('Filter.filter_action', FILTER_ACTIONS, 'warn'),
   }),
-  keyword_matches: z.array(z.string()).nullable().optional(),
-  status_matches: z.array(z.string()).nullable().optional(),
+  keyword_matches: list('FilterResult.keyword_matches', shortText, 100),
+  status_matches: list('FilterResult.status_matches', id, 100),
 });
 export type MastodonFilterResult = z.infer<typeof filterResultSchema>;
 
+export const VISIBILITIES = ['public', 'unlisted', 'private', 'direct', 'local'] as const;
+
 const statusFields = {
   id,
-  uri: z.string().min(1),
-  url: nullableString,
-  created_at: isoTime,
-  edited_at: isoTime.nullable().optional(),
+  uri: z.string().min(1).max(LIMITS.link),
+  url: link('Status.url', LIMITS.link),
+  created_at: time,
+  edited_at: optional('Status.edited_at', time, null),
   account: accountSchema,
-  content: z.string(),
-  visibility: z.string().min(1),
-  sensitive: z.boolean(),
-  spoiler_text: z.string(),
-  media_attachments: z.array(mediaAttachmentSchema),
-  mentions: z.array(mentionSchema),
-  tags: z.array(statusTagSchema),
-  emojis: z.array(customEmojiSchema),
-  reblogs_count: count,
-  favourites_count: count,
-  replies_count: count,
-  quotes_count: count.optional(),
-  in_reply_to_id: nullableString,
-  in_reply_to_account_id: nullableString,
-  poll: pollSchema.nullable().optional(),
-  card: previewCardSchema.nullable().optional(),
-  language: nullableString,
-  favourited: z.boolean().optional(),
-  reblogged: z.boolean().optional(),
-  muted: z.boolean().optional(),
-  bookmarked: z.boolean().optional(),
-  pinned: z.boolean().optional(),
-  filtered: z.array(filterResultSchema).optional(),
+  content: text('Status.content', LIMITS.content, { html: true }),
+  /** Pleroma's `local` (this server only) is known; anything else is "unknown". */
+  visibility: known('Status.visibility', VISIBILITIES, 'unknown'),
+  sensitive: flag('Status.sensitive'),
+  spoiler_text: text('Status.spoiler_text', LIMITS.description),
+  media_attachments: list('Status.media_attachments', mediaAttachmentSchema, 40),
+  mentions: list('Status.mentions', mentionSchema, LIMITS.items),
+  tags: list('Status.tags', statusTagSchema, LIMITS.items),
+  emojis: list('Status.emojis', customEmojiSchema, LIMITS.items),
+  reblogs_count: count('Status.reblogs_count'),
+  favourites_count: count('Status.favourites_count'),
+  replies_count: count('Status.replies_count'),
+  /** Absent on servers that do not count quotes: unknown, not zero. */
+  quotes_count: optional('Status.quotes_count', z.number().int().nonnegative()),
+  in_reply_to_id: optional('Status.in_reply_to_id', id, null),
+  in_reply_to_account_id: optional('Status.in_reply_to_account_id', id, null),
+  poll: optional('Status.poll', pollSchema, null),
+  card: optional('Status.card', previewCardSchema, null),
+  language: nullableShort('Status.language'),
+  favourited: optional('Status.favourited', z.boolean()),
+  reblogged: optional('Status.reblogged', z.boolean()),
+  muted: optional('Status.muted', z.boolean()),
+  bookmarked: optional('Status.bookmarked', z.boolean()),
+  pinned: optional('Status.pinned', z.boolean()),
+  filtered: list('Status.filtered', filterResultSchema, 100),
 };
+
+export const QUOTE_STATES = [
+  'pending',
+  'accepted',
+  'rejected',
+  'revoked',
+  'deleted',
+  'unauthorized',
+  'blocked_account',
+  'blocked_domain',
+  'muted_account',
+  'muted_domain',
+] as const;
+
+/**
+ * Akkoma and Pleroma put the quoted post itself in `quote` (with `quote_id` beside it); Mastodon
+ * 4.4 puts a Quote there, `{state, quoted_status}`. A status in that place is read as an accepted
+ * quote of it.
+ */
+function asQuote(value: unknown): unknown {
+  if (value && typeof value === 'object' && 'uri' in value && 'account' in value && !('state' in value))
+    return { state: 'accepted', quoted_status: value };
+  return value;
+}
 
 /** A quoted post as Mastodon 4.4+ embeds it: a full status one level deep, or only its id. */
 export const quoteSchema = z.looseObject({
-  state: z.string(),
-  quoted_status: z.looseObject(statusFields).nullable().optional(),
-  quoted_status_id: nullableString,
+  state: known('Quote.state', QUOTE_STATES, 'unknown'),
+  quoted_status: optional('Quote.quoted_status', z.looseObject(statusFields), null),
+  quoted_status_id: optional('Quote.quoted_status_id', id, null),
 });
 
 export const innerStatusSchema = z.looseObject({
   ...statusFields,
-  quote: quoteSchema.nullable().optional(),
+  quote: optional('Status.quote', z.preprocess(asQuote, quoteSchema), null),
 });
 /** A status that is not a boost wrapper: what a boost wraps, and what a quote embeds. */
 export type MastodonInnerStatus = z.infer<typeof innerStatusSchema>;
 
+/** A boost whose post cannot be read is refused with it: there is nothing to show. */
 export const statusSchema = innerStatusSchema.extend({
-  reblog: innerStatusSchema.nullable().optional(),
+  reblog: innerStatusSchema.nullish(),
 });
 export type MastodonStatus = z.infer<typeof statusSchema>;
 
@@ -170,67 +245,111 @@ export type MastodonStatus = z.infer<typeof statusSchema>;
 
 /** `GET /.well-known/oauth-authorization-server` (Mastodon 4.3+). */
 export const authServerMetadataSchema = z.looseObject({
-  issuer: z.string(),
-  authorization_endpoint: z.string(),
-  token_endpoint: z.string(),
-  app_registration_endpoint: z.string().optional(),
-  revocation_endpoint: z.string().optional(),
-  userinfo_endpoint: z.string().optional(),
-  scopes_supported: z.array(z.string()).optional(),
-  response_types_supported: z.array(z.string()).optional(),
-  code_challenge_methods_supported: z.array(z.string()).optional(),
-  grant_types_supported: z.array(z.string()).optional(),
+  issuer: text('AuthServer.issuer', LIMITS.link),
+  authorization_endpoint: z.string().min(1).max(LIMITS.link),
+  token_endpoint: z.string().min(1).max(LIMITS.link),
+  app_registration_endpoint: link('AuthServer.app_registration_endpoint', LIMITS.link),
+  revocation_endpoint: link('AuthServer.revocation_endpoint', LIMITS.link),
+  userinfo_endpoint: link('AuthServer.userinfo_endpoint', LIMITS.link),
+  scopes_supported: list('AuthServer.scopes_supported', shortText),
+  response_types_supported: list('AuthServer.response_types_supported', shortText),
+  code_challenge_methods_supported: list('AuthServer.code_challenge_methods_supported', shortText),
+  grant_types_supported: list('AuthServer.grant_types_supported', shortText),
 });
 export type AuthServerMetadata = z.infer<typeof authServerMetadataSchema>;
 
 export const applicationSchema = z.looseObject({
-  id: id.optional(),
-  name: z.string(),
-  website: nullableString,
-  scopes: z.array(z.string()).optional(),
-  redirect_uri: z.string().optional(),
-  redirect_uris: z.array(z.string()).optional(),
+  id: optional('Application.id', id),
+  name: text('Application.name', LIMITS.name),
+  website: link('Application.website', LIMITS.link),
+  scopes: list('Application.scopes', shortText),
+  redirect_uri: text('Application.redirect_uri', LIMITS.note),
+  redirect_uris: list('Application.redirect_uris', shortText),
 });
 
 /** `POST /api/v1/apps`: every app is a confidential client. */
 export const credentialApplicationSchema = applicationSchema.extend({
-  client_id: z.string().min(1),
-  client_secret: z.string().min(1),
+  client_id: z.string().min(1).max(LIMITS.short),
+  client_secret: z.string().min(1).max(LIMITS.short),
 });
 export type CredentialApplication = z.infer<typeof credentialApplicationSchema>;
 
 /** `POST /oauth/token`: no refresh token and no expiry. */
 export const tokenSchema = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string(),
-  scope: z.string(),
-  created_at: z.number().int(),
+  access_token: z.string().min(1).max(LIMITS.short),
+  token_type: text('Token.token_type', LIMITS.short, { fallback: 'Bearer' }),
+  scope: text('Token.scope', LIMITS.short),
+  created_at: optional('Token.created_at', z.number().int()),
 });
 export type MastodonToken = z.infer<typeof tokenSchema>;
 
 /** The account behind a token, with its private `source` settings. */
-export const credentialAccountSchema = accountSchema.extend({
-  source: z
-    .looseObject({
-      privacy: z.string().optional(),
-      sensitive: z.boolean().optional(),
-      language: nullableString,
-      note: z.string().optional(),
-      fields: z.array(accountFieldSchema).optional(),
-    })
-    .optional(),
+export const credentialAccountSchema = z.looseObject({
+  ...accountShape,
+  source: optional(
+    'CredentialAccount.source',
+    z.looseObject({
+      privacy: nullableShort('Source.privacy'),
+      sensitive: optional('Source.sensitive', z.boolean()),
+      language: nullableShort('Source.language'),
+      note: text('Source.note', LIMITS.note),
+      fields: list('Source.fields', accountFieldSchema, 50),
+    }),
+  ),
 });
 
-/** `GET /api/v2/instance`: only what Corgi uses (streaming host, API version). */
+const apiVersions = z.record(z.string(), z.number().int().nonnegative());
+
+/**
+ * `GET /api/v2/instance`, or `/api/v1/instance` on servers without it. Nothing in it is core: a
+ * server that says little is asked about its features one endpoint at a time.
+ */
 export const instanceSchema = z.looseObject({
-  domain: z.string().min(1),
-  title: z.string(),
-  version: z.string(),
-  api_versions: z.looseObject({ mastodon: z.number().int().optional() }).optional(),
-  configuration: z.looseObject({
-    urls: z.looseObject({ streaming: z.string().optional() }),
-    statuses: z.looseObject({ max_characters: count.optional() }).optional(),
-  }),
+  /** v2. */
+  domain: nullableShort('Instance.domain'),
+  /** v1: the domain. */
+  uri: nullableShort('Instance.uri'),
+  title: text('Instance.title', LIMITS.name),
+  /** "4.5.0", "4.3.0+glitch", "2.7.2 (compatible; Akkoma 3.13.2)", "0.17.3+git-…" */
+  version: text('Instance.version', LIMITS.short),
+  source_url: link('Instance.source_url', LIMITS.link),
+  api_versions: optional('Instance.api_versions', apiVersions),
+  configuration: optional(
+    'Instance.configuration',
+    z.looseObject({
+      urls: optional(
+        'Instance.configuration.urls',
+        z.looseObject({ streaming: link('Instance.configuration.urls.streaming', LIMITS.link) }),
+      ),
+      statuses: optional(
+        'Instance.configuration.statuses',
+        z.looseObject({
+          max_characters: optional('Instance.configuration.statuses.max_characters', z.number().int()),
+        }),
+      ),
+      translation: optional(
+        'Instance.configuration.translation',
+        z.looseObject({ enabled: optional('Instance.configuration.translation.enabled', z.boolean()) }),
+      ),
+    }),
+  ),
+  /** v1: the streaming host. */
+  urls: optional(
+    'Instance.urls',
+    z.looseObject({ streaming_api: link('Instance.urls.streaming_api', LIMITS.link) }),
+  ),
+  /** v1: the post length limit, on Mastodon before 4.0 and on several other servers. */
+  max_toot_chars: optional('Instance.max_toot_chars', z.number().int()),
+  /** Pleroma and Akkoma: what the server can do (`pleroma_api`, `quote_posting`, `editing`…). */
+  pleroma: optional(
+    'Instance.pleroma',
+    z.looseObject({
+      metadata: optional(
+        'Instance.pleroma.metadata',
+        z.looseObject({ features: list('Instance.pleroma.metadata.features', shortText) }),
+      ),
+    }),
+  ),
 });
 export type MastodonInstance = z.infer<typeof instanceSchema>;
 
@@ -238,99 +357,149 @@ export type MastodonInstance = z.infer<typeof instanceSchema>;
 
 /** A thread around a status. Its members are validated one by one by ingest, like any page. */
 export const contextSchema = z.looseObject({
-  ancestors: z.array(z.unknown()),
-  descendants: z.array(z.unknown()),
+  ancestors: list('Context.ancestors', z.unknown(), 10_000),
+  descendants: list('Context.descendants', z.unknown(), 10_000),
 });
 
+const numberAsText = z.union([z.string().max(LIMITS.short), z.number().transform(String)]);
+
 export const tagHistorySchema = z.looseObject({
-  day: z.string(),
-  uses: z.string(),
-  accounts: z.string(),
+  day: numberAsText,
+  uses: optional('TagHistory.uses', numberAsText, '0'),
+  accounts: optional('TagHistory.accounts', numberAsText, '0'),
 });
 
 /** A hashtag as followed tags, trends and the tag endpoints describe it. */
 export const tagSchema = z.looseObject({
-  id: id.optional(),
-  name: z.string().min(1),
-  url: z.string(),
-  history: z.array(tagHistorySchema).optional(),
-  following: z.boolean().optional(),
+  id: optional('Tag.id', id),
+  name: z.string().min(1).max(LIMITS.short),
+  url: text('Tag.url', LIMITS.link),
+  history: list('Tag.history', tagHistorySchema, 100),
+  following: optional('Tag.following', z.boolean()),
 });
 export type MastodonTag = z.infer<typeof tagSchema>;
 
 /** A trending link: a preview card with usage history. */
-export const trendsLinkSchema = previewCardSchema.extend({ history: z.array(tagHistorySchema) });
+export const trendsLinkSchema = previewCardSchema.extend({
+  history: list('TrendsLink.history', tagHistorySchema, 100),
+});
 
 export const relationshipSchema = z.looseObject({
   id,
-  following: z.boolean(),
-  showing_reblogs: z.boolean(),
-  notifying: z.boolean().optional(),
-  followed_by: z.boolean(),
-  blocking: z.boolean(),
-  blocked_by: z.boolean(),
-  muting: z.boolean(),
-  muting_notifications: z.boolean(),
-  requested: z.boolean(),
-  domain_blocking: z.boolean(),
-  endorsed: z.boolean().optional(),
+  following: flag('Relationship.following'),
+  showing_reblogs: flag('Relationship.showing_reblogs', true),
+  notifying: flag('Relationship.notifying'),
+  followed_by: flag('Relationship.followed_by'),
+  blocking: flag('Relationship.blocking'),
+  blocked_by: flag('Relationship.blocked_by'),
+  muting: flag('Relationship.muting'),
+  muting_notifications: flag('Relationship.muting_notifications'),
+  requested: flag('Relationship.requested'),
+  domain_blocking: flag('Relationship.domain_blocking'),
+  endorsed: flag('Relationship.endorsed'),
 });
 export type MastodonRelationship = z.infer<typeof relationshipSchema>;
 
 /** A v2 filter with its keywords and status rules. */
 export const filterSchema = z.looseObject({
   id,
-  title: z.string(),
-  context: z.array(z.string()),
-  expires_at: nullableString,
-  filter_action: z.string(),
-  keywords: z.array(z.looseObject({ id, keyword: z.string(), whole_word: z.boolean() })).optional(),
-  statuses: z.array(z.looseObject({ id, status_id: id })).optional(),
+  title: text('Filter.title', LIMITS.name),
+  context: list('Filter.context', shortText, 10),
+  expires_at: optional('Filter.expires_at', time, null),
+  filter_action: known('Filter.filter_action', FILTER_ACTIONS, 'warn'),
+  keywords: list(
+    'Filter.keywords',
+    z.looseObject({
+      id: optional('FilterKeyword.id', id, ''),
+      keyword: z.string().min(1).max(LIMITS.name),
+      whole_word: flag('FilterKeyword.whole_word'),
+    }),
+  ),
+  statuses: list(
+    'Filter.statuses',
+    z.looseObject({ id: optional('FilterStatus.id', id, ''), status_id: id }),
+  ),
 });
 export type MastodonFilter = z.infer<typeof filterSchema>;
 
+/**
+ * A v1 filter (`GET /api/v1/filters`): one phrase each; "irreversible" ones drop the post on the
+ * server, the others warn. Servers without filters v2 (GoToSocial before 0.16, Pleroma, Akkoma)
+ * have these.
+ */
+export const filterV1Schema = z.looseObject({
+  id,
+  phrase: z.string().min(1).max(LIMITS.name),
+  context: list('FilterV1.context', shortText, 10),
+  expires_at: optional('FilterV1.expires_at', time, null),
+  irreversible: flag('FilterV1.irreversible'),
+  whole_word: flag('FilterV1.whole_word'),
+});
+
+export const listSchema = z.looseObject({
+  id,
+  title: text('List.title', LIMITS.name),
+  replies_policy: known('List.replies_policy', ['followed', 'list', 'none'] as const, 'list'),
+  exclusive: flag('List.exclusive'),
+});
+
 export const markerSchema = z.looseObject({
   last_read_id: id,
-  version: z.number().int(),
-  updated_at: isoTime,
+  version: count('Marker.version'),
+  updated_at: optional('Marker.updated_at', time, null),
 });
 export const markersSchema = z.looseObject({
-  home: markerSchema.optional(),
-  notifications: markerSchema.optional(),
+  home: optional('Markers.home', markerSchema),
+  notifications: optional('Markers.notifications', markerSchema),
 });
 export type MastodonMarkers = z.infer<typeof markersSchema>;
 
-/** A v1 notification; a malformed status refuses the notification it came in. */
+export const NOTIFICATION_TYPES = [
+  'mention',
+  'status',
+  'reblog',
+  'follow',
+  'follow_request',
+  'favourite',
+  'poll',
+  'update',
+  'quote',
+  'quoted_update',
+  'admin.sign_up',
+  'admin.report',
+  'severed_relationships',
+  'moderation_warning',
+  'annual_report',
+] as const;
+
+/** A v1 notification; a status that cannot be read is dropped, the notification kept. */
 export const notificationSchema = z.looseObject({
   id,
-  type: z.string().min(1),
-  created_at: isoTime,
-  group_key: z.string().optional(),
-  account: accountSchema,
-  status: statusSchema.nullable().optional(),
+  type: known('Notification.type', NOTIFICATION_TYPES, 'unknown'),
+  created_at: time,
+  group_key: nullableShort('Notification.group_key'),
+  account: optional('Notification.account', accountSchema, null),
+  status: optional('Notification.status', statusSchema, null),
 });
 export type MastodonNotification = z.infer<typeof notificationSchema>;
 
-/** Some servers send the newest notification id as a number: ids are strings everywhere else. */
-const lenientId = z.union([id, z.number().int()]).transform(String);
-
 export const notificationGroupSchema = z.looseObject({
-  group_key: z.string().min(1),
-  notifications_count: count,
-  type: z.string().min(1),
-  most_recent_notification_id: lenientId,
-  page_min_id: lenientId.optional(),
-  page_max_id: lenientId.optional(),
-  latest_page_notification_at: isoTime.optional(),
-  sample_account_ids: z.array(id),
-  status_id: id.nullable().optional(),
+  group_key: z.string().min(1).max(LIMITS.short),
+  notifications_count: count('NotificationGroup.notifications_count'),
+  type: known('NotificationGroup.type', NOTIFICATION_TYPES, 'unknown'),
+  most_recent_notification_id: id,
+  page_min_id: optional('NotificationGroup.page_min_id', id),
+  page_max_id: optional('NotificationGroup.page_max_id', id),
+  latest_page_notification_at: optionalTime('NotificationGroup.latest_page_notification_at'),
+  sample_account_ids: list('NotificationGroup.sample_account_ids', id, 100),
+  status_id: optional('NotificationGroup.status_id', id, null),
 });
 
 /** `GET /api/v2/notifications`: groups, with the accounts and statuses they refer to. */
 export const groupedNotificationsSchema = z.looseObject({
-  accounts: z.array(accountSchema),
-  statuses: z.array(z.unknown()),
-  notification_groups: z.array(notificationGroupSchema),
+  accounts: list('GroupedNotifications.accounts', accountSchema, 10_000),
+  statuses: list('GroupedNotifications.statuses', z.unknown(), 10_000),
+  notification_groups: list('GroupedNotifications.notification_groups', notificationGroupSchema, 10_000),
 });
 export type GroupedNotifications = z.infer<typeof groupedNotificationsSchema>;
 
@@ -342,10 +511,13 @@ export const errorBodySchema = z.looseObject({
 
 // ---- Streaming ---------------------------------------------------------------------------------
 
-/** One WebSocket frame. `payload` is JSON encoded a second time, except for `delete` (an id). */
+/**
+ * One WebSocket frame. Mastodon encodes `payload` as JSON a second time, except for `delete` (an
+ * id); some servers send it as an object.
+ */
 export const streamingEnvelopeSchema = z.looseObject({
-  stream: z.array(z.string()).optional(),
-  event: z.string().min(1),
-  payload: z.string().optional(),
+  stream: list('Streaming.stream', shortText, 10),
+  event: z.string().min(1).max(LIMITS.short),
+  payload: z.unknown().optional(),
 });
 export type StreamingEnvelope = z.infer<typeof streamingEnvelopeSchema>;

@@ -186,6 +186,10 @@ export class Database implements Tx {
         if (value === (value | 0)) this.sqlite3.bind_int(handle, i + 1, value);
         else if (Number.isSafeInteger(value)) this.sqlite3.bind_int64(handle, i + 1, BigInt(value));
         else this.sqlite3.bind_double(handle, i + 1, value);
+      } else if (typeof value === 'string' && value.includes('\0')) {
+        // wa-sqlite hands SQLite a C string, which ends at the first NUL: the rest of the text
+        // would be lost. NUL has no place in text (HTML parsers read it as U+FFFD too).
+        this.sqlite3.bind(handle, i + 1, value.replaceAll('\0', '\uFFFD'));
       } else {
         this.sqlite3.bind(handle, i + 1, value);
       }

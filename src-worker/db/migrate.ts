@@ -9,6 +9,7 @@ import { migration007 } from './migrations/007-follows';
 import { migration008 } from './migrations/008-ranking-indexes';
 import { migration009 } from './migrations/009-learning-examples';
 import { migration010 } from './migrations/010-embedder-v2';
+import { migration011 } from './migrations/011-servers';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

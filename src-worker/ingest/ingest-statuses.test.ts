@@ -214,31 +214,49 @@ describe('ingest.statuses', () => {
     expect(await counts()).toEqual({ favourites: 40, replies: 9 });
   });
 
-  it('rejects malformed statuses by field and stores the rest of the batch', async () => {
-    const { engine, ingest, uris } = await setup();
+  it('refuses a status only for a core field, and drops and counts an optional one of the wrong type', async () => {
+    const { engine, api, ingest, uris } = await setup();
     const context = doc('Context.json') as { ancestors: Json[] };
-    const wrongType: Json = { ...doc('Status.streaming-update-event.json'), favourites_count: '5' };
-    const result = await ingest([...context.ancestors, doc('Status.json'), wrongType]);
+    const noTime: Json = {
+      ...doc('Status.json'),
+      id: '8',
+      uri: 'https://mastodon.social/x/8',
+      created_at: 'yesterday',
+    };
+    const wrongType: Json = { ...doc('Status.streaming-update-event.json'), favourites_count: 'many' };
+    const result = await ingest([...context.ancestors, doc('Status.json'), wrongType, noTime]);
 
-    expect(result.inserted).toBe(1);
+    expect(result.inserted).toBe(2);
     expect(result.rejected.map((r) => [r.index, r.remoteId])).toEqual([
       [0, context.ancestors[0]!.id],
       [1, context.ancestors[1]!.id],
       [2, context.ancestors[2]!.id],
-      [4, wrongType.id],
+      [5, '8'],
     ]);
+    // The docs' thread example leaves out the URIs: a status without one cannot be stored.
     for (const rejection of result.rejected.slice(0, 3)) expect(rejection.error).toMatch(/\buri\b/);
-    expect(result.rejected[3]!.error).toMatch(/favourites_count/);
-    expect(result.rejected[3]!.error).not.toMatch(/\buri\b/);
+    expect(result.rejected[3]!.error).toMatch(/created_at/);
 
-    expect(await uris()).toEqual([GARGRON_URI]);
+    // The post whose count is not a number is stored, the count left out (as zero).
+    expect((await uris()).sort()).toEqual([GARGRON_URI, wrongType.uri].sort());
+    const stored = (await api.timeline.page({ order: 'chronological' })).posts.find(
+      (p) => p.uri === wrongType.uri,
+    );
+    expect(stored?.favourites).toBe(0);
+    // …and the server's field counted once per post, not logged per post.
+    expect(await api.servers.diagnostics('mastodon.social')).toMatchObject([
+      { instance: 'mastodon.social', field: 'Status.favourites_count', dropped: 1, cut: 0 },
+    ]);
+    await ingest([{ ...wrongType, id: '9', uri: 'https://mastodon.social/x/9' }]);
+    expect((await api.servers.diagnostics('mastodon.social'))[0]?.dropped).toBe(2);
+
     const errors = await engine.db.all<{ remote_id: string; raw_json: string }>(
       'SELECT remote_id, raw_json FROM ingest_errors ORDER BY id',
     );
     expect(errors.map((e) => e.remote_id)).toEqual(result.rejected.map((r) => r.remoteId));
-    expect(JSON.parse(errors[3]!.raw_json)).toMatchObject({ favourites_count: '5' });
+    expect(JSON.parse(errors[3]!.raw_json)).toMatchObject({ created_at: 'yesterday' });
     // Seeing the same bad status again does not record it twice.
-    await ingest([wrongType]);
+    await ingest([noTime]);
     expect(await count(engine, 'SELECT 1 FROM ingest_errors')).toBe(4);
   });
 
@@ -314,6 +332,7 @@ describe('ingest.statuses', () => {
     expect(JSON.parse(stored.raw_json)).toEqual({ ...rest, account: { id: (account as Json).id } });
     expect(stored.content_html).toBe(content);
     expect(JSON.parse(stored.card!)).toEqual(card);
+    expect(stored.card).toBe(JSON.stringify(card));
     const author = await engine.db.get<{ raw_json: string }>('SELECT raw_json FROM authors WHERE acct = ?', [
       'gargron@mastodon.social',
     ]);

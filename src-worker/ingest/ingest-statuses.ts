@@ -21,13 +21,18 @@
 import type { Tx } from '../db/database';
 import type {
   MastodonAccount,
+  MastodonFilterResult,
   MastodonInnerStatus,
   MastodonStatus,
 } from '../../src-shared/mastodon/entities';
+import { htmlToText } from './html-text';
+import { localFilters, matchFilters, type LocalFilter } from './local-filters';
 import type { IngestPage, IngestResult } from '../../src-shared/worker-api';
 import {
   absoluteAcct,
   authorRow,
+  boundedJson,
+  describeCuts,
   parseStatus,
   remoteIdOf,
   searchableBody,
@@ -72,6 +77,8 @@ class PageIngest {
   readonly result: IngestResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
   readonly entries: PageEntry[] = [];
   readonly indexEntries: IndexEntry[] = [];
+  /** Per "Entity.field": optional fields dropped and texts cut in this page's stored statuses. */
+  readonly diagnostics = new Map<string, { dropped: number; cut: number }>();
 
   constructor(
     readonly tx: Tx,
@@ -95,12 +102,14 @@ class PageIngest {
       }
       if (!this.guarded) {
         this.result[await this.storeEntry(raw, parsed.status)]++;
+        await this.noteParse(raw, parsed);
         continue;
       }
       const indexed = this.indexEntries.length;
       await this.tx.run('SAVEPOINT status');
       try {
         this.result[await this.storeEntry(raw, parsed.status)]++;
+        await this.noteParse(raw, parsed);
         await this.tx.run('RELEASE status');
       } catch (error) {
         await this.tx.run('ROLLBACK TO status');
@@ -110,6 +119,46 @@ class PageIngest {
         this.indexEntries.length = indexed;
         await this.reject(index, raw, error);
       }
+    }
+  }
+
+  /** Counts what the status's parse left out, and records a status stored with cut texts. */
+  async noteParse(
+    raw: unknown,
+    parsed: Extract<ReturnType<typeof parseStatus>, { ok: true }>,
+  ): Promise<void> {
+    for (const [field, n] of parsed.dropped) this.diagnostic(field).dropped += n;
+    if (parsed.cuts.length === 0) return;
+    for (const cut of parsed.cuts) this.diagnostic(cut.field).cut++;
+    await this.tx.run(
+      `INSERT INTO ingest_errors (account_id, timeline, remote_id, error, raw_json, at)
+       VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING`,
+      [
+        this.accountId,
+        this.timeline,
+        remoteIdOf(raw),
+        `Stored with texts cut to their limits: ${describeCuts(parsed.cuts)}.`,
+        this.fetchedAt,
+      ],
+    );
+  }
+
+  diagnostic(field: string): { dropped: number; cut: number } {
+    let entry = this.diagnostics.get(field);
+    if (!entry) this.diagnostics.set(field, (entry = { dropped: 0, cut: 0 }));
+    return entry;
+  }
+
+  /** Adds this page's counts to the server's per-field diagnostics. */
+  async writeDiagnostics(): Promise<void> {
+    for (const [field, { dropped, cut }] of this.diagnostics) {
+      await this.tx.run(
+        `INSERT INTO field_diagnostics (instance, field, dropped, cut, first_at, last_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (instance, field) DO UPDATE SET dropped = dropped + excluded.dropped,
+           cut = cut + excluded.cut, last_at = excluded.last_at`,
+        [this.instance, field, dropped, cut, this.fetchedAt, this.fetchedAt],
+      );
     }
   }
 
@@ -140,10 +189,8 @@ class PageIngest {
     let quoteUri: string | null = null;
     const quoted = status.quote?.quoted_status;
     if (quoted) {
-      const stored = await this.storeStatus(
-        quoted,
-        (raw as { quote: { quoted_status: unknown } }).quote.quoted_status,
-      );
+      // A quote of a quote is not followed further: one level is embedded, as on Mastodon.
+      const stored = await this.storeStatus({ ...quoted, quote: null }, quotedRaw(raw));
       quoteUri = quoted.uri;
       quoteOutcome = stored.outcome === 'unchanged' ? 'unchanged' : 'updated';
     } else if (status.quote?.quoted_status_id) {
@@ -170,7 +217,7 @@ class PageIngest {
           ? await this.refreshStatus(existing, status, raw, quoteUri)
           : 'unchanged';
     }
-    const refChanged = await this.storeRef(status, id);
+    const refChanged = await this.storeRef(status, id, await this.filterResults(status, raw));
     if (outcome === 'unchanged' && (refChanged || quoteOutcome !== 'unchanged')) outcome = 'updated';
     return { id, outcome };
   }
@@ -225,7 +272,7 @@ class PageIngest {
   ): Promise<Outcome> {
     let outcome: Outcome = 'unchanged';
     // The full row (text, media, raw JSON…) is only built for an edit.
-    const version = statusVersion(status);
+    const version = statusVersion(status, raw);
     const edited =
       version.edited_at !== null && (existing.edited_at === null || version.edited_at > existing.edited_at);
     if (edited) {
@@ -320,10 +367,31 @@ class PageIngest {
     }
   }
 
+  /**
+   * The filters the post matches: as its server said, or, from a server that does not match
+   * filters itself (no `filtered` at all, and no filters v2), as matched here.
+   */
+  async filterResults(status: MastodonInnerStatus, raw: unknown): Promise<MastodonFilterResult[]> {
+    if (status.filtered.length > 0) return status.filtered;
+    const sent = (raw as JsonObject).filtered;
+    if (sent !== undefined && sent !== null) return [];
+    if (this.localFilters === undefined)
+      this.localFilters = await localFilters(this.tx, this.accountId, this.fetchedAt);
+    if (!this.localFilters) return [];
+    return matchFilters(this.localFilters, status, htmlToText(status.content));
+  }
+
+  /** The account's filters to match here; undefined until first needed, null when none are. */
+  localFilters: LocalFilter[] | null | undefined = undefined;
+
   /** This account's id for the post and its own view of it; true when something changed. */
-  async storeRef(status: MastodonInnerStatus, statusId: number): Promise<boolean> {
+  async storeRef(
+    status: MastodonInnerStatus,
+    statusId: number,
+    filterResults: readonly MastodonFilterResult[],
+  ): Promise<boolean> {
     const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
-    const filtered = status.filtered && status.filtered.length > 0 ? JSON.stringify(status.filtered) : null;
+    const filtered = filterResults.length > 0 ? JSON.stringify(filterResults) : null;
     const values = [
       flag(status.favourited),
       flag(status.reblogged),
@@ -415,7 +483,7 @@ class PageIngest {
     this.result.rejected.push({ index, remoteId, error: message });
     let rawJson: string | null;
     try {
-      rawJson = JSON.stringify(raw) ?? null;
+      rawJson = raw === undefined ? null : boundedJson(raw);
     } catch {
       rawJson = null;
     }
@@ -425,6 +493,12 @@ class PageIngest {
       [this.accountId, this.timeline, remoteId, message, rawJson, this.fetchedAt],
     );
   }
+}
+
+/** The quoted status's JSON: in `quote.quoted_status` (Mastodon) or `quote` itself (Akkoma). */
+function quotedRaw(raw: unknown): unknown {
+  const quote = (raw as JsonObject).quote as JsonObject;
+  return 'quoted_status' in quote ? quote.quoted_status : quote;
 }
 
 /**
@@ -463,6 +537,7 @@ export async function ingestStatuses(tx: Tx, page: IngestPage, now: number): Pro
       await ingest.storeAll(page.statuses);
     }
     await ingest.writeIndex();
+    await ingest.writeDiagnostics();
     if (page.timeline !== REFRESH_TIMELINE)
       await recordStretch(tx, {
         accountId: page.accountId,

@@ -5,8 +5,10 @@ import type {
   MastodonAccount,
   MastodonInnerStatus,
   MastodonStatus,
+  TextCut,
 } from '../../src-shared/mastodon/entities';
-import { statusSchema } from '../../src-shared/mastodon/entities';
+import { LIMITS, parseLeniently, statusSchema } from '../../src-shared/mastodon/entities';
+import { cutText } from '../../src-shared/mastodon/lenient';
 import { htmlToText } from './html-text';
 
 export interface AuthorRow {
@@ -79,7 +81,7 @@ export function authorRow(account: MastodonAccount, raw: unknown, instance: stri
     following_count: account.following_count,
     statuses_count: account.statuses_count,
     last_status_at: account.last_status_at ?? null,
-    raw_json: JSON.stringify(raw),
+    raw_json: boundedJson(raw),
   };
 }
 
@@ -105,12 +107,12 @@ export function statusRow(status: MastodonInnerStatus, raw: unknown): StatusRow 
         blurhash: m.blurhash ?? null,
       })),
     ),
-    card: status.card ? JSON.stringify(status.card) : null,
+    card: status.card ? boundedJson((raw as JsonObject).card) : null,
     in_reply_to_remote_id: status.in_reply_to_id ?? null,
     in_reply_to_account_remote_id: status.in_reply_to_account_id ?? null,
     quote_state: status.quote?.state ?? null,
     raw_json: storedRawJson(raw),
-    ...statusVersion(status),
+    ...statusVersion(status, raw),
   };
 }
 
@@ -120,11 +122,14 @@ export type StatusVersion = Pick<
   'edited_at' | 'poll' | 'replies_count' | 'reblogs_count' | 'favourites_count' | 'quotes_count'
 >;
 
-/** The cheap part of `statusRow`, enough to compare with a stored status. */
-export function statusVersion(status: MastodonInnerStatus): StatusVersion {
+/**
+ * The cheap part of `statusRow`, enough to compare with a stored status. The card and poll are kept
+ * as received (they are left out of the raw JSON), once they parse.
+ */
+export function statusVersion(status: MastodonInnerStatus, raw: unknown): StatusVersion {
   return {
     edited_at: status.edited_at ? Date.parse(status.edited_at) : null,
-    poll: status.poll ? JSON.stringify(status.poll) : null,
+    poll: status.poll ? boundedJson((raw as JsonObject).poll) : null,
     replies_count: status.replies_count,
     reblogs_count: status.reblogs_count,
     favourites_count: status.favourites_count,
@@ -153,7 +158,31 @@ type JsonObject = Record<string, unknown>;
  * stored before schema 3 still hold the whole status.
  */
 export function storedRawJson(raw: unknown): string {
-  return JSON.stringify(trimRaw(raw as JsonObject));
+  return boundedJson(trimRaw(raw as JsonObject));
+}
+
+/**
+ * JSON of `value` with every string in it cut to `LIMITS.description`: raw JSON keeps what the
+ * columns do not hold, not the megabytes a hostile server can put in any field. The columns hold the
+ * long texts (content, bio) whole up to their own limits. Most statuses are a few kilobytes, so the
+ * whole JSON being short enough spares the walk.
+ */
+export function boundedJson(value: unknown): string {
+  const json = JSON.stringify(value) ?? 'null';
+  if (json.length <= LIMITS.description) return json;
+  return JSON.stringify(boundStrings(value));
+}
+
+function boundStrings(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.length > LIMITS.description ? cutText(value, LIMITS.description) : value;
+  if (Array.isArray(value)) return value.map(boundStrings);
+  if (isObject(value)) {
+    const out: JsonObject = {};
+    for (const key of Object.keys(value)) out[key] = boundStrings(value[key]);
+    return out;
+  }
+  return value;
 }
 
 const STORED_ELSEWHERE = new Set(['content', 'card', 'poll']);
@@ -168,6 +197,9 @@ function trimRaw(raw: JsonObject): JsonObject {
     } else if (key === 'quote' && isObject(value) && isObject(value.quoted_status)) {
       const quoted = value.quoted_status;
       kept.quote = { ...value, quoted_status: { id: quoted.id, uri: quoted.uri } };
+    } else if (key === 'quote' && isObject(value) && 'account' in value) {
+      // Akkoma's form: the quoted status itself.
+      kept.quote = { id: value.id, uri: value.uri };
     } else {
       kept[key] = value;
     }
@@ -191,17 +223,36 @@ export function searchableBody(status: MastodonInnerStatus, contentText: string)
   return parts.filter(Boolean).join('\n');
 }
 
-export type ParsedStatus = { ok: true; status: MastodonStatus } | { ok: false; error: string };
+export type ParsedStatus =
+  | {
+      ok: true;
+      status: MastodonStatus;
+      /** Optional fields of the wrong type, left out ("Status.card": 1). */
+      dropped: ReadonlyMap<string, number>;
+      /** Texts and lists cut to their limit. */
+      cuts: readonly TextCut[];
+    }
+  | { ok: false; error: string };
 
-/** Checks one status; the error names the fields that are missing or of the wrong type. */
+/**
+ * Checks one status. It is refused only for a core field (id, URI, author, creation time), and
+ * the error names the fields that are missing or unusable; other fields that cannot be read are
+ * left out and reported in `dropped`.
+ */
 export function parseStatus(raw: unknown): ParsedStatus {
-  const parsed = statusSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, status: parsed.data };
+  const parsed = parseLeniently(statusSchema, raw);
+  if (parsed.success) return { ok: true, status: parsed.data, dropped: parsed.dropped, cuts: parsed.cuts };
   const problems = parsed.error.issues.slice(0, 5).map((issue) => {
     const path = issue.path.length > 0 ? issue.path.join('.') : '(status)';
     return `${path}: ${issue.message}`;
   });
   return { ok: false, error: `Malformed status: ${problems.join('; ')}` };
+}
+
+/** "content cut from 10,485,760 to 200,000 characters; account.display_name…" */
+export function describeCuts(cuts: readonly TextCut[]): string {
+  const number = (n: number) => n.toLocaleString('en');
+  return cuts.map((c) => `${c.field} cut from ${number(c.length)} to ${number(c.kept)}`).join('; ');
 }
 
 export function remoteIdOf(raw: unknown): string | null {

@@ -10,8 +10,18 @@
  * stream replays nothing. Favourites and bookmarks are paged by the server's own record ids, which
  * are not status ids: only their Link headers are followed.
  *
- * A revoked token marks the account "needs sign-in" and stops this account's sync alone.
+ * A revoked token marks the account "needs sign-in" and stops this account's sync alone. Which of
+ * these run when, and what happens when one fails, is `AccountRunner`'s.
  */
+import {
+  accountSchema,
+  filterV1Schema,
+  listSchema,
+  markersSchema,
+  parseLeniently,
+  tagSchema,
+  type MastodonMarkers,
+} from '../../src-shared/mastodon/entities';
 import type { Clock } from './clock';
 import { MastodonError, type MastodonHttp } from './http';
 import { REFRESH, type IngestResult, type PageCursor, type WorkerApi } from '../../src-shared/worker-api';
@@ -38,9 +48,11 @@ export const SOURCES = {
     query: { types: ['mention'] },
     idCursors: false,
     limit: 80,
+    // Servers that ignore `types[]` send every kind of notification: only mentions are kept.
     statuses: (body: unknown[]) =>
       body
-        .map((n) => (n && typeof n === 'object' ? (n as { status?: unknown }).status : undefined))
+        .filter((n) => (n as { type?: unknown } | null)?.type === 'mention')
+        .map((n) => (n as { status?: unknown }).status)
         .filter((s) => s !== undefined && s !== null),
   },
   /** What is trending on the account's server: paged by offset, so only its first page is kept current. */
@@ -93,6 +105,15 @@ function param(url: string, name: string): string | undefined {
 export class AccountSync {
   readonly #options: AccountSyncOptions;
   #stopped = false;
+  /**
+   * Whether a page shorter than asked for is the last. Mastodon fills every page it can; other
+   * servers (GoToSocial) check visibility after reading a page, so theirs can come back short
+   * while more follow: there, only an empty page or a missing `next` link ends a backfill. Set
+   * once the server is known to be Mastodon.
+   */
+  shortPageEnds = false;
+  /** The query parameter that lists ids for fetching several statuses: Akkoma reads `ids[]`. */
+  batchParam: 'id' | 'ids' = 'id';
 
   constructor(options: AccountSyncOptions) {
     this.#options = options;
@@ -172,8 +193,10 @@ export class AccountSync {
     while (!this.#stopped && progress.pages < (this.#options.maxPages ?? Number.POSITIVE_INFINITY)) {
       const page = await this.#fetch(url, signal);
       const statuses = source.statuses ? source.statuses(page.body) : page.body;
-      // A page holds `limit` entries unless fewer remain: a short one is the end, no need to ask again.
-      const done = page.body.length < source.limit || page.next === null;
+      const done =
+        page.body.length === 0 ||
+        page.next === null ||
+        (this.shortPageEnds && page.body.length < source.limit);
       const newestId = first && progress.pages === 0 && page.prev ? param(page.prev, 'min_id') : undefined;
       const maxId = param(url, 'max_id');
       const result = await this.#store(source, statuses, maxId ? { maxId } : undefined, {
@@ -239,24 +262,6 @@ export class AccountSync {
     return pages;
   }
 
-  /**
-   * The first sync of a newly signed-in account: home to its end, then favourites and bookmarks
-   * (the person's history, for a ranking that knows them from the first day), then mentions; then
-   * the account's filters, mutes and blocks, and the newest page of each of its lists and followed
-   * hashtags as more candidates for the ranking (catching up keeps them current from there).
-   */
-  async initialSync(signal?: AbortSignal): Promise<Record<string, SyncProgress>> {
-    const out: Record<string, SyncProgress> = {};
-    for (const source of [SOURCES.home, SOURCES.favourites, SOURCES.bookmarks, SOURCES.mentions]) {
-      out[source.name] = await this.#guard(() => this.backfill(source, signal));
-    }
-    const { lists, tags } = await this.#guard(() => this.refreshRules(signal));
-    for (const source of [...lists.map(listSource), ...tags.map(tagSource)]) {
-      out[source.name] = await this.#guard(() => this.newest(source, signal));
-    }
-    return out;
-  }
-
   /** Every page of a plain list endpoint (mutes, blocks, follows, followed tags), following its Links. */
   async #all(path: string, limit: number, signal?: AbortSignal): Promise<unknown[]> {
     const items: unknown[] = [];
@@ -270,23 +275,54 @@ export class AccountSync {
   }
 
   /**
-   * Fetches what the account's server hides (filters, mutes, blocks) and where else its posts come
-   * from (lists, followed hashtags).
+   * The account's server-side filters: v2, or v1 (one phrase each) on servers without v2, stored
+   * as v2 filters. Returns how many were stored.
    */
-  async refreshRules(signal?: AbortSignal): Promise<{ lists: string[]; tags: string[] }> {
+  async refreshFilters(version: 1 | 2, signal?: AbortSignal): Promise<number> {
     const { api, http, accountId } = this.#options;
-    const filters = await http.request<unknown>({ path: '/api/v2/filters', signal });
-    if (Array.isArray(filters.body)) await api.sync.saveFilters(accountId, filters.body);
-    await api.sync.saveRelations(accountId, 'mute', await this.#all('/api/v1/mutes', 80, signal));
-    await api.sync.saveRelations(accountId, 'block', await this.#all('/api/v1/blocks', 80, signal));
-    const lists = await http.request<unknown>({ path: '/api/v1/lists', signal });
-    const listIds = Array.isArray(lists.body)
-      ? lists.body.map((l) => (l as { id?: unknown }).id).filter((id): id is string => typeof id === 'string')
-      : [];
-    const tags = (await this.#all('/api/v1/followed_tags', 200, signal))
-      .map((t) => (t as { name?: unknown }).name)
-      .filter((name): name is string => typeof name === 'string' && name.length > 0);
-    return { lists: listIds, tags };
+    const response = await http.request<unknown>({ path: `/api/v${version}/filters`, signal });
+    if (!Array.isArray(response.body))
+      throw new MastodonError('malformed', `/api/v${version}/filters did not answer with a list.`);
+    const filters = version === 2 ? response.body : response.body.map(filterFromV1);
+    return (await api.sync.saveFilters(accountId, filters)).saved;
+  }
+
+  /** Whom the account mutes or blocks. */
+  async refreshRelations(kind: 'mute' | 'block', signal?: AbortSignal): Promise<number> {
+    const { api, accountId } = this.#options;
+    const accounts = await this.#all(kind === 'mute' ? '/api/v1/mutes' : '/api/v1/blocks', 80, signal);
+    return (await api.sync.saveRelations(accountId, kind, accounts)).saved;
+  }
+
+  /** The ids of the account's lists. */
+  async refreshLists(signal?: AbortSignal): Promise<string[]> {
+    const lists = await this.#options.http.request<unknown>({ path: '/api/v1/lists', signal });
+    if (!Array.isArray(lists.body))
+      throw new MastodonError('malformed', '/api/v1/lists did not answer with a list.');
+    return lists.body.flatMap((raw) => {
+      const parsed = parseLeniently(listSchema, raw);
+      return parsed.success ? [parsed.data.id] : [];
+    });
+  }
+
+  /** The names of the hashtags the account follows. */
+  async refreshFollowedTags(signal?: AbortSignal): Promise<string[]> {
+    return (await this.#all('/api/v1/followed_tags', 200, signal)).flatMap((raw) => {
+      const parsed = parseLeniently(tagSchema, raw);
+      return parsed.success ? [parsed.data.name] : [];
+    });
+  }
+
+  /** Where the person last read their home timeline, by Mastodon's markers (another app's too). */
+  async readMarkers(signal?: AbortSignal): Promise<MastodonMarkers> {
+    const response = await this.#options.http.request<unknown>({
+      path: '/api/v1/markers',
+      query: { timeline: ['home', 'notifications'] },
+      signal,
+    });
+    const parsed = parseLeniently(markersSchema, response.body);
+    if (!parsed.success) throw new MastodonError('malformed', '/api/v1/markers did not answer with markers.');
+    return parsed.data;
   }
 
   /**
@@ -295,11 +331,11 @@ export class AccountSync {
    */
   async refreshFollows(signal?: AbortSignal): Promise<number> {
     const { api, http, accountId } = this.#options;
-    const me = await http.request<{ id?: unknown }>({ path: '/api/v1/accounts/verify_credentials', signal });
-    if (typeof me.body?.id !== 'string' || me.body.id === '')
-      throw new MastodonError('malformed', 'verify_credentials returned no account id');
+    const me = await http.request<unknown>({ path: '/api/v1/accounts/verify_credentials', signal });
+    const account = parseLeniently(accountSchema, me.body);
+    if (!account.success) throw new MastodonError('malformed', 'verify_credentials returned no account id');
     const following = await this.#all(
-      `/api/v1/accounts/${encodeURIComponent(me.body.id)}/following`,
+      `/api/v1/accounts/${encodeURIComponent(account.data.id)}/following`,
       80,
       signal,
     );
@@ -331,7 +367,7 @@ export class AccountSync {
     for (let i = 0; i < ids.length && !this.#stopped; i += 20) {
       const response = await http.request<unknown>({
         path: '/api/v1/statuses',
-        query: { id: ids.slice(i, i + 20) },
+        query: { [this.batchParam]: ids.slice(i, i + 20) },
         signal,
       });
       if (!Array.isArray(response.body)) continue;
@@ -353,7 +389,11 @@ export class AccountSync {
     } catch (error) {
       if (error instanceof MastodonError && error.kind === 'unauthorized') {
         this.#stopped = true;
-        await this.#options.api.accounts.setState(this.#options.accountId, 'needs_sign_in');
+        await this.#options.api.accounts.setState(
+          this.#options.accountId,
+          'needs_sign_in',
+          refusedTokenReason(this.#options.http.baseUrl, error),
+        );
       }
       throw error;
     }
@@ -363,4 +403,30 @@ export class AccountSync {
   guard<T>(step: () => Promise<T>): Promise<T> {
     return this.#guard(step);
   }
+}
+
+/** What the person reads when the server refuses the token, and what they can do. */
+export function refusedTokenReason(baseUrl: string, error: MastodonError): string {
+  const host = new URL(baseUrl).host;
+  return `${host} no longer accepts Corgi's access (${error.message.replace(`${host}: `, '')}): it may have been revoked in the account's settings. Sign in again to go on.`;
+}
+
+/**
+ * A v1 filter as the v2 filter it amounts to: its phrase the one keyword, "irreversible" (dropped
+ * by the server) as "hide", the others as "warn". One that cannot be read is passed on as it came,
+ * for the engine to refuse with its reason.
+ */
+export function filterFromV1(raw: unknown): unknown {
+  const parsed = parseLeniently(filterV1Schema, raw);
+  if (!parsed.success) return raw;
+  const f = parsed.data;
+  return {
+    id: f.id,
+    title: f.phrase,
+    context: f.context,
+    expires_at: f.expires_at,
+    filter_action: f.irreversible ? 'hide' : 'warn',
+    keywords: [{ id: f.id, keyword: f.phrase, whole_word: f.whole_word }],
+    statuses: [],
+  };
 }

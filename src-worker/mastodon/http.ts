@@ -28,6 +28,8 @@ export class MastodonError extends Error {
     readonly kind: MastodonErrorKind,
     message: string,
     readonly status: number | null = null,
+    /** The request that failed, "GET /api/v2/filters", when there was one. */
+    readonly request: string | null = null,
   ) {
     super(message);
     this.name = 'MastodonError';
@@ -153,9 +155,17 @@ export class MastodonHttp {
           throw new MastodonError('rate_limited', `${url.host} keeps refusing: rate limited.`, 429);
         continue;
       }
-      if (response.status >= 500) {
+      const request = `${options.method ?? 'GET'} ${url.pathname}`;
+      // 501 Not Implemented is how some servers (Friendica) say an endpoint does not exist: asking
+      // again will not change it.
+      if (response.status >= 500 && response.status !== 501) {
         if (++failures > maxRetries)
-          throw new MastodonError('server', `${url.host} answered ${response.status}.`, response.status);
+          throw new MastodonError(
+            'server',
+            `${url.host} answered ${response.status}.`,
+            response.status,
+            request,
+          );
         this.stats.retries++;
         await clock.sleep(backoffMs(failures), options.signal);
         continue;
@@ -164,14 +174,24 @@ export class MastodonHttp {
       try {
         body = text === '' ? null : JSON.parse(text);
       } catch {
-        if (response.ok && ++failures <= maxRetries) {
+        // An error page in place of JSON still says what the status says.
+        if (!response.ok) throw errorFor(response.status, null, url.host, request);
+        // A body cut short is worth asking for again; a page of HTML (a login page, a proxy's
+        // error page) answered in place of JSON is not.
+        const html = /html/i.test(response.headers.get('content-type') ?? '');
+        if (response.ok && !html && ++failures <= maxRetries) {
           this.stats.retries++;
           await clock.sleep(backoffMs(failures), options.signal);
           continue;
         }
-        throw new MastodonError('malformed', `${url.host} sent a body that is not JSON.`, response.status);
+        throw new MastodonError(
+          'malformed',
+          `${url.host} sent a body that is not JSON.`,
+          response.status,
+          request,
+        );
       }
-      if (!response.ok) throw errorFor(response.status, body, url.host);
+      if (!response.ok) throw errorFor(response.status, body, url.host, request);
       return {
         status: response.status,
         body: body as T,
@@ -183,15 +203,24 @@ export class MastodonHttp {
   }
 }
 
-function errorFor(status: number, body: unknown, host: string): MastodonError {
+function errorFor(status: number, body: unknown, host: string, request: string): MastodonError {
+  const error = (body as { error?: unknown } | null)?.error;
+  // Servers put the reason in `error` as a string, or (Misskey's relatives) as an object.
   const said =
-    body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string'
-      ? (body as { error: string }).error
-      : `HTTP ${status}`;
-  if (status === 401) return new MastodonError('unauthorized', `${host}: ${said}`, status);
-  if (status === 403) return new MastodonError('forbidden', `${host}: ${said}`, status);
-  if (status === 404) return new MastodonError('not_found', `${host}: ${said}`, status);
-  return new MastodonError('rejected', `${host}: ${said}`, status);
+    typeof error === 'string'
+      ? error.slice(0, 500)
+      : typeof (error as { message?: unknown } | null)?.message === 'string'
+        ? (error as { message: string }).message.slice(0, 500)
+        : `HTTP ${status}`;
+  const kind: MastodonErrorKind =
+    status === 401
+      ? 'unauthorized'
+      : status === 403
+        ? 'forbidden'
+        : status === 404
+          ? 'not_found'
+          : 'rejected';
+  return new MastodonError(kind, `${host}: ${said}`, status, request);
 }
 
 /** `Mastodon-Async-Refresh: id="…", retry=5, result_count=0` → 5; a bare 206 waits 5 s. */

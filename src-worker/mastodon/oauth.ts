@@ -50,6 +50,13 @@ export interface AppRegistration {
   authorizeEndpoint: string;
   tokenEndpoint: string;
   revokeEndpoint: string;
+  /**
+   * Whether the server announced PKCE (S256) in its discovery document (Mastodon 4.3+). Others
+   * get neither challenge nor verifier: GoToSocial drops the challenge and then refuses a verifier
+   * ("missing code verifier"), using up the code. Registrations kept from before this was
+   * recorded have none, and keep using PKCE as they did.
+   */
+  pkce?: boolean;
 }
 
 /** What must survive between opening the browser and receiving the callback; never logged. */
@@ -143,6 +150,7 @@ export async function registerApp(options: {
     revokeEndpoint: `${origin}/oauth/revoke`,
     registerEndpoint: `${origin}/api/v1/apps`,
   };
+  let pkce = false;
   try {
     const metadata = await call(
       fetchImpl,
@@ -156,6 +164,7 @@ export async function registerApp(options: {
       revokeEndpoint: metadata.revocation_endpoint ?? endpoints.revokeEndpoint,
       registerEndpoint: metadata.app_registration_endpoint ?? endpoints.registerEndpoint,
     };
+    pkce = metadata.code_challenge_methods_supported.includes('S256');
   } catch (error) {
     if ((error as OAuthError).kind === 'unreachable') throw error;
   }
@@ -183,6 +192,7 @@ export async function registerApp(options: {
     authorizeEndpoint: endpoints.authorizeEndpoint,
     tokenEndpoint: endpoints.tokenEndpoint,
     revokeEndpoint: endpoints.revokeEndpoint,
+    pkce,
   };
 }
 
@@ -208,8 +218,9 @@ export async function beginSignIn(
     redirect_uri: redirectUri,
     scope: app.scopes,
     state: pending.state,
-    code_challenge: await pkceChallenge(pending.verifier),
-    code_challenge_method: 'S256',
+    ...(app.pkce !== false
+      ? { code_challenge: await pkceChallenge(pending.verifier), code_challenge_method: 'S256' }
+      : {}),
     ...(options.forceLogin ? { force_login: 'true' } : {}),
   }).toString();
   return { url: url.href, pending };
@@ -252,7 +263,7 @@ export async function exchangeCode(
         client_id: app.clientId,
         client_secret: app.clientSecret,
         redirect_uri: pending.redirectUri,
-        code_verifier: pending.verifier,
+        ...(app.pkce !== false ? { code_verifier: pending.verifier } : {}),
         scope: app.scopes,
       }),
     },

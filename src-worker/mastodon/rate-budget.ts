@@ -36,6 +36,8 @@ export class RateBudget {
   readonly #margin: number;
   /** Simulated or real milliseconds spent waiting on the budget. */
   waitedMs = 0;
+  /** 429s in a row that came without rate-limit headers. */
+  #blindRefusals = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -98,17 +100,41 @@ export class RateBudget {
   observe(kind: RequestKind, headers: Headers, refused = false): void {
     const limit = Number(headers.get('x-ratelimit-limit'));
     const remaining = Number(headers.get('x-ratelimit-remaining'));
-    const resetMs = Date.parse(headers.get('x-ratelimit-reset') ?? '');
+    const resetMs = resetTime(headers.get('x-ratelimit-reset'), headers.get('retry-after'), this.clock.now());
     if (!Number.isFinite(limit) || limit <= 0 || !Number.isFinite(remaining) || Number.isNaN(resetMs)) {
       if (refused) {
-        // A 429 without usable headers: back off for a minute on what it most likely hit.
-        const window = { limit: 1, remaining: 0, resetMs: this.clock.now() + 60_000 };
+        // A 429 without usable headers (Pleroma and Akkoma send none, and throttle in windows of
+        // half a second): wait as long as Retry-After says, or else a second, doubling with each
+        // refusal in a row up to a minute, on what it most likely hit.
+        const blind = Math.min(60_000, 1000 * 2 ** this.#blindRefusals++);
+        const until = Number.isNaN(resetMs) ? this.clock.now() + blind : resetMs;
+        const window = { limit: 1, remaining: 0, resetMs: until };
         this.#windows[kind === 'paging' ? 'paging' : 'api'] = window;
-      }
+      } else this.#blindRefusals = 0;
       return;
     }
+    this.#blindRefusals = 0;
     const window: Window = { limit, remaining: refused ? 0 : remaining, resetMs };
     // A paging request's headers describe the tighter of the two; others describe the token's.
     this.#windows[kind === 'paging' ? 'paging' : 'api'] = window;
   }
+}
+
+/**
+ * When a rate-limit window resets. Mastodon sends an ISO 8601 time; other servers send seconds
+ * since the epoch, milliseconds, or seconds from now; a 429 may carry Retry-After instead.
+ */
+export function resetTime(reset: string | null, retryAfter: string | null, now: number): number {
+  const value = (reset ?? '').trim();
+  if (/^\d+(\.\d+)?$/.test(value)) {
+    const n = Number(value);
+    if (n > 1e12) return n;
+    if (n > 1e9) return n * 1000;
+    return now + n * 1000;
+  }
+  const parsed = Date.parse(value);
+  if (!Number.isNaN(parsed)) return parsed;
+  const after = (retryAfter ?? '').trim();
+  if (/^\d+$/.test(after)) return now + Number(after) * 1000;
+  return Date.parse(after);
 }

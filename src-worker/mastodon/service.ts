@@ -4,26 +4,19 @@
  * the outbox. The renderer reaches it through `WorkerApi.mastodon`.
  */
 import type { Engine } from '../engine';
-import type { Account, MastodonAccountState, WorkerApi } from '../../src-shared/worker-api';
-import { instanceSchema } from '../../src-shared/mastodon/entities';
-import { AccountSync, SOURCES } from './account-sync';
+import type { Account, MastodonAccountStatus, WorkerApi } from '../../src-shared/worker-api';
+import { AccountRunner } from './account-runner';
+import { AccountSync } from './account-sync';
 import type { Clock } from './clock';
-import { MastodonError, MastodonHttp } from './http';
+import { MastodonHttp } from './http';
 import { OutboxSender, ingestRefresh } from './outbox-sender';
 import { SignIn, type TokenVault } from './sign-in';
 import type { HostVault as HostVaultStore } from '../../src-shared/host-api';
-import { AccountStream } from './streaming';
-
-const MAINTENANCE_MS = 15 * 60_000;
-/** Whom each account follows is fetched again every six hours. */
-const FOLLOWS_EVERY_ROUNDS = 24;
 
 interface Running {
   account: Account;
   http: MastodonHttp;
-  sync: AccountSync;
-  stream?: AccountStream;
-  state: MastodonAccountState;
+  runner: AccountRunner;
 }
 
 export interface MastodonServiceOptions {
@@ -37,6 +30,8 @@ export interface MastodonServiceOptions {
   fetch?: typeof fetch;
   /** Servers reached over plain http (the simulator, a local test server); https otherwise. */
   insecureHosts?: readonly string[];
+  /** The platform's WebSocket, for tests that count sockets. */
+  WebSocket?: typeof WebSocket;
 }
 
 export class MastodonService {
@@ -91,14 +86,15 @@ export class MastodonService {
     const account = await signIn.finish(callbackUrl);
     const app = await vault.getApp(account.instance);
     if (app) this.#origins.set(account.instance, app.instanceUrl);
+    // Signing in again after the server refused the token starts the account afresh.
+    const previous = this.#running.get(account.id);
+    if (previous?.runner.stopped) this.#running.delete(account.id);
     void this.#startAccount(account);
     return account;
   }
 
   async signOut(accountId: number): Promise<void> {
-    const running = this.#running.get(accountId);
-    running?.stream?.stop();
-    running?.sync.stop();
+    this.#running.get(accountId)?.runner.stop();
     this.#running.delete(accountId);
     await (await this.#parts()).signIn.signOut(accountId);
   }
@@ -106,18 +102,45 @@ export class MastodonService {
   /** Starts syncing every account that has a token, and the outbox: at app start. */
   async #resume(vault: TokenVault): Promise<void> {
     for (const account of await this.#options.api.accounts.list()) {
-      if (account.state === 'active' && (await vault.getToken(account.id))) void this.#startAccount(account);
+      if (account.state !== 'needs_sign_in' && (await vault.getToken(account.id)))
+        void this.#startAccount(account);
     }
     void this.#sender.run(this.#stop.signal);
   }
 
-  status(): { accountId: number; acct: string; state: MastodonAccountState }[] {
-    return [...this.#running.values()].map((r) => ({
-      accountId: r.account.id,
-      acct: r.account.acct,
-      state: r.state,
-    }));
+  /** Each running account's state, what its server lacks, and the steps that are failing. */
+  async status(): Promise<MastodonAccountStatus[]> {
+    const { api } = this.#options;
+    const out: MastodonAccountStatus[] = [];
+    for (const { account, runner } of this.#running.values()) {
+      const [features, steps] = await Promise.all([
+        api.servers.features(account.id),
+        api.servers.steps(account.id),
+      ]);
+      out.push({
+        accountId: account.id,
+        acct: account.acct,
+        state: runner.state,
+        reason: runner.reason,
+        server: runner.server ?? (await api.servers.info(account.id)),
+        featuresOff: features.filter((f) => !f.available),
+        failingSteps: steps.filter((s) => s.failures > 0),
+      });
+    }
+    return out;
   }
+
+  /**
+   * Whether the app's window is in front: accounts without a live stream are polled every minute
+   * while it is, and every five minutes while it is not.
+   */
+  setForeground(foreground: boolean): void {
+    if (foreground === this.#foreground) return;
+    this.#foreground = foreground;
+    if (foreground) for (const { runner } of this.#running.values()) runner.wake();
+  }
+
+  #foreground = true;
 
   /**
    * For "delete everything": stops every account, revokes and forgets its token, and wipes the
@@ -126,10 +149,7 @@ export class MastodonService {
   async forgetEverything(): Promise<void> {
     if (!this.#ready) return;
     const { vault, signIn } = await this.#ready;
-    for (const running of this.#running.values()) {
-      running.stream?.stop();
-      running.sync.stop();
-    }
+    for (const running of this.#running.values()) running.runner.stop();
     this.#running.clear();
     for (const account of await this.#options.api.accounts.list()) {
       await signIn.signOut(account.id, { keepPosts: true }).catch(() => undefined);
@@ -149,57 +169,7 @@ export class MastodonService {
 
   stop(): void {
     this.#stop.abort();
-    for (const running of this.#running.values()) {
-      running.stream?.stop();
-      running.sync.stop();
-    }
-  }
-
-  /**
-   * In the background while the account runs: whom it follows, at once and then every few hours
-   * (again at the next round when it failed); at once and every quarter of an hour, the server's
-   * trending posts, and from then on the counts of the last two days' posts and any hole in the
-   * home timeline. One step failing does not skip the others.
-   */
-  async #maintain(running: Running): Promise<void> {
-    const { clock } = this.#options;
-    const signal = this.#stop.signal;
-    const alive = (): boolean => !signal.aborted && this.#running.get(running.account.id) === running;
-    let followsDue = true;
-    // Servers that do not run Mastodon's trends (or turned them off) answer 404: asked once.
-    let trends = true;
-    for (let round = 0; alive(); round++) {
-      if (round > 0) {
-        await clock.sleep(MAINTENANCE_MS, signal).catch(() => undefined);
-        if (!alive()) return;
-        if (round % FOLLOWS_EVERY_ROUNDS === 0) followsDue = true;
-      }
-      const steps: [string, () => Promise<unknown>][] = [];
-      if (followsDue) steps.push(['follows', () => running.sync.refreshFollows(signal)]);
-      if (trends) steps.push(['trends', () => running.sync.newest(SOURCES.trends, signal)]);
-      if (round > 0) {
-        steps.push(['counts', () => running.sync.refreshCounts(2, signal)]);
-        steps.push(['gaps', () => running.sync.fillGaps(SOURCES.home, signal)]);
-      }
-      for (const [name, step] of steps) {
-        try {
-          await running.sync.guard(step);
-          if (name === 'follows') followsDue = false;
-        } catch (error) {
-          if (error instanceof MastodonError && error.kind === 'unauthorized') {
-            running.state = 'needs_sign_in';
-            running.stream?.stop();
-            return;
-          }
-          if (!alive()) return;
-          if (name === 'trends' && error instanceof MastodonError && error.kind === 'not_found') {
-            trends = false;
-            continue;
-          }
-          console.warn(`corgi: refreshing ${name} for ${running.account.acct}:`, error);
-        }
-      }
-    }
+    for (const running of this.#running.values()) running.runner.stop();
   }
 
   async #origin(account: Account, vault: TokenVault): Promise<string> {
@@ -221,38 +191,21 @@ export class MastodonService {
       fetch: this.#options.fetch,
     });
     const sync = new AccountSync({ api, http, accountId: account.id, clock });
-    const running: Running = { account, http, sync, state: 'syncing' };
-    this.#running.set(account.id, running);
-    try {
-      const home = await api.sync.cursor(account.id, SOURCES.home.name);
-      if (home?.backfillDone) await sync.guard(() => sync.catchUp(SOURCES.home));
-      const sources = Object.keys(await sync.initialSync(this.#stop.signal));
-      const lists = sources.filter((n) => n.startsWith('list:')).map((n) => n.slice(5));
-      const tags = sources.filter((n) => n.startsWith('tag:')).map((n) => n.slice(4));
-      const instance = instanceSchema.safeParse((await http.request({ path: '/api/v2/instance' })).body);
-      const streamingUrl = instance.success ? instance.data.configuration.urls.streaming : undefined;
-      const token = await vault.getToken(account.id);
-      if (streamingUrl && token) {
-        running.stream = new AccountStream({
-          api,
-          sync,
-          accountId: account.id,
-          streamingUrl,
-          token,
-          lists,
-          tags,
-          onState: (state) => {
-            running.state = state === 'live' ? 'live' : state === 'closed' ? 'stopped' : 'syncing';
-          },
-          onError: (error) => console.warn(`corgi: streaming for ${account.acct}:`, error),
-        });
-        running.stream.start();
-      } else running.state = 'live';
-      this.#sender.kick();
-      void this.#maintain(running);
-    } catch (error) {
-      running.state =
-        error instanceof MastodonError && error.kind === 'unauthorized' ? 'needs_sign_in' : 'error';
-    }
+    const runner = new AccountRunner({
+      api,
+      account,
+      http,
+      sync,
+      clock,
+      token: () => vault.getToken(account.id),
+      foreground: () => this.#foreground,
+      WebSocket: this.#options.WebSocket,
+      onState: (state) => {
+        // Actions wait for an account that works: send them as soon as it does.
+        if (state === 'live' || state === 'polling') this.#sender.kick();
+      },
+    });
+    this.#running.set(account.id, { account, http, runner });
+    await runner.run().catch((error: unknown) => console.warn(`corgi: ${account.acct}:`, error));
   }
 }

@@ -28,20 +28,29 @@ interface Subscription {
   tag?: string;
 }
 
+/** A socket that stays open this long counts as having worked: the delays start over. */
+const HEALTHY_MS = 30_000;
+/** The longest wait between attempts; polling keeps the timelines current meanwhile. */
+const MAX_RETRY_MS = 5 * 60_000;
+
 /**
- * One socket with its subscriptions, reopened after every close with growing, jittered delays
- * (reset once a socket has opened).
+ * One socket with its subscriptions, reopened after every close with growing, jittered delays, up
+ * to five minutes. The delays start over once a socket has stayed open a while: a server that
+ * accepts the connection and drops it at once is not hammered.
  */
 export class StreamConnection {
   #socket: WebSocket | undefined;
   #stopped = false;
   #failures = 0;
+  #openedAt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly options: {
       streamingUrl: string;
       token: string;
+      /** Pleroma and Akkoma read the token only from the query string. */
+      tokenInQuery?: boolean;
       subscriptions: Subscription[];
       WebSocket: typeof WebSocket;
       onOpen: () => void;
@@ -65,10 +74,15 @@ export class StreamConnection {
 
   #connect(): void {
     const url = new URL('/api/v1/streaming', this.options.streamingUrl.replace(/^http/, 'ws'));
-    const socket = new this.options.WebSocket(url.href, this.options.token);
+    let socket: WebSocket;
+    if (this.options.tokenInQuery) {
+      url.searchParams.set('access_token', this.options.token);
+      url.searchParams.set('stream', 'user');
+      socket = new this.options.WebSocket(url.href);
+    } else socket = new this.options.WebSocket(url.href, this.options.token);
     this.#socket = socket;
     socket.addEventListener('open', () => {
-      this.#failures = 0;
+      this.#openedAt = Date.now();
       for (const subscription of this.options.subscriptions)
         socket.send(JSON.stringify({ type: 'subscribe', ...subscription }));
       this.options.onOpen();
@@ -80,7 +94,9 @@ export class StreamConnection {
       this.#socket = undefined;
       this.options.onClose();
       if (this.#stopped) return;
-      const delay = Math.min(60_000, 250 * 2 ** this.#failures++) * (0.5 + Math.random());
+      if (this.#openedAt > 0 && Date.now() - this.#openedAt >= HEALTHY_MS) this.#failures = 0;
+      this.#openedAt = 0;
+      const delay = Math.min(MAX_RETRY_MS, 250 * 2 ** this.#failures++) * (0.5 + Math.random());
       this.#timer = setTimeout(() => this.#connect(), delay);
     };
     socket.addEventListener('close', lost);
@@ -103,7 +119,7 @@ export class StreamConnection {
       return;
     }
     let payload: unknown = envelope.payload;
-    if (envelope.event !== 'delete' && typeof envelope.payload === 'string') {
+    if (envelope.event !== 'delete' && typeof envelope.payload === 'string' && envelope.payload !== '') {
       try {
         payload = JSON.parse(envelope.payload);
       } catch {
@@ -111,8 +127,22 @@ export class StreamConnection {
         return;
       }
     }
-    this.options.onEvent({ stream: envelope.stream ?? [], event: envelope.event, payload });
+    this.options.onEvent({ stream: streamName(envelope.stream), event: envelope.event, payload });
   }
+}
+
+/**
+ * A frame's stream as Mastodon names it: `["list", "42"]`. GoToSocial and Akkoma send one element
+ * with the id after a colon (`["list:42"]`, `["user:9x…"]`, `["user:notification"]`); a `delete`
+ * may come with no stream at all.
+ */
+export function streamName(stream: readonly string[]): string[] {
+  if (stream.length !== 1) return [...stream];
+  const [kind, rest] = [stream[0]!.split(':')[0]!, stream[0]!.slice(stream[0]!.indexOf(':') + 1)];
+  if (!stream[0]!.includes(':') || kind === 'public') return [...stream];
+  if (kind === 'list' || kind === 'hashtag') return [kind, rest];
+  if (kind === 'user' || kind === 'direct') return [kind];
+  return [...stream];
 }
 
 export type StreamState = 'connecting' | 'catching_up' | 'live' | 'closed';
@@ -124,6 +154,7 @@ export interface AccountStreamOptions {
   /** From the instance's configuration.urls.streaming. */
   streamingUrl: string;
   token: string;
+  tokenInQuery?: boolean;
   lists?: string[];
   tags?: string[];
   onState?: (state: StreamState) => void;
@@ -182,6 +213,7 @@ export class AccountStream {
     this.#connection = new StreamConnection({
       streamingUrl: this.#options.streamingUrl,
       token: this.#options.token,
+      tokenInQuery: this.#options.tokenInQuery,
       subscriptions,
       WebSocket: this.#options.WebSocket ?? WebSocket,
       onOpen: () => this.#opened(),
@@ -238,10 +270,11 @@ export class AccountStream {
 
   #handle(event: StreamEvent): void {
     const { api, accountId } = this.#options;
-    const stream = event.stream[0];
+    const stream = event.stream[0] ?? 'user';
     switch (event.event) {
       case 'update': {
         if (stream !== 'user') {
+          if (stream !== 'list' && stream !== 'hashtag') return;
           const timeline =
             stream === 'list' ? `list:${event.stream[1]}` : `tag:${String(event.stream[1]).toLowerCase()}`;
           void this.#enqueue(async () => {

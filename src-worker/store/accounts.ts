@@ -3,7 +3,7 @@
  * desktop process's vault (or the web edition's key store).
  */
 import type { Tx } from '../db/database';
-import type { Account, AccountInput } from '../../src-shared/worker-api';
+import type { Account, AccountInput, AccountState } from '../../src-shared/worker-api';
 import { EngineError } from '../errors';
 import { absoluteAcct } from '../ingest/normalize';
 
@@ -16,6 +16,9 @@ interface AccountRow {
   avatar_url: string | null;
   is_default: number;
   state: 'active' | 'needs_sign_in';
+  unreachable: number;
+  state_reason: string | null;
+  state_since: number | null;
 }
 
 function toAccount(row: AccountRow): Account {
@@ -27,7 +30,9 @@ function toAccount(row: AccountRow): Account {
     displayName: row.display_name,
     avatarUrl: row.avatar_url,
     isDefault: row.is_default === 1,
-    state: row.state,
+    state: row.state === 'needs_sign_in' ? 'needs_sign_in' : row.unreachable === 1 ? 'unreachable' : 'active',
+    stateReason: row.state_reason,
+    stateSince: row.state_since,
   };
 }
 
@@ -58,7 +63,8 @@ export async function upsertAccount(tx: Tx, input: AccountInput, now: number): P
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (instance, remote_id) DO UPDATE SET acct = excluded.acct,
        display_name = excluded.display_name, avatar_url = excluded.avatar_url,
-       is_default = max(is_default, excluded.is_default), state = 'active'`,
+       is_default = max(is_default, excluded.is_default), state = 'active', unreachable = 0,
+       state_reason = NULL, state_since = NULL`,
     [
       instance,
       input.remoteId,
@@ -76,12 +82,32 @@ export async function upsertAccount(tx: Tx, input: AccountInput, now: number): P
   return toAccount(row!);
 }
 
-export async function setAccountState(tx: Tx, accountId: number, state: Account['state']): Promise<void> {
-  if (state !== 'active' && state !== 'needs_sign_in')
+/**
+ * Marks an account as needing to sign in again, as unreachable, or as fine again. A problem keeps
+ * when it began while it lasts; `reason` says what happened in words the person can act on.
+ */
+export async function setAccountState(
+  tx: Tx,
+  accountId: number,
+  state: AccountState,
+  reason: string | null,
+  now: number,
+): Promise<void> {
+  if (state !== 'active' && state !== 'needs_sign_in' && state !== 'unreachable')
     throw new EngineError('invalid_input', `unknown account state ${JSON.stringify(state)}`);
-  const row = await tx.get('SELECT id FROM accounts WHERE id = ?', [accountId]);
+  const row = await tx.get<AccountRow>('SELECT * FROM accounts WHERE id = ?', [accountId]);
   if (!row) throw new EngineError('not_found', `No account with id ${accountId}.`);
-  await tx.run('UPDATE accounts SET state = ? WHERE id = ?', [state, accountId]);
+  const same = toAccount(row).state === state;
+  await tx.run(
+    `UPDATE accounts SET state = ?, unreachable = ?, state_reason = ?, state_since = ? WHERE id = ?`,
+    [
+      state === 'needs_sign_in' ? 'needs_sign_in' : 'active',
+      state === 'unreachable' ? 1 : 0,
+      state === 'active' ? null : (reason ?? null),
+      state === 'active' ? null : same ? (row.state_since ?? now) : now,
+      accountId,
+    ],
+  );
 }
 
 export async function setDefaultAccount(tx: Tx, accountId: number): Promise<void> {

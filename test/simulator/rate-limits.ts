@@ -18,6 +18,8 @@ export interface RateLimitConfig {
   paging: Throttle;
   /** Unreblog and status deletion, per user. */
   deletes: Throttle;
+  /** Requests of one timeline (home, a list, a hashtag…), per user: Pleroma's and Akkoma's throttle. */
+  perTimeline?: Throttle;
 }
 
 export const MASTODON_LIMITS: RateLimitConfig = {
@@ -59,7 +61,7 @@ export class RateLimiter {
 
   /** Counts one request and says whether it may proceed, with the headers to send either way. */
   check(
-    request: { token: string; userId: string; paging: boolean; deletion: boolean },
+    request: { token: string; userId: string; paging: boolean; deletion: boolean; timeline?: string },
     now: number,
   ): Verdict {
     const applicable: [keyof RateLimitConfig, string][] = [
@@ -68,11 +70,13 @@ export class RateLimiter {
     ];
     if (request.paging) applicable.push(['paging', request.userId]);
     if (request.deletion) applicable.push(['deletes', request.userId]);
+    if (request.timeline && this.config.perTimeline)
+      applicable.push(['perTimeline', `${request.userId}:${request.timeline}`]);
     let closest:
       { name: keyof RateLimitConfig; remaining: number; limit: number; resetMs: number } | undefined;
     let refused: keyof RateLimitConfig | undefined;
     for (const [name, subject] of applicable) {
-      const throttle = this.config[name];
+      const throttle = this.config[name]!;
       const key = this.#key(name, subject, throttle, now);
       const count = (this.#counts.get(key) ?? 0) + 1;
       this.#counts.set(key, count);

@@ -2,11 +2,16 @@
  * A Mastodon instance over real HTTP and WebSocket, serving a simulated World: sign-in (OAuth with
  * PKCE and state), timelines with Link pagination and Mastodon's id semantics, favourites and
  * bookmarks with their own cursors, notifications (v1 and grouped v2), lists, followed tags,
- * relationships, mutes and blocks, filters v2, markers, trends, the status actions, streaming on a
- * separate port, Mastodon's rate limits and headers, and faults a test can switch on.
+ * relationships, mutes and blocks, filters v2 and v1, markers, trends, the status actions,
+ * streaming on a separate port, Mastodon's rate limits and headers, NodeInfo, and faults a test can
+ * switch on.
  *
- * Everything it serves goes through the schemas Corgi parses with (src-shared/mastodon), so a
- * response the client could not read fails here, loudly, instead of passing a test by accident.
+ * It can also be another kind of server (`flavours/`): older Mastodon, GoToSocial, Akkoma, each
+ * with its own fields, ids, missing endpoints, sign-in, throttles and stream.
+ *
+ * Everything it renders is first checked, in Mastodon's shape, against the schemas Corgi parses
+ * with (src-shared/mastodon), with nothing left out: a response the client could not read fails
+ * here, loudly, instead of passing a test by accident. A flavour then reshapes it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -17,6 +22,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import * as schemas from '../../src-shared/mastodon/entities';
+import { FLAVOURS, type Flavour } from './flavours';
+import type { BodyKind } from './flavours/flavour';
+import { encodeIds } from './flavours/ids';
 import type { Clock } from '../../src-worker/mastodon/clock';
 import { MASTODON_LIMITS, RateLimiter, type RateLimitConfig } from './rate-limits';
 import { compareIds, type SimStatus, type SimUser, type World } from './world';
@@ -29,6 +37,8 @@ export interface SimulatorOptions {
   clock: Clock;
   /** The instance's domain in the world; defaults to the world's first. */
   domain?: string;
+  /** The kind of server to be; current Mastodon by default. */
+  flavour?: Flavour;
   limits?: RateLimitConfig;
   /** Simulated time each API request takes, when the clock can be moved (a SimulatedClock). */
   responseMs?: number;
@@ -134,6 +144,7 @@ export class Simulator {
   readonly world: World;
   readonly clock: Clock;
   readonly domain: string;
+  readonly flavour: Flavour;
   readonly limiter: RateLimiter;
   readonly faults = new Faults();
   readonly stats: SimulatorStats = {
@@ -166,7 +177,8 @@ export class Simulator {
     this.world = options.world;
     this.clock = options.clock;
     this.domain = options.domain ?? options.world.domains[0]!;
-    this.limiter = new RateLimiter(options.limits ?? MASTODON_LIMITS);
+    this.flavour = options.flavour ?? FLAVOURS.mastodon;
+    this.limiter = new RateLimiter(options.limits ?? this.flavour.limits ?? MASTODON_LIMITS);
     this.#unsubscribe = this.world.subscribe((event) => this.#broadcast(event));
   }
 
@@ -253,7 +265,6 @@ export class Simulator {
             : { state: 'accepted', quoted_status_id: quoted.id }
           : { state: 'deleted', quoted_status: null };
     }
-    if (status.malformed) json.favourites_count = 'many';
     return json;
   }
 
@@ -293,8 +304,11 @@ export class Simulator {
     });
     // Every request is counted and, for the API, authenticated and throttled before its route.
     app.addHook('onRequest', async (request, reply) => this.#gate(request, reply));
+    // Ids come back in the flavour's form: the routes read the world's.
+    app.addHook('preHandler', async (request) => this.#decodeIds(request));
     app.addHook('onSend', async (request, _reply, payload) => {
-      const at = this.faults.lostAnswers.indexOf(`${request.method} ${request.url.split('?')[0]}`);
+      // As the client sent it (ids in the flavour's form).
+      const at = this.faults.lostAnswers.indexOf(`${request.method} ${request.originalUrl.split('?')[0]}`);
       if (at >= 0) {
         this.faults.lostAnswers.splice(at, 1);
         request.raw.socket.destroy();
@@ -334,8 +348,10 @@ export class Simulator {
   async #gate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const path = request.url.split('?')[0]!;
     this.stats.requests++;
-    const routeKey = `${request.method} ${path.replace(/\/\d+(?=\/|$)/g, '/:id')}`;
+    const routeKey = `${request.method} ${path.replace(/\/[0-9A-Za-z]{10,}(?=\/|$)|\/\d+(?=\/|$)/g, '/:id')}`;
     this.stats.byPath.set(routeKey, (this.stats.byPath.get(routeKey) ?? 0) + 1);
+    const answer = this.flavour.answer(request.method, path, request.query as Query);
+    if (answer) return reply.code(answer.status).type(answer.contentType).send(answer.body);
     if (!path.startsWith('/api/')) return;
     if (this.faults.offline) {
       request.raw.socket.destroy();
@@ -357,7 +373,7 @@ export class Simulator {
     const token = this.#token(request);
     if (!token || token.revoked) {
       if (open) return;
-      return reply.code(401).send({ error: 'The access token is invalid' });
+      return reply.code(this.flavour.unauthorized.status).send(this.flavour.unauthorized.body);
     }
     const query = request.query as Query;
     const paging = PAGING_PARAMS.some((p) => query[p] !== undefined);
@@ -365,29 +381,58 @@ export class Simulator {
       (request.method === 'POST' && path.endsWith('/unreblog')) ||
       (request.method === 'DELETE' && path.startsWith('/api/v1/statuses/'));
     if (paging) this.stats.pagingRequests++;
+    const timeline = /^\/api\/v1\/timelines\/(.+)$/.exec(path)?.[1];
     const verdict = this.limiter.check(
-      { token: token.token, userId: token.userId, paging, deletion },
+      { token: token.token, userId: token.userId, paging, deletion, timeline },
       this.clock.now(),
     );
-    void reply.headers(verdict.headers);
+    if (this.flavour.rateLimitHeaders) void reply.headers(verdict.headers);
     if (!verdict.allowed) {
       this.stats.limitHits++;
-      return reply.code(429).send({ error: 'Too many requests' });
+      return reply.code(429).send(this.flavour.throttled);
     }
     (request as FastifyRequest & { user?: SimUser }).user = this.world.users.get(token.userId);
+  }
+
+  #decodeIds(request: FastifyRequest): void {
+    const { decode } = this.flavour.ids;
+    const params = request.params as Record<string, string> | undefined;
+    if (params) for (const key of Object.keys(params)) params[key] = decode(params[key]!);
+    const query = request.query as Query | undefined;
+    if (query)
+      for (const key of ['max_id', 'min_id', 'since_id', 'id', 'id[]', 'ids', 'ids[]']) {
+        const value = query[key];
+        if (value !== undefined) query[key] = Array.isArray(value) ? value.map(decode) : decode(value);
+      }
+    const body = request.body as Record<string, unknown> | undefined;
+    if (body && typeof body === 'object') {
+      if (typeof body.in_reply_to_id === 'string') body.in_reply_to_id = decode(body.in_reply_to_id);
+      for (const timeline of ['home', 'notifications']) {
+        const nested = body[timeline] as { last_read_id?: unknown } | undefined;
+        if (nested && typeof nested.last_read_id === 'string')
+          nested.last_read_id = decode(nested.last_read_id);
+        const flat = `${timeline}[last_read_id]`;
+        if (typeof body[flat] === 'string') body[flat] = decode(body[flat]);
+      }
+    }
   }
 
   #user(request: FastifyRequest): SimUser {
     return (request as FastifyRequest & { user?: SimUser }).user!;
   }
 
-  /** Sends JSON checked against Corgi's schema for it; a fault may cut the body short. */
-  #json(reply: FastifyReply, body: unknown, schema?: z.ZodType, code = 200): FastifyReply {
-    if (schema) {
-      const result = schema.safeParse(body);
-      if (!result.success) throw new Error(`simulator served an invalid entity: ${result.error.message}`);
-    }
-    const text = JSON.stringify(body);
+  /**
+   * Sends JSON checked against Corgi's schema for it (nothing may be left out: the simulator's
+   * Mastodon is exact), reshaped by the flavour as `kind`, its ids written the flavour's way; a
+   * fault may cut the body short.
+   */
+  #json(reply: FastifyReply, body: unknown, schema?: z.ZodType, code = 200, kind?: BodyKind): FastifyReply {
+    if (schema) checkServed(schema, body);
+    const viewerId = (reply.request as FastifyRequest & { user?: SimUser }).user?.accountId;
+    const shaped = kind
+      ? this.flavour.shape(kind, structuredClone(body), { domain: this.domain, viewerId })
+      : body;
+    const text = JSON.stringify(code < 400 ? encodeIds(shaped, this.flavour.ids) : shaped);
     if (this.faults.malformedBodies > 0) {
       this.faults.malformedBodies--;
       return reply
@@ -407,10 +452,10 @@ export class Simulator {
   ): FastifyReply {
     const rendered = statuses.map((s) => {
       const json = this.status(s, viewer, context);
-      if (!s.malformed && !this.world.inner(s).malformed) schemas.statusSchema.parse(json);
+      if (!s.malformed && !this.world.inner(s).malformed) checkServed(schemas.statusSchema, json);
       return json;
     });
-    return this.#json(reply, rendered);
+    return this.#json(reply, rendered, undefined, 200, 'statuses');
   }
 
   /**
@@ -444,12 +489,34 @@ export class Simulator {
       for (const p of PAGING_PARAMS) base.searchParams.delete(p);
       base.searchParams.set('limit', String(limit));
       const next = new URL(base);
-      next.searchParams.set('max_id', cursor(candidates[candidates.length - 1]!));
+      next.searchParams.set('max_id', this.flavour.ids.encode(cursor(candidates[candidates.length - 1]!)));
       const prev = new URL(base);
-      prev.searchParams.set('min_id', cursor(candidates[0]!));
+      prev.searchParams.set('min_id', this.flavour.ids.encode(cursor(candidates[0]!)));
       void reply.header('Link', `<${next.href}>; rel="next", <${prev.href}>; rel="prev"`);
     }
     return candidates;
+  }
+
+  /**
+   * A page of a timeline of status ids: the visible ones paged (Mastodon), or the page read first
+   * and then its invisible ones left out, so it can come back short (GoToSocial).
+   */
+  #statusPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ids: readonly string[],
+    viewer: SimUser,
+  ): SimStatus[] {
+    if (!this.flavour.visibilityAfterPaging) {
+      const visible = ids
+        .map((id) => this.world.statuses.get(id))
+        .filter((s): s is SimStatus => this.#visible(s, viewer));
+      return this.#page(request, reply, visible, (s) => s.id);
+    }
+    const page = this.#page(request, reply, ids, (id) => id);
+    return page
+      .map((id) => this.world.statuses.get(id))
+      .filter((s): s is SimStatus => this.#visible(s, viewer));
   }
 
   #visible(status: SimStatus | undefined, viewer: SimUser): status is SimStatus {
@@ -608,6 +675,19 @@ export class Simulator {
       if (!grant || grant.clientId !== app.clientId || grant.expiresMs < this.clock.now())
         return invalid('The authorization code is invalid, expired or revoked.');
       if (grant.redirectUri !== body.redirect_uri) return invalid('The redirect URI does not match.');
+      if (this.flavour.oauth.pkce === 'refuse-verifier' && body.code_verifier) {
+        // GoToSocial took the code out of its store before checking, so it is used up too.
+        this.#grants.delete(grant.code);
+        return this.#json(
+          reply,
+          {
+            error: 'invalid_request',
+            error_description: 'could not get access token: missing code verifier',
+          },
+          undefined,
+          400,
+        );
+      }
       if (grant.challenge !== null && s256(body.code_verifier ?? '') !== grant.challenge)
         return invalid('The code verifier does not match the code challenge.');
       this.#grants.delete(grant.code);
@@ -642,24 +722,65 @@ export class Simulator {
     });
 
     // -- Instance and account --
-    app.get('/api/v2/instance', (_, reply) =>
-      this.#json(
-        reply,
-        {
-          domain: this.domain,
-          title: this.domain,
-          version: '4.5.0',
-          source_url: 'https://github.com/mastodon/mastodon',
-          description: `The ${this.domain} simulator`,
-          api_versions: { mastodon: 7 },
-          configuration: {
-            urls: { streaming: this.streamingUrl },
-            statuses: { max_characters: 500, max_media_attachments: 4 },
-          },
-          registrations: { enabled: false },
-        },
-        schemas.instanceSchema,
-      ),
+    // Mastodon's documents; a flavour rewrites or drops them.
+    const instanceV2 = () => ({
+      domain: this.domain,
+      title: this.domain,
+      version: '4.5.0',
+      source_url: 'https://github.com/mastodon/mastodon',
+      description: `The ${this.domain} simulator`,
+      api_versions: { mastodon: 7 },
+      configuration: {
+        urls: { streaming: this.streamingUrl },
+        statuses: { max_characters: 500, max_media_attachments: 4 },
+        translation: { enabled: false },
+      },
+      registrations: { enabled: false },
+    });
+    app.get('/api/v2/instance', (_, reply) => {
+      checkServed(schemas.instanceSchema, instanceV2());
+      const document = this.flavour.instanceV2(instanceV2());
+      if (!document) return this.#json(reply, { error: 'Record not found' }, undefined, 404);
+      return this.#json(reply, document);
+    });
+    app.get('/api/v1/instance', (_, reply) => {
+      const document = {
+        uri: this.domain,
+        title: this.domain,
+        short_description: `The ${this.domain} simulator`,
+        description: `The ${this.domain} simulator`,
+        email: `admin@${this.domain}`,
+        version: '4.5.0',
+        urls: { streaming_api: this.streamingUrl },
+        stats: { user_count: this.world.users.size, status_count: this.world.statuses.size, domain_count: 2 },
+        thumbnail: null,
+        languages: ['en'],
+        registrations: false,
+        approval_required: false,
+        invites_enabled: false,
+        configuration: { statuses: { max_characters: 500, max_media_attachments: 4 } },
+        contact_account: null,
+        rules: [],
+      };
+      checkServed(schemas.instanceSchema, document);
+      return this.#json(reply, this.flavour.instanceV1(document));
+    });
+    // NodeInfo: what software this is, as every ActivityPub server says.
+    app.get('/.well-known/nodeinfo', (_, reply) =>
+      this.#json(reply, {
+        links: [{ rel: 'http://nodeinfo.diaspora.software/ns/schema/2.0', href: `${this.url}/nodeinfo/2.0` }],
+      }),
+    );
+    app.get('/nodeinfo/2.0', (_, reply) =>
+      this.#json(reply, {
+        version: '2.0',
+        software: this.flavour.software,
+        protocols: ['activitypub'],
+        services: { inbound: [], outbound: [] },
+        usage: { users: { total: this.world.users.size } },
+        openRegistrations: false,
+        metadata: {},
+      }),
     );
 
     app.get('/api/v1/apps/verify_credentials', (request, reply) => {
@@ -680,6 +801,8 @@ export class Simulator {
           source: { privacy: 'public', sensitive: false, note: '', fields: [] },
         },
         schemas.credentialAccountSchema,
+        200,
+        'credential_account',
       ),
     );
 
@@ -690,16 +813,16 @@ export class Simulator {
       if (until !== undefined) {
         if (until > this.clock.now()) {
           const retry = Math.max(1, Math.ceil((until - this.clock.now()) / 1000));
-          void reply.header(
-            'Mastodon-Async-Refresh',
-            `id="home-${user.accountId}", retry=${retry}, result_count=0`,
-          );
+          if (this.flavour.asyncRefresh)
+            void reply.header(
+              'Mastodon-Async-Refresh',
+              `id="home-${user.accountId}", retry=${retry}, result_count=0`,
+            );
           return this.#json(reply, [], undefined, 206);
         }
         this.#regenerating.delete(user.accountId);
       }
-      const page = this.#page(request, reply, statusesOf(user.home, user), (s) => s.id);
-      return this.#statuses(reply, page, user, 'home');
+      return this.#statuses(reply, this.#statusPage(request, reply, user.home, user), user, 'home');
     });
 
     app.get('/api/v1/timelines/list/:id', (request, reply) => {
@@ -709,8 +832,7 @@ export class Simulator {
       const ids = [...world.timeline]
         .reverse()
         .filter((id) => list.members.has(world.statuses.get(id)!.accountId));
-      const page = this.#page(request, reply, statusesOf(ids, user), (s) => s.id);
-      return this.#statuses(reply, page, user, 'home');
+      return this.#statuses(reply, this.#statusPage(request, reply, ids, user), user, 'home');
     });
 
     const publicIds = (filter: (s: SimStatus) => boolean) => {
@@ -725,16 +847,8 @@ export class Simulator {
     app.get('/api/v1/timelines/tag/:tag', (request, reply) => {
       const user = this.#user(request);
       const tag = (request.params as { tag: string }).tag.toLowerCase();
-      const page = this.#page(
-        request,
-        reply,
-        statusesOf(
-          publicIds((s) => s.tags.includes(tag)),
-          user,
-        ),
-        (s) => s.id,
-      );
-      return this.#statuses(reply, page, user, 'public');
+      const ids = publicIds((s) => s.tags.includes(tag));
+      return this.#statuses(reply, this.#statusPage(request, reply, ids, user), user, 'public');
     });
 
     app.get('/api/v1/timelines/public', (request, reply) => {
@@ -742,8 +856,7 @@ export class Simulator {
       const query = request.query as Query;
       const local = one(query.local) === 'true';
       const ids = publicIds((s) => !local || world.accounts.get(s.accountId)!.domain === this.domain);
-      const page = this.#page(request, reply, statusesOf(ids, user), (s) => s.id);
-      return this.#statuses(reply, page, user, 'public');
+      return this.#statuses(reply, this.#statusPage(request, reply, ids, user), user, 'public');
     });
 
     // Favourites and bookmarks page by the record's id, not the status's: follow the Link header.
@@ -765,13 +878,15 @@ export class Simulator {
     app.get('/api/v1/notifications', (request, reply) => {
       const user = this.#user(request);
       const query = request.query as Query;
-      const types = many(query, 'types');
+      const types = many(query, this.flavour.notificationTypesParam);
       const items = user.notifications.filter((n) => types.length === 0 || types.includes(n.type));
       const page = this.#page(request, reply, items, (n) => n.id, { defaultLimit: 40, maxLimit: 80 });
       return this.#json(
         reply,
         page.map((n) => this.#notification(n, user)),
         z.array(schemas.notificationSchema),
+        200,
+        'notifications',
       );
     });
 
@@ -806,7 +921,7 @@ export class Simulator {
           status_id: items[0]!.statusId,
         })),
       };
-      return this.#json(reply, body, schemas.groupedNotificationsSchema);
+      return this.#json(reply, body, schemas.groupedNotificationsSchema, 200, 'grouped_notifications');
     });
 
     // -- Lists, tags, relationships, filters, markers --
@@ -819,6 +934,9 @@ export class Simulator {
           replies_policy: 'list',
           exclusive: false,
         })),
+        z.array(schemas.listSchema),
+        200,
+        'lists',
       ),
     );
 
@@ -832,11 +950,15 @@ export class Simulator {
       return this.#json(
         reply,
         page.map((t) => ({
+          id: t.id,
           name: t.name,
           url: `https://${this.domain}/tags/${t.name}`,
           history: [],
           following: true,
         })),
+        z.array(schemas.tagSchema),
+        200,
+        'tags',
       );
     });
 
@@ -863,6 +985,8 @@ export class Simulator {
           note: '',
         })),
         z.array(schemas.relationshipSchema),
+        200,
+        'relationships',
       );
     });
 
@@ -876,6 +1000,9 @@ export class Simulator {
       return this.#json(
         reply,
         page.map((f) => this.account(f)),
+        z.array(schemas.accountSchema),
+        200,
+        'accounts',
       );
     });
 
@@ -887,6 +1014,9 @@ export class Simulator {
         return this.#json(
           reply,
           page.map((id) => this.account(id)),
+          z.array(schemas.accountSchema),
+          200,
+          'accounts',
         );
       });
     }
@@ -904,6 +1034,28 @@ export class Simulator {
           statuses: [],
         })),
         z.array(schemas.filterSchema),
+        200,
+        'filters_v2',
+      ),
+    );
+
+    // v1: one filter per keyword; "irreversible" ones are dropped by the server (hide).
+    app.get('/api/v1/filters', (request, reply) =>
+      this.#json(
+        reply,
+        this.#user(request).filters.flatMap((f) =>
+          f.keywords.map((phrase, i) => ({
+            id: `${f.id}${i}`,
+            phrase,
+            context: f.context,
+            whole_word: false,
+            expires_at: f.expiresMs === null ? null : new Date(f.expiresMs).toISOString(),
+            irreversible: f.action === 'hide',
+          })),
+        ),
+        z.array(schemas.filterV1Schema),
+        200,
+        'filters_v1',
       ),
     );
 
@@ -911,6 +1063,7 @@ export class Simulator {
       const user = this.#user(request);
       const body: Json = {};
       for (const timeline of many(request.query as Query, 'timeline')) {
+        if (!this.flavour.markerTimelines.includes(timeline)) continue;
         const marker = user.markers.get(timeline);
         if (marker)
           body[timeline] = {
@@ -919,7 +1072,7 @@ export class Simulator {
             updated_at: new Date(marker.updatedMs).toISOString(),
           };
       }
-      return this.#json(reply, body, schemas.markersSchema);
+      return this.#json(reply, body, schemas.markersSchema, 200, 'markers');
     });
 
     app.post('/api/v1/markers', (request, reply) => {
@@ -930,7 +1083,7 @@ export class Simulator {
       }
       const body = (request.body ?? {}) as Record<string, unknown>;
       const out: Json = {};
-      for (const timeline of ['home', 'notifications']) {
+      for (const timeline of this.flavour.markerTimelines) {
         const nested = body[timeline] as { last_read_id?: string } | undefined;
         const lastReadId = nested?.last_read_id ?? (body[`${timeline}[last_read_id]`] as string | undefined);
         if (!lastReadId) continue;
@@ -943,7 +1096,7 @@ export class Simulator {
           updated_at: new Date(marker.updatedMs).toISOString(),
         };
       }
-      return this.#json(reply, out, schemas.markersSchema);
+      return this.#json(reply, out, schemas.markersSchema, 200, 'markers');
     });
 
     // -- Trends --
@@ -970,13 +1123,17 @@ export class Simulator {
           ],
         })),
         z.array(schemas.tagSchema),
+        200,
+        'tags',
       ),
     );
 
     // -- Statuses --
     app.get('/api/v1/statuses', (request, reply) => {
       const user = this.#user(request);
-      const ids = many(request.query as Query, 'id').slice(0, 20);
+      const ids = many(request.query as Query, this.flavour.statusBatchParam).slice(0, 20);
+      if (ids.length === 0)
+        return this.#json(reply, { error: `${this.flavour.statusBatchParam}[] is required` }, undefined, 400);
       return this.#statuses(reply, statusesOf(ids, user), user, 'home');
     });
 
@@ -985,7 +1142,7 @@ export class Simulator {
       const status = world.statuses.get((request.params as { id: string }).id);
       if (!this.#visible(status, user))
         return this.#json(reply, { error: 'Record not found' }, undefined, 404);
-      return this.#json(reply, this.status(status, user, 'thread'), schemas.statusSchema);
+      return this.#json(reply, this.status(status, user, 'thread'), schemas.statusSchema, 200, 'status');
     });
 
     app.get('/api/v1/statuses/:id/context', (request, reply) => {
@@ -1019,6 +1176,8 @@ export class Simulator {
             .map((s) => this.status(s, user, 'thread')),
         },
         schemas.contextSchema,
+        200,
+        'context',
       );
     });
 
@@ -1028,7 +1187,13 @@ export class Simulator {
       const idemKey = typeof key === 'string' ? `${user.accountId}:${key}` : undefined;
       const existing = idemKey ? this.#idempotency.get(idemKey) : undefined;
       if (existing)
-        return this.#json(reply, this.status(world.statuses.get(existing)!, user), schemas.statusSchema);
+        return this.#json(
+          reply,
+          this.status(world.statuses.get(existing)!, user),
+          schemas.statusSchema,
+          200,
+          'status',
+        );
       const body = (request.body ?? {}) as Record<string, unknown>;
       const text = typeof body.status === 'string' ? body.status : '';
       if (!text.trim())
@@ -1042,7 +1207,7 @@ export class Simulator {
       status.json.poll = null;
       status.json.card = null;
       if (idemKey) this.#idempotency.set(idemKey, status.id);
-      return this.#json(reply, this.status(status, user), schemas.statusSchema);
+      return this.#json(reply, this.status(status, user), schemas.statusSchema, 200, 'status');
     });
 
     // Deleting one's own post answers with it (source text included, for "delete and redraft").
@@ -1058,7 +1223,7 @@ export class Simulator {
         text: String(status.json.content).replace(/<[^>]+>/g, ''),
       };
       world.delete(status.id);
-      return this.#json(reply, body, schemas.statusSchema);
+      return this.#json(reply, body, schemas.statusSchema, 200, 'status');
     });
 
     const action = (name: string, apply: (user: SimUser, status: SimStatus) => SimStatus) =>
@@ -1068,7 +1233,7 @@ export class Simulator {
         if (!this.#visible(status, user))
           return this.#json(reply, { error: 'Record not found' }, undefined, 404);
         const result = apply(user, world.inner(status));
-        return this.#json(reply, this.status(result, user), schemas.statusSchema);
+        return this.#json(reply, this.status(result, user), schemas.statusSchema, 200, 'status');
       });
     action('favourite', (user, status) => world.favourite(user, status, true));
     action('unfavourite', (user, status) => world.favourite(user, status, false));
@@ -1101,7 +1266,8 @@ export class Simulator {
       userId,
       redirectUri,
       scopes: String(one(params.scope) ?? 'read').split(/\s+/),
-      challenge: one(params.code_challenge) ?? null,
+      // Only a server that does PKCE keeps the challenge.
+      challenge: this.flavour.oauth.pkce === 'enforce' ? (one(params.code_challenge) ?? null) : null,
       expiresMs: this.clock.now() + 10 * 60_000,
     });
     const target = new URL(redirectUri);
@@ -1142,12 +1308,18 @@ export class Simulator {
         `HTTP/1.1 ${code} ${message}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ error: message })}`,
       );
     };
-    if (this.faults.streamingDown) return reject(503, 'Service Unavailable');
+    const flavour = this.flavour.streaming;
+    if (this.faults.streamingDown || !flavour) return reject(503, 'Service Unavailable');
     if (url.pathname !== '/api/v1/streaming' && url.pathname !== '/api/v1/streaming/')
       return reject(404, 'Not Found');
-    const protocol = request.headers['sec-websocket-protocol']?.split(',')[0]?.trim();
-    const bearer = request.headers.authorization?.replace(/^Bearer /, '');
-    const token = this.#tokens.get(protocol ?? bearer ?? url.searchParams.get('access_token') ?? '');
+    // Only where this server reads the token from.
+    const offered = {
+      protocol: request.headers['sec-websocket-protocol']?.split(',')[0]?.trim(),
+      header: request.headers.authorization?.replace(/^Bearer /, ''),
+      query: url.searchParams.get('access_token') ?? undefined,
+    };
+    const presented = flavour.token.map((where) => offered[where]).find((t) => t !== undefined);
+    const token = this.#tokens.get(presented ?? '');
     if (!token || token.revoked) return reject(401, 'Error: Missing access token');
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       const entry = { ws, userId: token.userId, streams: new Set<string>() };
@@ -1161,6 +1333,8 @@ export class Simulator {
           const params = new URLSearchParams(message);
           const name = this.#streamName(params);
           if (!name) return;
+          // Some servers accept a subscription they cannot open, and say nothing.
+          if (!flavour.subscribable.has(name.split(':')[0]!)) return;
           if (message.type === 'subscribe') entry.streams.add(name);
           if (message.type === 'unsubscribe') entry.streams.delete(name);
         } catch {
@@ -1178,29 +1352,49 @@ export class Simulator {
     return undefined;
   }
 
+  /** A payload as this server writes it: reshaped, with its ids. */
+  #payload(kind: BodyKind, body: unknown, viewer: SimUser): string {
+    const shaped = this.flavour.shape(kind, structuredClone(body), {
+      domain: this.domain,
+      viewerId: viewer.accountId,
+    });
+    return JSON.stringify(encodeIds(shaped, this.flavour.ids));
+  }
+
   #broadcast(event: WorldEvent): void {
+    const flavour = this.flavour.streaming;
+    if (!flavour) return;
     for (const socket of this.#sockets) {
       const user = this.world.users.get(socket.userId);
       if (!user) continue;
       const send = (stream: string, name: string, payload: string) => {
+        const kind = stream.split(':')[0]!;
+        if (!flavour.delivers.has(kind)) return;
         this.stats.streamed++;
-        socket.ws.send(JSON.stringify({ stream: stream.split(':'), event: name, payload }));
+        const named = flavour.frameStream(stream.split(':'), name, this.flavour.ids.encode(user.accountId));
+        socket.ws.send(
+          JSON.stringify(named ? { stream: named, event: name, payload } : { event: name, payload }),
+        );
       };
       if (event.type === 'delete') {
-        for (const stream of socket.streams) send(stream, 'delete', event.statusId);
+        for (const stream of socket.streams) send(stream, 'delete', this.flavour.ids.encode(event.statusId));
         continue;
       }
       if (event.type === 'notification') {
         if (event.userId === user.accountId && socket.streams.has('user')) {
           const notification = user.notifications.find((n) => n.id === event.notificationId);
           if (notification)
-            send('user', 'notification', JSON.stringify(this.#notification(notification, user)));
+            send(
+              'user',
+              'notification',
+              this.#payload('notification', this.#notification(notification, user), user),
+            );
         }
         continue;
       }
       const status = event.status;
       if (!this.#visible(status, user)) continue;
-      const payload = () => JSON.stringify(this.status(status, user, 'home'));
+      const payload = () => this.#payload('status', this.status(status, user, 'home'), user);
       if (socket.streams.has('user') && user.home.includes(status.id)) send('user', 'update', payload());
       for (const stream of socket.streams) {
         if (stream.startsWith('list:')) {
@@ -1250,6 +1444,17 @@ const SCOPES = [
   'write:statuses',
   'profile',
 ];
+
+/**
+ * Throws unless `body` parses with `schema` leaving nothing out: what the simulator renders as
+ * Mastodon must be Mastodon exactly, so that a flavour's differences are the only ones.
+ */
+function checkServed(schema: z.ZodType, body: unknown): void {
+  const result = schemas.parseLeniently(schema, body);
+  if (!result.success) throw new Error(`simulator served an invalid entity: ${result.error.message}`);
+  if (result.dropped.size > 0)
+    throw new Error(`simulator served fields Corgi would drop: ${[...result.dropped.keys()].join(', ')}`);
+}
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   return new Simulator(options).listen();

@@ -61,7 +61,7 @@ export interface SimStatus {
   inReplyTo: string | null;
   tags: string[];
   deleted: boolean;
-  /** Set in tests: the status is served with a wrong-typed field. */
+  /** Set in tests that change its JSON into something Mastodon would not send: served unchecked. */
   malformed: boolean;
 }
 

@@ -5,6 +5,7 @@
 import { SimulatedClock } from '../simulator/clock';
 import type { RateLimitConfig } from '../simulator/rate-limits';
 import { startSimulator, type Simulator } from '../simulator/server';
+import type { Flavour } from '../simulator/flavours';
 import { World, type UserSpec } from '../simulator/world';
 
 export interface Fediverse {
@@ -27,6 +28,8 @@ export async function startFediverse(options: {
   limits?: RateLimitConfig;
   /** Simulated milliseconds each API request takes. */
   responseMs?: number;
+  /** The kind of server every instance is; current Mastodon by default. */
+  flavour?: Flavour;
 }): Promise<Fediverse> {
   const clock = new SimulatedClock(WORLD_START);
   const world = new World({
@@ -40,7 +43,14 @@ export async function startFediverse(options: {
   const servers: Simulator[] = [];
   for (const domain of world.domains)
     servers.push(
-      await startSimulator({ world, clock, domain, limits: options.limits, responseMs: options.responseMs }),
+      await startSimulator({
+        world,
+        clock,
+        domain,
+        limits: options.limits,
+        responseMs: options.responseMs,
+        flavour: options.flavour,
+      }),
     );
   return {
     clock,
