@@ -560,12 +560,25 @@ export class AccountRunner {
     return Math.min(schedule.nextAt, schedule.lastRunAt + step.every);
   }
 
-  /** Runs the steps that are due, in order; stops at a server that cannot be reached. */
+  /** Runs the steps that are due now, as the running account does when they fall due. */
+  runDue(): Promise<void> {
+    return this.#pass().then(() => this.#settle());
+  }
+
+  /**
+   * Runs the steps that are due, in order, each once; steps that a step adds (a list read for the
+   * first time) run in the same pass. Stops at a server that cannot be reached.
+   */
   async #pass(): Promise<void> {
     const now = this.#options.clock.now();
-    for (const step of this.#steps()) {
+    const done = new Set<string>();
+    for (;;) {
       if (this.stopped) return;
-      if (this.#dueAt(step) > now || !this.#available(step.feature)) continue;
+      const step = this.#steps().find(
+        (s) => !done.has(s.name) && this.#dueAt(s) <= now && this.#available(s.feature),
+      );
+      if (!step) return;
+      done.add(step.name);
       const { outcome } = await this.#attempt(step);
       if (outcome === 'refused' || outcome === 'stopped' || outcome === 'unreachable') return;
     }

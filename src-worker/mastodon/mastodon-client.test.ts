@@ -6,11 +6,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { approveInBrowser, startFediverse, type Fediverse } from '../../test/support/fediverse';
-import { useTestEngines } from '../../test/support/engine';
+import { REDIRECT, until, useSignedIn } from '../../test/support/signed-in';
 import type { RateLimitConfig } from '../../test/simulator/rate-limits';
 import type { UserSpec } from '../../test/simulator/world';
 import { FLAVOUR_NAMES, FLAVOURS, type Flavour } from '../../test/simulator/flavours';
-import { AccountRunner } from './account-runner';
 import { AccountSync, SOURCES } from './account-sync';
 import { MastodonHttp } from './http';
 import { beginSignIn, exchangeCode, OAuthError, readCallback, registerApp } from './oauth';
@@ -18,77 +17,20 @@ import { MemoryVault, SignIn } from './sign-in';
 import { AccountStream } from './streaming';
 import { OutboxSender, ingestRefresh } from './outbox-sender';
 import type { Engine } from '../engine';
-import type { Account } from '../../src-shared/worker-api';
 
-const engines = useTestEngines();
-const running: Fediverse[] = [];
+const { fediverse: signedIn, engines, running } = useSignedIn();
 const streams: AccountStream[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const s of streams.splice(0)) s.stop();
-  for (const f of running.splice(0)) await f.close();
 });
-
-/** Polls until `check` holds, for things that happen over real sockets. */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${check.toString()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const REDIRECT = 'http://127.0.0.1/callback';
 
 describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
   const flavour: Flavour = FLAVOURS[flavourName];
   /** An id as this server writes it. */
   const served = (id: string) => flavour.ids.encode(id);
 
-  async function fediverse(users: UserSpec[], extra: { limits?: RateLimitConfig; domains?: string[] } = {}) {
-    const f = await startFediverse({ users, flavour, ...extra });
-    running.push(f);
-    const { engine, api } = await engines.open({ now: () => f.clock.now() });
-    const vault = new MemoryVault();
-    const signIn = new SignIn({ api, vault, redirectUri: REDIRECT });
-    async function signInAs(username: string, password: string, domain?: string): Promise<Account> {
-      const { url } = await signIn.start(f.server(domain).url);
-      return signIn.finish(await approveInBrowser(url, { username, password }));
-    }
-    function syncFor(account: Account, options: { timeoutMs?: number } = {}) {
-      const server = f.servers.find((s) => new URL(s.url).host === account.instance)!;
-      const http = new MastodonHttp({
-        baseUrl: server.url,
-        token: () => vault.getToken(account.id),
-        clock: f.clock,
-        timeoutMs: options.timeoutMs,
-      });
-      return { http, sync: new AccountSync({ api, http, accountId: account.id, clock: f.clock }) };
-    }
-    /** The account's whole sync as the app runs it, step by step; `logs` collects what it reports. */
-    function runnerFor(account: Account, options: { timeoutMs?: number } = {}) {
-      const { http, sync } = syncFor(account, options);
-      const logs: string[] = [];
-      const runner = new AccountRunner({
-        api,
-        account,
-        http,
-        sync,
-        clock: f.clock,
-        token: () => vault.getToken(account.id),
-        log: (message) => logs.push(message),
-      });
-      return { http, sync, runner, logs };
-    }
-    async function entries(accountId: number, timeline: string): Promise<number> {
-      const row = await engine.read((tx) =>
-        tx.get<{ n: number }>(
-          'SELECT count(*) AS n FROM timeline_entries WHERE account_id = ? AND timeline = ?',
-          [accountId, timeline],
-        ),
-      );
-      return row!.n;
-    }
-    return { f, engine, api, vault, signIn, signInAs, syncFor, runnerFor, entries };
+  function fediverse(users: UserSpec[], extra: { limits?: RateLimitConfig; domains?: string[] } = {}) {
+    return signedIn(users, { flavour, ...extra });
   }
 
   describe('signing in', () => {

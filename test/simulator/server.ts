@@ -93,6 +93,8 @@ export class Faults {
   offline = false;
   /** Requests ("POST /api/v1/statuses") carried out once each, but whose answer is lost on the way back. */
   lostAnswers: string[] = [];
+  /** Routes ("GET /api/v1/mutes") that answer with this status until the fault is removed. */
+  failing = new Map<string, number>();
 }
 
 export interface SimulatorStats {
@@ -369,6 +371,8 @@ export class Simulator {
       this.faults.serverErrors--;
       return reply.code(503).type('text/html').send('<html><body>Service Unavailable</body></html>');
     }
+    const failing = this.faults.failing.get(`${request.method} ${path}`);
+    if (failing !== undefined) return reply.code(failing).send({ error: `Failing with ${failing} on purpose` });
     const open = path === '/api/v1/apps' || path === '/api/v2/instance' || path === '/api/v1/instance';
     const token = this.#token(request);
     if (!token || token.revoked) {

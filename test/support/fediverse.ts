@@ -3,13 +3,17 @@
  * simulator per instance, and a person at a browser who logs in and approves Corgi.
  */
 import { SimulatedClock } from '../simulator/clock';
+import type { Clock } from '../../src-worker/mastodon/clock';
 import type { RateLimitConfig } from '../simulator/rate-limits';
 import { startSimulator, type Simulator } from '../simulator/server';
 import type { Flavour } from '../simulator/flavours';
 import { World, type UserSpec } from '../simulator/world';
 
+/** A clock a test can move: simulated (sleeps move it), or manual (only the test moves it). */
+export type TestClock = Clock & { advance(ms: number): void };
+
 export interface Fediverse {
-  clock: SimulatedClock;
+  clock: TestClock;
   world: World;
   /** One simulator per served domain, in the world's order. */
   servers: Simulator[];
@@ -30,8 +34,10 @@ export async function startFediverse(options: {
   responseMs?: number;
   /** The kind of server every instance is; current Mastodon by default. */
   flavour?: Flavour;
+  /** The world's clock; a simulated one starting at WORLD_START by default. */
+  clock?: TestClock;
 }): Promise<Fediverse> {
-  const clock = new SimulatedClock(WORLD_START);
+  const clock = options.clock ?? new SimulatedClock(WORLD_START);
   const world = new World({
     clock,
     seed: options.seed ?? 7,
