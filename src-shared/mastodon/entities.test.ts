@@ -4,6 +4,7 @@
  * serves through the same schemas, so a schema that drifts from Mastodon fails here first.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DOCS_DIR, readDocsExample } from '../../test/fixtures/docs-statuses';
@@ -132,5 +133,60 @@ describe('Mastodon schemas against the documentation examples', () => {
     };
     const group = m.notificationGroupSchema.parse(body.notification_groups[0]);
     expect(typeof group.most_recent_notification_id).toBe('string');
+  });
+});
+
+/** Bodies from other servers' own tests and documentation (their SOURCE.md says where). */
+const OTHER_SERVERS: Record<string, z.ZodType> = {
+  'gotosocial/Status.public-with-media.json': m.statusSchema,
+  'gotosocial/Status.remote-reply-unknown-attachments.json': m.statusSchema,
+  'gotosocial/Status.private-partial-interactions.json': m.statusSchema,
+  'gotosocial/Account.json': m.accountSchema,
+  'gotosocial/CredentialAccount.json': m.credentialAccountSchema,
+  'gotosocial/Instance.v1.json': m.instanceSchema,
+  'gotosocial/Instance.v2.json': m.instanceSchema,
+  'gotosocial/Notification.follow.json': m.notificationSchema,
+  'gotosocial/Relationship.json': m.relationshipSchema,
+  'akkoma/Status.json': m.statusSchema,
+  'akkoma/CredentialAccount.json': m.credentialAccountSchema,
+  'akkoma/pleroma-CredentialAccount.json': m.credentialAccountSchema,
+  'akkoma/Instance.v1.json': m.instanceSchema,
+  'akkoma/Notification.json': m.notificationSchema,
+  'akkoma/Relationship.json': m.relationshipSchema,
+  'akkoma/Markers.json': m.markersSchema,
+};
+
+describe('other servers’ bodies', () => {
+  const root = path.join(DOCS_DIR, '..');
+  it('cover every body in their fixtures', () => {
+    const files = ['gotosocial', 'akkoma'].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(root, dir))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => `${dir}/${f}`),
+    );
+    expect(files.sort()).toEqual(Object.keys(OTHER_SERVERS).sort());
+  });
+
+  for (const [file, schema] of Object.entries(OTHER_SERVERS)) {
+    it(`${file} parses, with nothing left out`, () => {
+      const result = m.parseLeniently(schema, JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')));
+      expect(result.error?.issues ?? []).toEqual([]);
+      expect([...result.dropped.keys()]).toEqual([]);
+    });
+  }
+
+  it('reads the forms other servers send: dates without a time zone, Akkoma quotes', () => {
+    const markers = m.markersSchema.parse(
+      JSON.parse(fs.readFileSync(path.join(root, 'akkoma/Markers.json'), 'utf8')),
+    );
+    expect(markers.notifications?.last_read_id).toBeTruthy();
+    const status = JSON.parse(fs.readFileSync(path.join(root, 'akkoma/Status.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const quoting = m.statusSchema.parse({ ...status, id: 'q1', uri: 'https://x.example/q1', quote: status });
+    expect(quoting.quote?.state).toBe('accepted');
+    expect(quoting.quote?.quoted_status?.uri).toBe(status.uri);
   });
 });

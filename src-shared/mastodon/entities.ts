@@ -10,7 +10,20 @@
  * the parsed columns for fields not yet used.
  */
 import { z } from 'zod';
-import { count, flag, id, known, limited, link, list, optional, optionalTime, text, time } from './lenient';
+import {
+  count,
+  flag,
+  id,
+  known,
+  limited,
+  link,
+  list,
+  noteDrop,
+  optional,
+  optionalTime,
+  text,
+  time,
+} from './lenient';
 
 export { parseLeniently, type LenientResult, type TextCut } from './lenient';
 
@@ -110,7 +123,7 @@ export const statusTagSchema = z.looseObject({
 });
 
 export const pollSchema = z.looseObject({
-  id: optional('Poll.id', id, ''),
+  id,
   expires_at: optional('Poll.expires_at', time, null),
   expired: flag('Poll.expired'),
   multiple: flag('Poll.multiple'),
@@ -223,7 +236,11 @@ function asQuote(value: unknown): unknown {
 
 /** A quoted post as Mastodon 4.4+ embeds it: a full status one level deep, or only its id. */
 export const quoteSchema = z.looseObject({
-  state: known('Quote.state', QUOTE_STATES, 'unknown'),
+  /** Required: an object without a state is not a quote. An unknown state is kept as "unknown". */
+  state: z
+    .string()
+    .max(LIMITS.short)
+    .transform((state) => ((QUOTE_STATES as readonly string[]).includes(state) ? state : 'unknown')),
   quoted_status: optional('Quote.quoted_status', z.looseObject(statusFields), null),
   quoted_status_id: optional('Quote.quoted_status_id', id, null),
 });
@@ -235,9 +252,17 @@ export const innerStatusSchema = z.looseObject({
 /** A status that is not a boost wrapper: what a boost wraps, and what a quote embeds. */
 export type MastodonInnerStatus = z.infer<typeof innerStatusSchema>;
 
-/** A boost whose post cannot be read is refused with it: there is nothing to show. */
+/**
+ * A boost whose post cannot be read is refused with it: there is nothing to show. A `reblog` that
+ * is not an object at all is dropped, and the status read as a post of its own.
+ */
 export const statusSchema = innerStatusSchema.extend({
-  reblog: innerStatusSchema.nullish(),
+  reblog: z.preprocess((value) => {
+    if (value === null || value === undefined || (typeof value === 'object' && !Array.isArray(value)))
+      return value;
+    noteDrop('Status.reblog');
+    return null;
+  }, innerStatusSchema.nullish()),
 });
 export type MastodonStatus = z.infer<typeof statusSchema>;
 

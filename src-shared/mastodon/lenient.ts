@@ -31,7 +31,8 @@ interface Notes {
 
 let current: Notes | null = null;
 
-function noteDrop(field: string): void {
+/** Counts a dropped field in the parse under way (for schemas that drop a field their own way). */
+export function noteDrop(field: string): void {
   if (!current) return;
   current.dropped ??= new Map();
   current.dropped.set(field, (current.dropped.get(field) ?? 0) + 1);

@@ -44,11 +44,13 @@ const SOURCE_NAMES = [
  * Reads the `version` of an instance document:
  * - "4.5.0", "4.3.0-beta.2", "4.2.10+glitch" → Mastodon (forks keep the name: their API is Mastodon's);
  * - "2.7.2 (compatible; Akkoma 3.13.2)", "3.5.3 (compatible; Pixelfed 0.12.4)",
- *   "4.2.0 (compatible; Iceshrimp.NET/2024.1)" → that software, claiming that Mastodon version;
- * - anything else ("0.17.3+git-abc", GoToSocial's) → the software its `source_url` names.
+ *   "4.2.1 (compatible; Iceshrimp.NET/2024.1)", "3.0.0 (compatible; Sharkey 2024.3.3; like Akkoma)"
+ *   → that software, claiming that Mastodon version;
+ * - anything else ("0.17.3+git-abc", GoToSocial's) → the software its `source_url` names, or
+ *   unnamed (NodeInfo is asked).
  */
 export function parseServerVersion(version: string, sourceUrl?: string | null): ServerVersion {
-  const compatible = /^\s*v?(\d+\.\d+(?:\.\d+)?[^\s(]*)\s*\(compatible;\s*([^;)]+)\)/i.exec(version);
+  const compatible = /^\s*v?(\d+\.\d+(?:\.\d+)?[^\s(]*)\s*\(compatible;\s*([^;)]+)[;)]/i.exec(version);
   if (compatible) {
     const [, claimed, named] = compatible;
     const parts = /^([A-Za-z][\w.-]*?)(?:[\s/]+v?(\S+))?\s*$/.exec(named!.trim());
