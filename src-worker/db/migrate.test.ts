@@ -388,6 +388,49 @@ describe('migrations', () => {
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/learning_examples_by_time/);
   });
 
+  it('11: keeps every row, accounts fine until told otherwise, and servers, features and steps go with their account', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 10);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db)) {
+      if (!table.startsWith('statuses_fts') && table !== 'accounts')
+        before[table] = await db.all(`SELECT * FROM "${table}"`);
+    }
+    expect(await migrate(db, 11)).toEqual([11]);
+    for (const [table, rows] of Object.entries(before)) {
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    }
+    expect(await db.all('SELECT id, state, unreachable, state_reason, state_since FROM accounts')).toEqual([
+      { id: 1, state: 'active', unreachable: 0, state_reason: null, state_since: null },
+    ]);
+    await expect(db.run('UPDATE accounts SET unreachable = 2')).rejects.toThrow(/CHECK/);
+    await db.run(
+      `INSERT INTO account_servers (account_id, software, instance_json, fetched_at) VALUES (1, 'gotosocial', '{}', 5)`,
+    );
+    await db.run(
+      `INSERT INTO account_features (account_id, feature, available, reason, checked_at, retry_at)
+       VALUES (1, 'filters_v2', 0, 'GET /api/v2/filters answered 404', 5, 86400005)`,
+    );
+    await db.run(`INSERT INTO sync_steps (account_id, step, failures) VALUES (1, 'mutes', 2)`);
+    await db.run(
+      `INSERT INTO field_diagnostics (instance, field, dropped, first_at, last_at) VALUES ('x.example', 'Status.card', 3, 1, 2)`,
+    );
+    await expect(
+      db.run(
+        `INSERT INTO account_features (account_id, feature, available, checked_at) VALUES (1, 'x', 2, 1)`,
+      ),
+    ).rejects.toThrow(/CHECK/);
+    await db.run('DELETE FROM accounts WHERE id = 1');
+    for (const table of ['account_servers', 'account_features', 'sync_steps'])
+      expect(await db.all(`SELECT * FROM ${table}`), table).toEqual([]);
+    // Diagnostics are the server's, not the account's.
+    expect(await db.all('SELECT field, dropped FROM field_diagnostics')).toEqual([
+      { field: 'Status.card', dropped: 3 },
+    ]);
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

@@ -61,9 +61,19 @@ describe('the corgi command', () => {
     expect(out[0]).toMatch(/1 new, .* 1 rejected/);
     expect(err[0]).toMatch(/^ {2}#1 \(2\): .*created_at/);
 
-    fs.writeFileSync(file, `${lines[0]}\n{oops\n`);
+    // A line that is not JSON is refused alone: the lines around it are stored.
+    const third = JSON.stringify({ ...status, id: '3', uri: 'https://x.example/3' });
+    fs.writeFileSync(file, `${lines[0]}\n{oops\n${third}\n`);
+    expect(await corgi('ingest', file)).toBe(0);
+    expect(out[0]).toBe(`${file}: 1 new, 0 updated, 1 unchanged, 0 rejected, 1 line not JSON`);
+    expect(err[0]).toBe(`  ${file}:2: not JSON (${jsonError('{oops')})`);
+    await corgi('search', 'inheritance', '--json');
+    expect((JSON.parse(out[0]!) as unknown[]).length).toBe(2);
+
+    // A file with nothing readable in it is refused whole, naming its first line.
+    fs.writeFileSync(file, `{oops\nnope\n`);
     expect(await corgi('ingest', file)).toBe(2);
-    expect(err[0]).toBe(`${file}:2: not JSON (${jsonError('{oops')}).`);
+    expect(err[0]).toBe(`${file}:1: not JSON (${jsonError('{oops')}).`);
   });
 
   it('sets the privacy level, exports everything and deletes everything', async () => {

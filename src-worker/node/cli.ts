@@ -70,24 +70,36 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
   return n;
 }
 
+export interface StatusFile {
+  statuses: unknown[];
+  /** Lines of a JSON Lines file that are not JSON: refused alone, the others read. */
+  notJson: { line: number; error: string }[];
+}
+
 /** Status JSON from a file: a JSON array, a single object, or one object per line. */
-export function readStatusFile(file: string): unknown[] {
+export function readStatusFile(file: string): StatusFile {
   const text = fs.readFileSync(file, 'utf8').trim();
-  if (text === '') return [];
+  if (text === '') return { statuses: [], notJson: [] };
   try {
     const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? parsed : [parsed];
+    return { statuses: Array.isArray(parsed) ? parsed : [parsed], notJson: [] };
   } catch {
-    // Not one JSON document: read it as JSON Lines, naming the first bad line.
+    // Not one JSON document: read it as JSON Lines, each line on its own.
   }
-  return text.split('\n').flatMap((line, index) => {
-    if (line.trim() === '') return [];
+  const read: StatusFile = { statuses: [], notJson: [] };
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
     try {
-      return [JSON.parse(line) as unknown];
+      read.statuses.push(JSON.parse(line) as unknown);
     } catch (error) {
-      throw new UsageError(`${file}:${index + 1}: not JSON (${(error as Error).message}).`);
+      read.notJson.push({ line: index + 1, error: (error as Error).message });
     }
   });
+  if (read.statuses.length === 0 && read.notJson.length > 0) {
+    const first = read.notJson[0]!;
+    throw new UsageError(`${file}:${first.line}: not JSON (${first.error}).`);
+  }
+  return read;
 }
 
 function formatPost(post: PostView): string {
@@ -149,14 +161,18 @@ async function run(api: WorkerApi, command: string, rest: string[], values: Valu
       const accountId = positiveInt('account', values.account) ?? (await defaultAccountId(api));
       const results = [];
       for (const file of rest) {
-        const statuses = readStatusFile(file);
+        const { statuses, notJson } = readStatusFile(file);
         const result = await api.ingest.statuses({ accountId, timeline: values.timeline, statuses });
-        results.push({ file, ...result });
+        results.push({ file, ...result, notJson });
         if (!values.json) {
           io.out(
             `${file}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ` +
-              `${result.rejected.length} rejected`,
+              `${result.rejected.length} rejected` +
+              (notJson.length > 0
+                ? `, ${notJson.length} ${notJson.length === 1 ? 'line' : 'lines'} not JSON`
+                : ''),
           );
+          for (const bad of notJson) io.err(`  ${file}:${bad.line}: not JSON (${bad.error})`);
           for (const r of result.rejected) io.err(`  #${r.index} (${r.remoteId ?? 'no id'}): ${r.error}`);
         }
       }

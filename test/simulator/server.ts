@@ -372,7 +372,8 @@ export class Simulator {
       return reply.code(503).type('text/html').send('<html><body>Service Unavailable</body></html>');
     }
     const failing = this.faults.failing.get(`${request.method} ${path}`);
-    if (failing !== undefined) return reply.code(failing).send({ error: `Failing with ${failing} on purpose` });
+    if (failing !== undefined)
+      return reply.code(failing).send({ error: `Failing with ${failing} on purpose` });
     const open = path === '/api/v1/apps' || path === '/api/v2/instance' || path === '/api/v1/instance';
     const token = this.#token(request);
     if (!token || token.revoked) {
