@@ -8,6 +8,10 @@ import './styles.css';
 const { api } = startEngine();
 // The engine handle in the developer console, and for the web edition's end-to-end tests.
 (globalThis as { corgi?: typeof api }).corgi = api;
+// Accounts without a live stream are polled less often while the window is hidden.
+const foreground = () => void api.mastodon.setForeground(document.visibilityState === 'visible');
+document.addEventListener('visibilitychange', foreground);
+foreground();
 void useAppStore
   .getState()
   .connect(api)

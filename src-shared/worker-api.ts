@@ -515,6 +515,8 @@ export interface WorkerApi {
      * while it is, every five minutes while it is not.
      */
     setForeground(foreground: boolean): Promise<void>;
+    /** Tries an account's failing steps, or its server that could not be reached, again now. */
+    retryNow(accountId: number): Promise<void>;
   };
   actions: {
     /**

@@ -221,6 +221,7 @@ export interface MastodonCommands {
   signOut(accountId: number): Promise<void>;
   status(): Promise<import('../src-shared/worker-api').MastodonAccountStatus[]>;
   setForeground(foreground: boolean): void;
+  retryNow(accountId: number): void;
   kick(): void;
   forgetEverything(): Promise<void>;
 }
@@ -337,6 +338,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       signOut: async (accountId) => (mastodon ?? unavailable)().signOut(accountId),
       status: async () => (mastodon ? mastodon().status() : []),
       setForeground: async (foreground) => mastodon?.().setForeground(foreground === true),
+      retryNow: async (accountId) => mastodon?.().retryNow(accountId),
     },
     actions: {
       perform: async (input) => {

@@ -1,6 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../store';
-import type { MastodonAccountState, MastodonAction } from '../../src-shared/worker-api';
+import type {
+  Account,
+  MastodonAccountState,
+  MastodonAccountStatus,
+  MastodonAction,
+  ServerFeature,
+} from '../../src-shared/worker-api';
 
 const ACTION_TEXT: Record<MastodonAction, string> = {
   favourite: 'favourite a post',
@@ -22,13 +28,112 @@ const STATE_TEXT: Record<MastodonAccountState, string> = {
   stopped: 'Stopped',
 };
 
+/** What each missing feature means for the person, and what Corgi does without it. */
+const FEATURE_TEXT: Record<ServerFeature, string> = {
+  streaming:
+    'No live updates: new posts are checked every minute (every five while Corgi is in the background).',
+  favourites: 'Your favourites cannot be read, so they do not inform the ranking.',
+  bookmarks: 'Your bookmarks cannot be read, so they do not inform the ranking.',
+  notifications: 'Notifications cannot be read: mentions of you are not brought in.',
+  grouped_notifications: 'No grouped notifications: they are grouped here instead.',
+  filters_v2: 'Older filters only: Corgi applies your filters itself.',
+  filters_v1: 'Your filters cannot be read: posts they would hide are shown.',
+  mutes: 'Your mutes cannot be read: muted people’s posts may appear.',
+  blocks: 'Your blocks cannot be read: blocked people’s posts may appear.',
+  lists: 'Your lists cannot be read, so they add nothing to the timeline.',
+  followed_tags: 'Followed hashtags cannot be read, so they add nothing to the timeline.',
+  follows: 'Whom you follow cannot be read: the ranking cannot tell them from strangers.',
+  trends: 'No trending posts from this server.',
+  markers: 'Your reading position cannot be shared with other apps.',
+  status_batch: 'Counts of favourites and boosts refresh only as posts come in again.',
+  quotes: 'No quote posts.',
+  translation: 'No translation.',
+  edit_history: 'Edit history cannot be shown.',
+};
+
+function time(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** One account: how it syncs, what is wrong and what to do, and what its server lacks. */
+function AccountRow({ account, status }: { account: Account; status: MastodonAccountStatus | undefined }) {
+  const signIn = useAppStore((s) => s.signIn);
+  const signOut = useAppStore((s) => s.signOut);
+  const retryNow = useAppStore((s) => s.retryNow);
+  const signingIn = useAppStore((s) => s.signingIn);
+  const state: MastodonAccountState | undefined =
+    account.state === 'needs_sign_in'
+      ? 'needs_sign_in'
+      : (status?.state ?? (account.state === 'unreachable' ? 'unreachable' : undefined));
+  const reason = status?.reason ?? account.stateReason;
+  const server = status?.server;
+  const off = status?.featuresOff ?? [];
+  const failing = status?.failingSteps ?? [];
+  return (
+    <li className={`account account-${state ?? 'idle'}`}>
+      <span className="acct">@{account.acct}</span>{' '}
+      <span className="sync-state">{state ? STATE_TEXT[state] : ''}</span>{' '}
+      <button type="button" onClick={() => void signOut(account.id)}>
+        Sign out
+      </button>
+      {(state === 'needs_sign_in' || state === 'unreachable') && (
+        <div className="account-problem" role="alert">
+          <p>{reason}</p>
+          {state === 'needs_sign_in' ? (
+            <button type="button" disabled={signingIn} onClick={() => void signIn(account.instance)}>
+              Sign in again
+            </button>
+          ) : (
+            <button type="button" onClick={() => void retryNow(account.id)}>
+              Try now
+            </button>
+          )}
+          {account.stateSince !== null && <p className="since">Since {time(account.stateSince)}</p>}
+        </div>
+      )}
+      {failing.length > 0 && (
+        <ul className="failing-steps" aria-label={`What could not be refreshed for @${account.acct}`}>
+          {failing.map((step) => (
+            <li key={step.step}>
+              Could not refresh {step.step.replace(/_/g, ' ')}: {step.lastError}
+              {step.nextAt !== null && ` Trying again at ${time(step.nextAt)}.`}
+            </li>
+          ))}
+        </ul>
+      )}
+      {server && (
+        <details className="server">
+          <summary>
+            {account.instance} runs {server.software}
+            {server.softwareVersion ? ` ${server.softwareVersion}` : ''}
+            {off.length > 0
+              ? ` · ${off.length} ${off.length === 1 ? 'feature' : 'features'} not offered`
+              : ''}
+          </summary>
+          {off.length > 0 ? (
+            <ul>
+              {off.map((feature) => (
+                <li key={feature.feature}>
+                  {FEATURE_TEXT[feature.feature]}
+                  {feature.reason && <span className="why"> ({feature.reason})</span>}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>Everything Corgi uses is offered.</p>
+          )}
+        </details>
+      )}
+    </li>
+  );
+}
+
 /** The signed-in accounts, their sync state, and signing in and out. */
 export function AccountsPanel({ defaultServer }: { defaultServer: string }) {
   const accounts = useAppStore((s) => s.accounts);
   const syncing = useAppStore((s) => s.syncing);
   const signingIn = useAppStore((s) => s.signingIn);
   const signIn = useAppStore((s) => s.signIn);
-  const signOut = useAppStore((s) => s.signOut);
   const loadAccounts = useAppStore((s) => s.loadAccounts);
   const loadFirstPage = useAppStore((s) => s.loadFirstPage);
   const refreshStatus = useAppStore((s) => s.refreshStatus);
@@ -54,24 +159,13 @@ export function AccountsPanel({ defaultServer }: { defaultServer: string }) {
     <section className="accounts" aria-label="Accounts">
       <h2>Accounts</h2>
       <ul>
-        {accounts.map((account) => {
-          const state = syncing.find((s) => s.accountId === account.id)?.state;
-          return (
-            <li key={account.id}>
-              <span className="acct">@{account.acct}</span>{' '}
-              <span className="sync-state">
-                {account.state === 'needs_sign_in'
-                  ? STATE_TEXT.needs_sign_in
-                  : state
-                    ? STATE_TEXT[state]
-                    : ''}
-              </span>{' '}
-              <button type="button" onClick={() => void signOut(account.id)}>
-                Sign out
-              </button>
-            </li>
-          );
-        })}
+        {accounts.map((account) => (
+          <AccountRow
+            key={account.id}
+            account={account}
+            status={syncing.find((s) => s.accountId === account.id)}
+          />
+        ))}
       </ul>
       {failedActions.length > 0 && (
         <ul className="failed-actions" aria-label="Actions that failed">

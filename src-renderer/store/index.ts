@@ -87,6 +87,8 @@ export interface AccountsSlice {
   /** Finishes a sign-in when the page was opened by the server's redirect; true when it did. */
   completeSignIn(pageUrl: string): Promise<boolean>;
   signOut(accountId: number): Promise<void>;
+  /** Tries an account's failing steps, or its unreachable server, again now. */
+  retryNow(accountId: number): Promise<void>;
 }
 
 export type AppState = EngineSlice &
@@ -401,6 +403,14 @@ const createAccountsSlice: StateCreator<AppState, [], [], AccountsSlice> = (set,
     try {
       await requireApi(get).mastodon.signOut(accountId);
       await Promise.all([get().loadAccounts(), get().loadFirstPage()]);
+    } catch (error) {
+      get().report(error);
+    }
+  },
+  async retryNow(accountId) {
+    try {
+      await requireApi(get).mastodon.retryNow(accountId);
+      await get().loadAccounts();
     } catch (error) {
       get().report(error);
     }

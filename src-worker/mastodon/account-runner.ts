@@ -167,6 +167,13 @@ export class AccountRunner {
     this.#wake.abort();
   }
 
+  /** The person asked to try now: a server that could not be reached is asked again at once. */
+  retryNow(): void {
+    this.#retryReachAt = 0;
+    for (const schedule of this.#schedule.values()) if (schedule.failures > 0) schedule.nextAt = 0;
+    this.wake();
+  }
+
   #log(message: string): void {
     (this.#options.log ?? ((m: string) => console.warn(m)))(
       `corgi: ${this.#options.account.acct}: ${message}`,

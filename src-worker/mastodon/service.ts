@@ -142,6 +142,11 @@ export class MastodonService {
 
   #foreground = true;
 
+  /** Tries an account's failing steps, or its unreachable server, again now. */
+  retryNow(accountId: number): void {
+    this.#running.get(accountId)?.runner.retryNow();
+  }
+
   /**
    * For "delete everything": stops every account, revokes and forgets its token, and wipes the
    * vault when it can be wiped whole (the web edition's).

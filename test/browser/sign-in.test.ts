@@ -1,7 +1,8 @@
 /**
- * Signing in from the web edition, in Chromium, against the Mastodon simulator: the app sends the
- * browser to the server's login and consent pages, comes back with a code, stores the token in the
- * web vault, syncs the home timeline into OPFS, stays signed in across a reload, and signs out.
+ * Signing in from the web edition, in Chromium, against the Mastodon simulator as each kind of
+ * server it can be (current and older Mastodon, GoToSocial, Akkoma): the app sends the browser to
+ * the server's login and consent pages, comes back with a code, stores the token in the web vault,
+ * syncs the home timeline into OPFS, acts, stays signed in across a reload, and signs out.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,39 +11,54 @@ import { launchBrowser, type Browser } from '../support/browser';
 import { serveDirectory, type StaticServer } from '../support/static-server';
 import { startSimulator, type Simulator } from '../simulator/server';
 import { World } from '../simulator/world';
+import { FLAVOUR_NAMES, FLAVOURS } from '../simulator/flavours';
+import { MASTODON_LIMITS } from '../simulator/rate-limits';
 
 const DIST = path.join(import.meta.dirname, '../../dist-web');
 
 let app: StaticServer;
-let simulator: Simulator;
-let world: World;
 let browser: Browser;
 
 beforeAll(async () => {
   app = await serveDirectory(DIST);
-  world = new World({
-    clock: systemClock,
-    seed: 3,
-    statuses: 3000,
-    authors: 400,
-    users: [{ username: 'ana', password: 'secret pw', favourites: 30, bookmarks: 5 }],
-  });
-  // Nothing in ana's home feed is favourited yet, so each card offers "Favourite".
-  const ana = world.userByName('ana')!;
-  const home = new Set(ana.home.map((id) => world.inner(world.statuses.get(id)!).id));
-  ana.favourites = ana.favourites.filter((f) => !home.has(f.statusId));
-  ana.favourited = new Set(ana.favourites.map((f) => f.statusId));
-  simulator = await startSimulator({ world, clock: systemClock });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await simulator?.close();
   await app?.close();
 });
 
-describe('signing in from the web edition', () => {
+describe.each(FLAVOUR_NAMES)('signing in from the web edition to %s', (flavourName) => {
+  let simulator: Simulator;
+  let world: World;
+
+  beforeAll(async () => {
+    world = new World({
+      clock: systemClock,
+      seed: 3,
+      statuses: 3000,
+      authors: 400,
+      users: [{ username: 'ana', password: 'secret pw', favourites: 30, bookmarks: 5 }],
+    });
+    // Nothing in ana's home feed is favourited yet, so each card offers "Favourite".
+    const ana = world.userByName('ana')!;
+    const home = new Set(ana.home.map((id) => world.inner(world.statuses.get(id)!).id));
+    ana.favourites = ana.favourites.filter((f) => !home.has(f.statusId));
+    ana.favourited = new Set(ana.favourites.map((f) => f.statusId));
+    // Mastodon's throttles without Akkoma's per-timeline one: this test waits in real time.
+    simulator = await startSimulator({
+      world,
+      clock: systemClock,
+      flavour: FLAVOURS[flavourName],
+      limits: MASTODON_LIMITS,
+    });
+  });
+
+  afterAll(async () => {
+    await simulator?.close();
+  });
+
   it('signs in through the server’s pages, syncs, survives a reload, and signs out', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${app.url}?server=${encodeURIComponent(simulator.url)}`);

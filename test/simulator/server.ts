@@ -290,7 +290,7 @@ export class Simulator {
   // ---- Server --------------------------------------------------------------------------------
 
   async listen(): Promise<this> {
-    const app = Fastify({ logger: false });
+    const app = Fastify({ logger: false, forceCloseConnections: true });
     await app.register(formbody);
     // Like Mastodon, the API and the token endpoint answer browsers on any origin (the web edition).
     await app.register(cors, {
@@ -337,7 +337,10 @@ export class Simulator {
     this.#unsubscribe();
     this.dropSockets();
     this.#wss.close();
-    await new Promise<void>((resolve) => this.#streaming.close(() => resolve()));
+    // Connections a client keeps open (an upgrade under way, a kept-alive socket) end here too.
+    const streaming = new Promise<void>((resolve) => this.#streaming.close(() => resolve()));
+    this.#streaming.closeAllConnections();
+    await streaming;
     await this.#http.close();
   }
 
