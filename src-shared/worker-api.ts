@@ -572,6 +572,8 @@ export interface WorkerApi {
     steps(accountId: number): Promise<SyncStepState[]>;
     /** Fields servers sent that could not be read, per server; all servers when none is named. */
     diagnostics(instance?: string): Promise<FieldDiagnostic[]>;
+    /** Counts fields dropped from entities read outside ingest (lists, markers…) for the account's server. */
+    recordDiagnostics(accountId: number, dropped: Record<string, number>): Promise<void>;
   };
   search: {
     posts(query: string, limit?: number): Promise<PostView[]>;

@@ -25,6 +25,7 @@ import {
   fieldDiagnostics,
   listFeatures,
   listSteps,
+  recordAccountDiagnostics,
   recordStep,
   saveServer,
   serverInfo,
@@ -355,7 +356,8 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
         engine.write((tx, now) => saveSyncCursor(tx, accountId, update, now)),
       recentRemoteIds: (accountId, sinceMs, limit) =>
         engine.read((tx) => recentRemoteIds(tx, accountId, sinceMs, limit)),
-      saveFilters: (accountId, filters) => engine.write((tx) => replaceFilters(tx, accountId, filters)),
+      saveFilters: (accountId, filters) =>
+        engine.write((tx, now) => replaceFilters(tx, accountId, filters, now)),
       saveRelations: async (accountId, kind, accounts) => {
         const result = await engine.write((tx) => replaceRelations(tx, accountId, kind, accounts));
         // Followed authors' rates are kept apart from strangers' from the first observation on.
@@ -374,6 +376,8 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
         engine.write((tx, now) => recordStep(tx, accountId, step, outcome, now)),
       steps: (accountId) => engine.read((tx) => listSteps(tx, accountId)),
       diagnostics: (instance) => engine.read((tx) => fieldDiagnostics(tx, instance)),
+      recordDiagnostics: (accountId, dropped) =>
+        engine.write((tx, now) => recordAccountDiagnostics(tx, accountId, dropped, now)),
     },
     search: {
       posts: (query, limit) => engine.read((tx) => searchPosts(tx, query, limit)),

@@ -43,6 +43,7 @@ import {
 } from './normalize';
 import { recordStretch, type PageEntry } from './stretches';
 import { saveSyncCursor } from '../store/sync-cursors';
+import { addFieldDiagnostics } from '../store/servers';
 import { REFRESH } from '../../src-shared/worker-api';
 import { EngineError } from '../errors';
 
@@ -150,16 +151,8 @@ class PageIngest {
   }
 
   /** Adds this page's counts to the server's per-field diagnostics. */
-  async writeDiagnostics(): Promise<void> {
-    for (const [field, { dropped, cut }] of this.diagnostics) {
-      await this.tx.run(
-        `INSERT INTO field_diagnostics (instance, field, dropped, cut, first_at, last_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (instance, field) DO UPDATE SET dropped = dropped + excluded.dropped,
-           cut = cut + excluded.cut, last_at = excluded.last_at`,
-        [this.instance, field, dropped, cut, this.fetchedAt, this.fetchedAt],
-      );
-    }
+  writeDiagnostics(): Promise<void> {
+    return addFieldDiagnostics(this.tx, this.instance, this.diagnostics, this.fetchedAt);
   }
 
   async storeEntry(raw: unknown, wrapper: MastodonStatus): Promise<Outcome> {

@@ -357,6 +357,8 @@ export class AccountRunner {
     const { api, account } = this.#options;
     const reading = await fetchInstance(this.#options.http, signal);
     await api.servers.save(account.id, reading.info, reading.raw, reading.features);
+    if (reading.dropped.size > 0)
+      await api.servers.recordDiagnostics(account.id, Object.fromEntries(reading.dropped));
     this.#server = reading.info;
     this.#knowServer(reading.info);
     await this.#loadFeatures();
@@ -415,6 +417,12 @@ export class AccountRunner {
     if (wasOn) this.#log(`${feature.replace(/_/g, ' ')} switched off: ${reason}; asked again in a day`);
   }
 
+  /** Counts what the sync's own parses dropped (lists, tags, markers…) for the server. */
+  async #recordDiagnostics(): Promise<void> {
+    const dropped = this.#options.sync.takeDiagnostics();
+    if (dropped) await this.#options.api.servers.recordDiagnostics(this.#options.account.id, dropped);
+  }
+
   /** Runs one step and records how it went. */
   async #attempt(step: StepSpec): Promise<StepReport> {
     const { api, account, clock } = this.#options;
@@ -424,7 +432,7 @@ export class AccountRunner {
     const first = schedule.lastRunAt === null;
     schedule.lastRunAt = clock.now();
     try {
-      const result = await step.run(signal, first);
+      const result = await step.run(signal, first).finally(() => this.#recordDiagnostics());
       if (step.feature && this.#features.get(step.feature)?.available === false) {
         await this.#switch(step.feature, true, null);
         this.#log(`${step.feature.replace(/_/g, ' ')} works again`);

@@ -13,6 +13,7 @@
  * A revoked token marks the account "needs sign-in" and stops this account's sync alone. Which of
  * these run when, and what happens when one fails, is `AccountRunner`'s.
  */
+import type { z } from 'zod';
 import {
   accountSchema,
   filterV1Schema,
@@ -20,6 +21,7 @@ import {
   markersSchema,
   parseLeniently,
   tagSchema,
+  type LenientResult,
   type MastodonMarkers,
 } from '../../src-shared/mastodon/entities';
 import type { Clock } from './clock';
@@ -114,6 +116,22 @@ export class AccountSync {
   shortPageEnds = false;
   /** The query parameter that lists ids for fetching several statuses: Akkoma reads `ids[]`. */
   batchParam: 'id' | 'ids' = 'id';
+  /** Fields dropped from what this sync parsed itself (statuses are counted by ingest). */
+  readonly #dropped = new Map<string, number>();
+
+  #parse<T>(schema: z.ZodType<T>, raw: unknown): LenientResult<T> {
+    const parsed = parseLeniently(schema, raw);
+    for (const [field, n] of parsed.dropped) this.#dropped.set(field, (this.#dropped.get(field) ?? 0) + n);
+    return parsed;
+  }
+
+  /** The fields dropped since the last call, for the server's diagnostics; null when none were. */
+  takeDiagnostics(): Record<string, number> | null {
+    if (this.#dropped.size === 0) return null;
+    const out = Object.fromEntries(this.#dropped);
+    this.#dropped.clear();
+    return out;
+  }
 
   constructor(options: AccountSyncOptions) {
     this.#options = options;
@@ -300,7 +318,7 @@ export class AccountSync {
     if (!Array.isArray(lists.body))
       throw new MastodonError('malformed', '/api/v1/lists did not answer with a list.');
     return lists.body.flatMap((raw) => {
-      const parsed = parseLeniently(listSchema, raw);
+      const parsed = this.#parse(listSchema, raw);
       return parsed.success ? [parsed.data.id] : [];
     });
   }
@@ -308,7 +326,7 @@ export class AccountSync {
   /** The names of the hashtags the account follows. */
   async refreshFollowedTags(signal?: AbortSignal): Promise<string[]> {
     return (await this.#all('/api/v1/followed_tags', 200, signal)).flatMap((raw) => {
-      const parsed = parseLeniently(tagSchema, raw);
+      const parsed = this.#parse(tagSchema, raw);
       return parsed.success ? [parsed.data.name] : [];
     });
   }
@@ -320,7 +338,7 @@ export class AccountSync {
       query: { timeline: ['home', 'notifications'] },
       signal,
     });
-    const parsed = parseLeniently(markersSchema, response.body);
+    const parsed = this.#parse(markersSchema, response.body);
     if (!parsed.success) throw new MastodonError('malformed', '/api/v1/markers did not answer with markers.');
     return parsed.data;
   }
@@ -332,7 +350,7 @@ export class AccountSync {
   async refreshFollows(signal?: AbortSignal): Promise<number> {
     const { api, http, accountId } = this.#options;
     const me = await http.request<unknown>({ path: '/api/v1/accounts/verify_credentials', signal });
-    const account = parseLeniently(accountSchema, me.body);
+    const account = this.#parse(accountSchema, me.body);
     if (!account.success) throw new MastodonError('malformed', 'verify_credentials returned no account id');
     const following = await this.#all(
       `/api/v1/accounts/${encodeURIComponent(account.data.id)}/following`,

@@ -82,6 +82,8 @@ export interface InstanceReading {
   raw: unknown;
   /** Features the document settles, on or off, with why. */
   features: Partial<Record<ServerFeature, { available: boolean; reason: string }>>;
+  /** Fields of the document that could not be read, for the server's diagnostics. */
+  dropped: ReadonlyMap<string, number>;
 }
 
 /**
@@ -157,6 +159,7 @@ export function readInstance(
     said('edit_history', atLeast(version.softwareVersion, 0, 16), `GoToSocial ${version.softwareVersion}`);
 
   return {
+    dropped: new Map(),
     info: {
       software: version.software,
       softwareVersion: version.softwareVersion,
@@ -192,13 +195,18 @@ export function isMissingEndpoint(error: unknown): error is MastodonError {
  * document that says nothing usable); and NodeInfo where the version does not name the software.
  */
 export async function fetchInstance(http: MastodonHttp, signal?: AbortSignal): Promise<InstanceReading> {
-  let document: { instance: MastodonInstance; raw: unknown; version: 1 | 2 } | null = null;
+  let document: {
+    instance: MastodonInstance;
+    raw: unknown;
+    version: 1 | 2;
+    dropped: ReadonlyMap<string, number>;
+  } | null = null;
   let v2Problem: unknown = null;
   try {
     const response = await http.request({ path: '/api/v2/instance', signal, maxRetries: 1 });
     const parsed = parseLeniently(instanceSchema, response.body);
     if (parsed.success && isObject(response.body) && (parsed.data.domain || parsed.data.version))
-      document = { instance: parsed.data, raw: response.body, version: 2 };
+      document = { instance: parsed.data, raw: response.body, version: 2, dropped: parsed.dropped };
     else v2Problem = new MastodonError('malformed', 'the v2 instance document says nothing usable');
   } catch (error) {
     if (error instanceof MastodonError && (error.kind === 'unauthorized' || error.kind === 'network'))
@@ -213,11 +221,12 @@ export async function fetchInstance(http: MastodonHttp, signal?: AbortSignal): P
         'malformed',
         `Neither instance document could be read (${(v2Problem as Error).message}).`,
       );
-    document = { instance: parsed.data, raw: response.body, version: 1 };
+    document = { instance: parsed.data, raw: response.body, version: 1, dropped: parsed.dropped };
   }
   const named = parseServerVersion(document.instance.version, document.instance.source_url).named;
   const software = named ? undefined : await nodeInfoSoftware(http, signal);
-  return readInstance(document.instance, document.raw, document.version, http.baseUrl, software);
+  const reading = readInstance(document.instance, document.raw, document.version, http.baseUrl, software);
+  return { ...reading, dropped: document.dropped };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

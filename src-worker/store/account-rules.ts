@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { Tx } from '../db/database';
 import { EngineError } from '../errors';
-import { filterSchema } from '../../src-shared/mastodon/entities';
+import { filterSchema, parseLeniently } from '../../src-shared/mastodon/entities';
+import { addFieldDiagnostics } from './servers';
 import type { RulesResult } from '../../src-shared/worker-api';
 
 const acctOnly = z.looseObject({ acct: z.string().min(1) });
@@ -21,13 +22,16 @@ export async function replaceFilters(
   tx: Tx,
   accountId: number,
   filters: readonly unknown[],
+  now: number,
 ): Promise<RulesResult> {
-  await accountHost(tx, accountId);
+  const host = await accountHost(tx, accountId);
   if (!Array.isArray(filters)) throw new EngineError('invalid_input', 'filters must be a list');
   await tx.run('DELETE FROM account_filters WHERE account_id = ?', [accountId]);
   const result: RulesResult = { saved: 0, rejected: [] };
+  const counts = new Map<string, { dropped: number; cut: number }>();
   for (const [index, raw] of filters.entries()) {
-    const parsed = filterSchema.safeParse(raw);
+    const parsed = parseLeniently(filterSchema, raw);
+    countNotes(counts, parsed);
     if (!parsed.success) {
       result.rejected.push({
         index,
@@ -52,7 +56,22 @@ export async function replaceFilters(
     );
     result.saved++;
   }
+  await addFieldDiagnostics(tx, host, counts, now);
   return result;
+}
+
+/** Adds what a parse dropped and cut to per-field counts. */
+function countNotes(
+  counts: Map<string, { dropped: number; cut: number }>,
+  parsed: { dropped: ReadonlyMap<string, number>; cuts: readonly { field: string }[] },
+): void {
+  const entry = (field: string) => {
+    let e = counts.get(field);
+    if (!e) counts.set(field, (e = { dropped: 0, cut: 0 }));
+    return e;
+  };
+  for (const [field, n] of parsed.dropped) entry(field).dropped += n;
+  for (const cut of parsed.cuts) entry(cut.field).cut++;
 }
 
 export async function replaceRelations(

@@ -186,6 +186,43 @@ export async function listSteps(tx: Tx, accountId: number): Promise<SyncStepStat
   return rows.map(toStep);
 }
 
+/** Per "Entity.field": how many optional fields were dropped and texts cut. */
+export type FieldCounts = ReadonlyMap<string, { dropped: number; cut: number }>;
+
+/** Adds to a server's per-field diagnostics: one row a field, counting every occurrence. */
+export async function addFieldDiagnostics(
+  tx: Tx,
+  instance: string,
+  counts: FieldCounts,
+  now: number,
+): Promise<void> {
+  for (const [field, { dropped, cut }] of counts) {
+    if (typeof field !== 'string' || field === '' || !(dropped >= 0 && cut >= 0)) continue;
+    await tx.run(
+      `INSERT INTO field_diagnostics (instance, field, dropped, cut, first_at, last_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (instance, field) DO UPDATE SET dropped = dropped + excluded.dropped,
+         cut = cut + excluded.cut, last_at = excluded.last_at`,
+      [instance, field, Math.floor(dropped), Math.floor(cut), now, now],
+    );
+  }
+}
+
+/** Adds an account's server's diagnostics (from entities parsed outside the engine). */
+export async function recordAccountDiagnostics(
+  tx: Tx,
+  accountId: number,
+  dropped: Readonly<Record<string, number>>,
+  now: number,
+): Promise<void> {
+  const row = await tx.get<{ instance: string }>('SELECT instance FROM accounts WHERE id = ?', [accountId]);
+  if (!row) throw new EngineError('not_found', `No account with id ${accountId}.`);
+  const counts = new Map(
+    Object.entries(dropped ?? {}).map(([field, n]) => [field, { dropped: Number(n), cut: 0 }]),
+  );
+  await addFieldDiagnostics(tx, row.instance, counts, now);
+}
+
 export async function fieldDiagnostics(tx: Tx, instance?: string): Promise<FieldDiagnostic[]> {
   const rows = await tx.all<{
     instance: string;
