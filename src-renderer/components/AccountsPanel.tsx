@@ -35,7 +35,7 @@ const FEATURE_TEXT: Record<ServerFeature, string> = {
   favourites: 'Your favourites cannot be read, so they do not inform the ranking.',
   bookmarks: 'Your bookmarks cannot be read, so they do not inform the ranking.',
   notifications: 'Notifications cannot be read: mentions of you are not brought in.',
-  grouped_notifications: 'No grouped notifications: they are grouped here instead.',
+  grouped_notifications: 'Notifications are read one by one: this server does not group them.',
   filters_v2: 'Older filters only: Corgi applies your filters itself.',
   filters_v1: 'Your filters cannot be read: posts they would hide are shown.',
   mutes: 'Your mutes cannot be read: muted people’s posts may appear.',

@@ -20,9 +20,12 @@ import {
   list,
   noteDrop,
   optional,
+  optionalId,
   optionalTime,
+  shortString,
   text,
   time,
+  whole,
 } from './lenient';
 
 export { parseLeniently, type LenientResult, type TextCut } from './lenient';
@@ -51,7 +54,7 @@ export const LIMITS = {
 } as const;
 
 const shortText = z.string().max(LIMITS.short);
-const nullableShort = (field: string) => optional(field, shortText, null);
+const nullableShort = (field: string) => shortString(field, LIMITS.short, null);
 
 export const customEmojiSchema = z.looseObject({
   shortcode: z.string().min(1).max(LIMITS.short),
@@ -74,20 +77,20 @@ const accountShape = {
   uri: link('Account.uri', LIMITS.link),
   display_name: text('Account.display_name', LIMITS.name),
   note: text('Account.note', LIMITS.note, { html: true }),
-  avatar: text('Account.avatar', LIMITS.link),
+  avatar: shortString('Account.avatar', LIMITS.link, ''),
   avatar_static: link('Account.avatar_static', LIMITS.link),
   header: link('Account.header', LIMITS.link),
   locked: flag('Account.locked'),
   bot: flag('Account.bot'),
   group: flag('Account.group'),
-  discoverable: optional('Account.discoverable', z.boolean()),
-  noindex: optional('Account.noindex', z.boolean()),
-  indexable: optional('Account.indexable', z.boolean()),
+  discoverable: flag('Account.discoverable', undefined),
+  noindex: flag('Account.noindex', undefined),
+  indexable: flag('Account.indexable', undefined),
   created_at: optionalTime('Account.created_at'),
   followers_count: count('Account.followers_count'),
   following_count: count('Account.following_count'),
   statuses_count: count('Account.statuses_count'),
-  last_status_at: optional('Account.last_status_at', time, null),
+  last_status_at: optionalTime('Account.last_status_at', null),
   fields: list('Account.fields', accountFieldSchema, 50),
   emojis: list('Account.emojis', customEmojiSchema, LIMITS.items),
 };
@@ -99,7 +102,7 @@ export type MastodonAccount = z.infer<typeof accountSchema>;
 export const MEDIA_TYPES = ['image', 'video', 'gifv', 'audio', 'unknown'] as const;
 
 export const mediaAttachmentSchema = z.looseObject({
-  id: optional('MediaAttachment.id', id, ''),
+  id: optionalId('MediaAttachment.id', ''),
   type: known('MediaAttachment.type', MEDIA_TYPES, 'unknown'),
   url: link('MediaAttachment.url', LIMITS.link),
   preview_url: link('MediaAttachment.preview_url', LIMITS.link),
@@ -111,7 +114,7 @@ export const mediaAttachmentSchema = z.looseObject({
 export type MastodonMediaAttachment = z.infer<typeof mediaAttachmentSchema>;
 
 export const mentionSchema = z.looseObject({
-  id: optional('Mention.id', id, ''),
+  id: optionalId('Mention.id', ''),
   acct: z.string().min(1).max(LIMITS.short),
   username: text('Mention.username', LIMITS.short),
   url: text('Mention.url', LIMITS.link),
@@ -124,21 +127,21 @@ export const statusTagSchema = z.looseObject({
 
 export const pollSchema = z.looseObject({
   id,
-  expires_at: optional('Poll.expires_at', time, null),
+  expires_at: optionalTime('Poll.expires_at', null),
   expired: flag('Poll.expired'),
   multiple: flag('Poll.multiple'),
   votes_count: count('Poll.votes_count'),
-  voters_count: optional('Poll.voters_count', z.number().int().nonnegative(), null),
+  voters_count: whole('Poll.voters_count', null),
   options: list(
     'Poll.options',
     z.looseObject({
       title: limited('PollOption.title', LIMITS.name),
-      votes_count: optional('PollOption.votes_count', z.number().int().nonnegative(), null),
+      votes_count: whole('PollOption.votes_count', null),
     }),
     100,
   ),
   emojis: list('Poll.emojis', customEmojiSchema, LIMITS.items),
-  voted: optional('Poll.voted', z.boolean()),
+  voted: flag('Poll.voted', undefined),
   own_votes: list('Poll.own_votes', z.number().int().nonnegative(), 100),
 });
 
@@ -165,7 +168,7 @@ export const filterResultSchema = z.looseObject({
     id,
     title: text('Filter.title', LIMITS.name),
     context: list('Filter.context', shortText, 10),
-    expires_at: optional('Filter.expires_at', time, null),
+    expires_at: optionalTime('Filter.expires_at', null),
     /** Unknown actions are shown like "warn" (Mastodon's advice to clients). */
     filter_action: known('Filter.filter_action', FILTER_ACTIONS, 'warn'),
   }),
@@ -181,7 +184,7 @@ const statusFields = {
   uri: z.string().min(1).max(LIMITS.link),
   url: link('Status.url', LIMITS.link),
   created_at: time,
-  edited_at: optional('Status.edited_at', time, null),
+  edited_at: optionalTime('Status.edited_at', null),
   account: accountSchema,
   content: text('Status.content', LIMITS.content, { html: true }),
   /** Pleroma's `local` (this server only) is known; anything else is "unknown". */
@@ -196,17 +199,17 @@ const statusFields = {
   favourites_count: count('Status.favourites_count'),
   replies_count: count('Status.replies_count'),
   /** Absent on servers that do not count quotes: unknown, not zero. */
-  quotes_count: optional('Status.quotes_count', z.number().int().nonnegative()),
-  in_reply_to_id: optional('Status.in_reply_to_id', id, null),
-  in_reply_to_account_id: optional('Status.in_reply_to_account_id', id, null),
+  quotes_count: whole('Status.quotes_count'),
+  in_reply_to_id: optionalId('Status.in_reply_to_id', null),
+  in_reply_to_account_id: optionalId('Status.in_reply_to_account_id', null),
   poll: optional('Status.poll', pollSchema, null),
   card: optional('Status.card', previewCardSchema, null),
   language: nullableShort('Status.language'),
-  favourited: optional('Status.favourited', z.boolean()),
-  reblogged: optional('Status.reblogged', z.boolean()),
-  muted: optional('Status.muted', z.boolean()),
-  bookmarked: optional('Status.bookmarked', z.boolean()),
-  pinned: optional('Status.pinned', z.boolean()),
+  favourited: flag('Status.favourited', undefined),
+  reblogged: flag('Status.reblogged', undefined),
+  muted: flag('Status.muted', undefined),
+  bookmarked: flag('Status.bookmarked', undefined),
+  pinned: flag('Status.pinned', undefined),
   filtered: list('Status.filtered', filterResultSchema, 100),
 };
 
@@ -242,7 +245,7 @@ export const quoteSchema = z.looseObject({
     .max(LIMITS.short)
     .transform((state) => ((QUOTE_STATES as readonly string[]).includes(state) ? state : 'unknown')),
   quoted_status: optional('Quote.quoted_status', z.looseObject(statusFields), null),
-  quoted_status_id: optional('Quote.quoted_status_id', id, null),
+  quoted_status_id: optionalId('Quote.quoted_status_id', null),
 });
 
 export const innerStatusSchema = z.looseObject({
@@ -284,7 +287,7 @@ export const authServerMetadataSchema = z.looseObject({
 export type AuthServerMetadata = z.infer<typeof authServerMetadataSchema>;
 
 export const applicationSchema = z.looseObject({
-  id: optional('Application.id', id),
+  id: optionalId('Application.id'),
   name: text('Application.name', LIMITS.name),
   website: link('Application.website', LIMITS.link),
   scopes: list('Application.scopes', shortText),
@@ -315,7 +318,7 @@ export const credentialAccountSchema = z.looseObject({
     'CredentialAccount.source',
     z.looseObject({
       privacy: nullableShort('Source.privacy'),
-      sensitive: optional('Source.sensitive', z.boolean()),
+      sensitive: flag('Source.sensitive', undefined),
       language: nullableShort('Source.language'),
       note: text('Source.note', LIMITS.note),
       fields: list('Source.fields', accountFieldSchema, 50),
@@ -354,7 +357,7 @@ export const instanceSchema = z.looseObject({
       ),
       translation: optional(
         'Instance.configuration.translation',
-        z.looseObject({ enabled: optional('Instance.configuration.translation.enabled', z.boolean()) }),
+        z.looseObject({ enabled: flag('Instance.configuration.translation.enabled', undefined) }),
       ),
     }),
   ),
@@ -396,11 +399,11 @@ export const tagHistorySchema = z.looseObject({
 
 /** A hashtag as followed tags, trends and the tag endpoints describe it. */
 export const tagSchema = z.looseObject({
-  id: optional('Tag.id', id),
+  id: optionalId('Tag.id'),
   name: z.string().min(1).max(LIMITS.short),
   url: text('Tag.url', LIMITS.link),
   history: list('Tag.history', tagHistorySchema, 100),
-  following: optional('Tag.following', z.boolean()),
+  following: flag('Tag.following', undefined),
 });
 export type MastodonTag = z.infer<typeof tagSchema>;
 
@@ -430,20 +433,17 @@ export const filterSchema = z.looseObject({
   id,
   title: text('Filter.title', LIMITS.name),
   context: list('Filter.context', shortText, 10),
-  expires_at: optional('Filter.expires_at', time, null),
+  expires_at: optionalTime('Filter.expires_at', null),
   filter_action: known('Filter.filter_action', FILTER_ACTIONS, 'warn'),
   keywords: list(
     'Filter.keywords',
     z.looseObject({
-      id: optional('FilterKeyword.id', id, ''),
+      id: optionalId('FilterKeyword.id', ''),
       keyword: z.string().min(1).max(LIMITS.name),
       whole_word: flag('FilterKeyword.whole_word'),
     }),
   ),
-  statuses: list(
-    'Filter.statuses',
-    z.looseObject({ id: optional('FilterStatus.id', id, ''), status_id: id }),
-  ),
+  statuses: list('Filter.statuses', z.looseObject({ id: optionalId('FilterStatus.id', ''), status_id: id })),
 });
 export type MastodonFilter = z.infer<typeof filterSchema>;
 
@@ -456,7 +456,7 @@ export const filterV1Schema = z.looseObject({
   id,
   phrase: z.string().min(1).max(LIMITS.name),
   context: list('FilterV1.context', shortText, 10),
-  expires_at: optional('FilterV1.expires_at', time, null),
+  expires_at: optionalTime('FilterV1.expires_at', null),
   irreversible: flag('FilterV1.irreversible'),
   whole_word: flag('FilterV1.whole_word'),
 });
@@ -471,7 +471,7 @@ export const listSchema = z.looseObject({
 export const markerSchema = z.looseObject({
   last_read_id: id,
   version: count('Marker.version'),
-  updated_at: optional('Marker.updated_at', time, null),
+  updated_at: optionalTime('Marker.updated_at', null),
 });
 export const markersSchema = z.looseObject({
   home: optional('Markers.home', markerSchema),
@@ -513,11 +513,11 @@ export const notificationGroupSchema = z.looseObject({
   notifications_count: count('NotificationGroup.notifications_count'),
   type: known('NotificationGroup.type', NOTIFICATION_TYPES, 'unknown'),
   most_recent_notification_id: id,
-  page_min_id: optional('NotificationGroup.page_min_id', id),
-  page_max_id: optional('NotificationGroup.page_max_id', id),
+  page_min_id: optionalId('NotificationGroup.page_min_id'),
+  page_max_id: optionalId('NotificationGroup.page_max_id'),
   latest_page_notification_at: optionalTime('NotificationGroup.latest_page_notification_at'),
   sample_account_ids: list('NotificationGroup.sample_account_ids', id, 100),
-  status_id: optional('NotificationGroup.status_id', id, null),
+  status_id: optionalId('NotificationGroup.status_id', null),
 });
 
 /** `GET /api/v2/notifications`: groups, with the accounts and statuses they refer to. */

@@ -24,33 +24,25 @@ export interface TextCut {
   kept: number;
 }
 
+/**
+ * What the parse under way noted, in order. Logs rather than counts, so that a part dropped as a
+ * whole can take back what it noted by truncating them (no allocation per part: ingest parses
+ * every field of every status).
+ */
 interface Notes {
-  dropped: Map<string, number> | null;
-  cuts: TextCut[] | null;
+  dropped: string[];
+  cuts: TextCut[];
 }
 
 let current: Notes | null = null;
 
 /** Counts a dropped field in the parse under way (for schemas that drop a field their own way). */
 export function noteDrop(field: string): void {
-  if (!current) return;
-  current.dropped ??= new Map();
-  current.dropped.set(field, (current.dropped.get(field) ?? 0) + 1);
+  current?.dropped.push(field);
 }
 
 function noteCut(cut: TextCut): void {
-  if (!current) return;
-  (current.cuts ??= []).push(cut);
-}
-
-function merge(into: Notes, from: Notes): void {
-  if (from.dropped) for (const [field, n] of from.dropped) noteDropInto(into, field, n);
-  if (from.cuts) (into.cuts ??= []).push(...from.cuts);
-}
-
-function noteDropInto(notes: Notes, field: string, n: number): void {
-  notes.dropped ??= new Map();
-  notes.dropped.set(field, (notes.dropped.get(field) ?? 0) + n);
+  current?.cuts.push(cut);
 }
 
 /**
@@ -58,16 +50,14 @@ function noteDropInto(notes: Notes, field: string, n: number): void {
  * dropped for a missing URL does not also count its wrong-typed width).
  */
 function attempt<T>(schema: z.ZodType<T>, value: unknown): z.ZodSafeParseResult<T> {
-  const outer = current;
-  const mine: Notes = { dropped: null, cuts: null };
-  current = mine;
-  let result: z.ZodSafeParseResult<T>;
-  try {
-    result = schema.safeParse(value);
-  } finally {
-    current = outer;
+  const notes = current;
+  const dropped = notes?.dropped.length ?? 0;
+  const cuts = notes?.cuts.length ?? 0;
+  const result = schema.safeParse(value);
+  if (!result.success && notes) {
+    notes.dropped.length = dropped;
+    notes.cuts.length = cuts;
   }
-  if (result.success && outer) merge(outer, mine);
   return result;
 }
 
@@ -85,11 +75,17 @@ const NOTHING_DROPPED: ReadonlyMap<string, number> = new Map();
 /** Parses `raw`, returning what was dropped and cut on the way. */
 export function parseLeniently<T>(schema: z.ZodType<T>, raw: unknown): LenientResult<T> {
   const outer = current;
-  const notes: Notes = { dropped: null, cuts: null };
+  const notes: Notes = { dropped: [], cuts: [] };
   current = notes;
   try {
     const result = schema.safeParse(raw);
-    const extra = { dropped: notes.dropped ?? NOTHING_DROPPED, cuts: notes.cuts ?? [] };
+    let dropped = NOTHING_DROPPED;
+    if (notes.dropped.length > 0) {
+      const counts = new Map<string, number>();
+      for (const field of notes.dropped) counts.set(field, (counts.get(field) ?? 0) + 1);
+      dropped = counts;
+    }
+    const extra = { dropped, cuts: notes.cuts };
     return result.success
       ? { success: true, data: result.data, ...extra }
       : { success: false, error: result.error, ...extra };
@@ -105,16 +101,13 @@ const absent = (value: unknown): value is null | undefined => value === null || 
  * as `field`) and gives `fallback` too.
  */
 export function optional<T, F = undefined>(field: string, schema: z.ZodType<T>, fallback?: F) {
-  return z
-    .unknown()
-    .optional()
-    .transform((value): T | F => {
-      if (absent(value)) return fallback as F;
-      const parsed = attempt(schema, value);
-      if (parsed.success) return parsed.data;
-      noteDrop(field);
-      return fallback as F;
-    });
+  return z.transform((value: unknown): T | F => {
+    if (absent(value)) return fallback as F;
+    const parsed = attempt(schema, value);
+    if (parsed.success) return parsed.data;
+    noteDrop(field);
+    return fallback as F;
+  });
 }
 
 /**
@@ -122,24 +115,21 @@ export function optional<T, F = undefined>(field: string, schema: z.ZodType<T>, 
  * is dropped alone (noted as `field[]`); past `max` items the rest are cut.
  */
 export function list<T>(field: string, item: z.ZodType<T>, max = 1000) {
-  return z
-    .unknown()
-    .optional()
-    .transform((value): T[] => {
-      if (absent(value)) return [];
-      if (!Array.isArray(value)) {
-        noteDrop(field);
-        return [];
-      }
-      if (value.length > max) noteCut({ field, length: value.length, kept: max });
-      const out: T[] = [];
-      for (const raw of value.length > max ? value.slice(0, max) : value) {
-        const parsed = attempt(item, raw);
-        if (parsed.success) out.push(parsed.data);
-        else noteDrop(`${field}[]`);
-      }
-      return out;
-    });
+  return z.transform((value: unknown): T[] => {
+    if (absent(value)) return [];
+    if (!Array.isArray(value)) {
+      noteDrop(field);
+      return [];
+    }
+    if (value.length > max) noteCut({ field, length: value.length, kept: max });
+    const out: T[] = [];
+    for (const raw of value.length > max ? value.slice(0, max) : value) {
+      const parsed = attempt(item, raw);
+      if (parsed.success) out.push(parsed.data);
+      else noteDrop(`${field}[]`);
+    }
+    return out;
+  });
 }
 
 /**
@@ -152,17 +142,14 @@ export function known<const V extends readonly string[], F = undefined>(
   fallback?: F,
 ) {
   const set = new Set<string>(values);
-  return z
-    .unknown()
-    .optional()
-    .transform((value): V[number] | 'unknown' | F => {
-      if (absent(value)) return fallback as F;
-      if (typeof value !== 'string') {
-        noteDrop(field);
-        return fallback as F;
-      }
-      return set.has(value) ? (value as V[number]) : 'unknown';
-    });
+  return z.transform((value: unknown): V[number] | 'unknown' | F => {
+    if (absent(value)) return fallback as F;
+    if (typeof value !== 'string') {
+      noteDrop(field);
+      return fallback as F;
+    }
+    return set.has(value) ? (value as V[number]) : 'unknown';
+  });
 }
 
 /**
@@ -184,16 +171,47 @@ export function cutText(text: string, max: number, html = false): string {
 
 /** Text of at most `max` code units: longer text is cut and the cut noted. */
 export function limited(field: string, max: number, options: { html?: boolean } = {}) {
-  return z.string().transform((text) => {
-    if (text.length <= max) return text;
-    noteCut({ field, length: text.length, kept: max });
-    return cutText(text, max, options.html);
+  return z.string().transform((text) => limitText(field, text, max, options.html));
+}
+
+function limitText(field: string, text: string, max: number, html?: boolean): string {
+  if (text.length <= max) return text;
+  noteCut({ field, length: text.length, kept: max });
+  return cutText(text, max, html);
+}
+
+/**
+ * A field of a plain type, read by `read` (undefined: the wrong type): absent or null gives
+ * `fallback`; a value of the wrong type is dropped and gives `fallback` too. Checked here rather
+ * than by a nested schema: ingest reads every field of every status.
+ */
+function primitive<T, F>(field: string, read: (value: unknown) => T | undefined, fallback: F) {
+  return z.transform((value: unknown): T | F => {
+    if (absent(value)) return fallback;
+    const read_ = read(value);
+    if (read_ !== undefined) return read_;
+    noteDrop(field);
+    return fallback;
   });
 }
 
 /** Optional text: absent, null or not a string is `fallback` (the last noted); cut past `max`. */
 export function text<F = ''>(field: string, max: number, options: { html?: boolean; fallback?: F } = {}) {
-  return optional(field, limited(field, max, options), ('fallback' in options ? options.fallback : '') as F);
+  const fallback = ('fallback' in options ? options.fallback : '') as F;
+  return primitive(
+    field,
+    (value) => (typeof value === 'string' ? limitText(field, value, max, options.html) : undefined),
+    fallback,
+  );
+}
+
+/** An optional string of at most `max` characters, else `fallback` (too long is the wrong type). */
+export function shortString<F = undefined>(field: string, max: number, fallback?: F) {
+  return primitive(
+    field,
+    (value) => (typeof value === 'string' && value.length <= max ? value : undefined),
+    fallback as F,
+  );
 }
 
 /**
@@ -201,28 +219,44 @@ export function text<F = ''>(field: string, max: number, options: { html?: boole
  * cut address leads somewhere else.
  */
 export function link(field: string, max: number) {
-  return optional(field, z.string().max(max));
+  return shortString(field, max);
 }
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
 /** A count: a non-negative integer, or one written as a string of digits; anything else is 0. */
 export function count(field: string) {
-  return optional(
+  return primitive(
     field,
-    z.union([
-      z.number().int().nonnegative(),
-      z
-        .string()
-        .regex(/^\d{1,15}$/)
-        .transform(Number),
-    ]),
+    (value) =>
+      isCount(value)
+        ? value
+        : typeof value === 'string' && /^\d{1,15}$/.test(value)
+          ? Number(value)
+          : undefined,
     0,
   );
 }
 
+/** An optional non-negative integer, else `fallback`. */
+export function whole<F = undefined>(field: string, fallback?: F) {
+  return primitive(field, (value) => (isCount(value) ? value : undefined), fallback as F);
+}
+
 /** A flag; anything but a boolean is `fallback`. */
 export function flag<F extends boolean | undefined = false>(field: string, fallback: F = false as F) {
-  return optional(field, z.boolean(), fallback);
+  return primitive(field, (value) => (typeof value === 'boolean' ? value : undefined), fallback);
 }
+
+const readId = (value: unknown): string | undefined =>
+  typeof value === 'string'
+    ? value.length > 0 && value.length <= 1000
+      ? value
+      : undefined
+    : isCount(value)
+      ? String(value)
+      : undefined;
 
 /** An id: a non-empty string, or a number some servers send (ids are strings everywhere else). */
 export const id = z.union([
@@ -234,13 +268,21 @@ export const id = z.union([
     .transform((n) => String(n)),
 ]);
 
+/** An optional id, else `fallback`. */
+export function optionalId<F = undefined>(field: string, fallback?: F) {
+  return primitive(field, readId, fallback as F);
+}
+
+const readTime = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length <= 100 && !Number.isNaN(Date.parse(value)) ? value : undefined;
+
 /** A time that `Date.parse` reads (ISO 8601, and the date-only form Mastodon uses for some). */
 export const time = z
   .string()
   .max(100)
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a time');
 
-/** An optional time: unreadable ones are dropped. */
-export function optionalTime(field: string) {
-  return optional(field, time);
+/** An optional time, else `fallback`: unreadable ones are dropped. */
+export function optionalTime<F = undefined>(field: string, fallback?: F) {
+  return primitive(field, readTime, fallback as F);
 }

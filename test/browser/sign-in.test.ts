@@ -139,6 +139,23 @@ describe.each(FLAVOUR_NAMES)('signing in from the web edition to %s', (flavourNa
     );
     expect(found).toBe(true);
 
+    // The token is revoked on the server (the person removed the app there): at the next start
+    // the account says so, why, and offers to sign in again, which brings it back.
+    simulator.revokeTokens(user.accountId);
+    await page.reload();
+    const problem = account.getByRole('alert');
+    await problem.getByText(/no longer accepts Corgi's access/).waitFor({ timeout: 60_000 });
+    await account.getByText('Needs to sign in again').waitFor();
+    await problem.getByRole('button', { name: 'Sign in again' }).click();
+    await page.waitForURL(new RegExp(`^${simulator.url}/oauth/authorize`));
+    await page.locator('input[name=username]').fill('ana');
+    await page.locator('input[name=password]').fill('secret pw');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Authorize' }).click();
+    await page.waitForURL(`${app.url}`);
+    await page.getByText('Up to date').waitFor({ timeout: 60_000 });
+    expect(await account.getByRole('alert').count()).toBe(0);
+
     await account.getByRole('button', { name: 'Sign out' }).click();
     // Signing out deletes the posts only that account held, with their index rows and vectors.
     await expect.poll(() => page.locator('.accounts li').count(), { timeout: 20_000 }).toBe(0);

@@ -353,7 +353,9 @@ export class Simulator {
   async #gate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const path = request.url.split('?')[0]!;
     this.stats.requests++;
-    const routeKey = `${request.method} ${path.replace(/\/[0-9A-Za-z]{10,}(?=\/|$)|\/\d+(?=\/|$)/g, '/:id')}`;
+    // Ids in paths, as the flavours write them: decimal, ULIDs, FlakeIds (which hold a digit).
+    const id = /\/(?:\d+|[0-9A-HJKMNP-TV-Z]{26}|(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{18})(?=\/|$)/g;
+    const routeKey = `${request.method} ${path.replace(id, '/:id')}`;
     this.stats.byPath.set(routeKey, (this.stats.byPath.get(routeKey) ?? 0) + 1);
     const answer = this.flavour.answer(request.method, path, request.query as Query);
     if (answer) return reply.code(answer.status).type(answer.contentType).send(answer.body);
