@@ -51,6 +51,25 @@ const FEATURE_TEXT: Record<ServerFeature, string> = {
   edit_history: 'Edit history cannot be shown.',
 };
 
+/** How the software names itself. */
+const SOFTWARE_NAMES: Record<string, string> = {
+  mastodon: 'Mastodon',
+  gotosocial: 'GoToSocial',
+  akkoma: 'Akkoma',
+  pleroma: 'Pleroma',
+  iceshrimp: 'Iceshrimp',
+  sharkey: 'Sharkey',
+  misskey: 'Misskey',
+  firefish: 'Firefish',
+  friendica: 'Friendica',
+  pixelfed: 'Pixelfed',
+  hollo: 'Hollo',
+};
+
+function softwareName(software: string): string {
+  return SOFTWARE_NAMES[software] ?? software.charAt(0).toUpperCase() + software.slice(1);
+}
+
 function time(ms: number): string {
   return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
@@ -104,7 +123,7 @@ function AccountRow({ account, status }: { account: Account; status: MastodonAcc
       {server && (
         <details className="server">
           <summary>
-            {account.instance} runs {server.software}
+            {account.instance} runs {softwareName(server.software)}
             {server.softwareVersion ? ` ${server.softwareVersion}` : ''}
             {off.length > 0
               ? ` · ${off.length} ${off.length === 1 ? 'feature' : 'features'} not offered`

@@ -115,6 +115,12 @@ describe('desktop sign-in through the app', () => {
         tx.get<{ n: number }>("SELECT count(*) AS n FROM timeline_entries WHERE timeline = 'trends'"),
       ))!.n;
     await expect.poll(trending, { timeout: 20_000 }).toBe(40);
+    // What the accounts panel shows: how the account syncs and what its server does not offer.
+    await expect.poll(async () => (await api.mastodon.status())[0]?.state, { timeout: 20_000 }).toBe('live');
+    const [status] = await api.mastodon.status();
+    expect(status).toMatchObject({ accountId: account.id, reason: null, failingSteps: [] });
+    expect(status?.server).toMatchObject({ software: 'mastodon', apiVersion: 7 });
+    expect(status?.featuresOff.map((f) => f.feature)).toEqual(['translation']);
 
     // Delete everything: the token is revoked at the server and gone from the vault.
     await api.privacy.deleteEverything();
