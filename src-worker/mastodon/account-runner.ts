@@ -128,6 +128,8 @@ export class AccountRunner {
 
   constructor(options: AccountRunnerOptions) {
     this.#options = options;
+    // The stream's catch-ups find out about a refused token the same way the steps do.
+    options.sync.refusal = (error) => this.#refusedToken(error);
   }
 
   get accountId(): number {
@@ -480,6 +482,7 @@ export class AccountRunner {
   async #refusedToken(error: unknown): Promise<boolean> {
     if (!(error instanceof MastodonError) || (error.kind !== 'unauthorized' && error.kind !== 'forbidden'))
       return false;
+    if (this.#state === 'needs_sign_in') return true;
     let confirmed: MastodonError = error;
     if (error.status !== null) {
       try {

@@ -405,7 +405,11 @@ export class AccountSync {
     try {
       return await step();
     } catch (error) {
-      if (error instanceof MastodonError && error.kind === 'unauthorized') {
+      if (!(error instanceof MastodonError)) throw error;
+      if (this.refusal) {
+        if ((error.kind === 'unauthorized' || error.kind === 'forbidden') && (await this.refusal(error)))
+          this.#stopped = true;
+      } else if (error.kind === 'unauthorized') {
         this.#stopped = true;
         await this.#options.api.accounts.setState(
           this.#options.accountId,
@@ -416,6 +420,12 @@ export class AccountSync {
       throw error;
     }
   }
+
+  /**
+   * Decides whether a 401 or 403 means the token was refused (and acts on it), where the account
+   * runs under an `AccountRunner`, which asks the server first; true when it was.
+   */
+  refusal: ((error: MastodonError) => Promise<boolean>) | null = null;
 
   /** `step` with the revoked-token rule applied, for callers outside this class. */
   guard<T>(step: () => Promise<T>): Promise<T> {
