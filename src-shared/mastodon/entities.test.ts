@@ -190,3 +190,25 @@ describe('other servers’ bodies', () => {
     expect(quoting.quote?.quoted_status?.uri).toBe(status.uri);
   });
 });
+
+describe('values Mastodon does not have', () => {
+  it('are kept as "unknown", not refused and not counted as wrong', () => {
+    const status = readDocsExample('Status.json') as Record<string, unknown>;
+    const media = (status.media_attachments as Record<string, unknown>[])[0];
+    const parsed = m.parseLeniently(m.statusSchema, {
+      ...status,
+      visibility: 'mutuals_only',
+      media_attachments: [{ ...media, type: 'flash' }],
+    });
+    expect(parsed.data?.visibility).toBe('unknown');
+    expect(parsed.data?.media_attachments[0]?.type).toBe('unknown');
+    expect([...parsed.dropped.keys()]).toEqual([]);
+    // Pleroma's "local" (this server only) is known.
+    expect(m.statusSchema.parse({ ...status, visibility: 'local' }).visibility).toBe('local');
+    const notification = m.notificationSchema.parse({
+      ...(readDocsExample('Notification.streaming-event-full.json') as object),
+      type: 'pleroma:emoji_reaction',
+    });
+    expect(notification.type).toBe('unknown');
+  });
+});
