@@ -563,12 +563,14 @@ export interface WorkerApi {
       state: { available: boolean; reason?: string | null; retryAt?: number | null },
     ): Promise<void>;
     features(accountId: number): Promise<FeatureState[]>;
-    /** Records how a step went: `error` null for a success. */
+    /** Records how a step went: `error` null for a success, or with `skipped` for a step not run. */
     recordStep(
       accountId: number,
       step: string,
-      outcome: { error: string | null; nextAt: number | null },
+      outcome: { error: string | null; nextAt: number | null; skipped?: boolean },
     ): Promise<SyncStepState>;
+    /** Forgets the records of steps that no longer exist (a list deleted, a hashtag unfollowed). */
+    forgetSteps(accountId: number, steps: readonly string[]): Promise<void>;
     steps(accountId: number): Promise<SyncStepState[]>;
     /** Fields servers sent that could not be read, per server; all servers when none is named. */
     diagnostics(instance?: string): Promise<FieldDiagnostic[]>;

@@ -23,6 +23,7 @@ import { replaceFilters, replaceRelations } from './store/account-rules';
 import { searchPosts, timelinePage } from './store/posts';
 import {
   fieldDiagnostics,
+  forgetSteps,
   listFeatures,
   listSteps,
   recordAccountDiagnostics,
@@ -375,6 +376,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       recordStep: (accountId, step, outcome) =>
         engine.write((tx, now) => recordStep(tx, accountId, step, outcome, now)),
       steps: (accountId) => engine.read((tx) => listSteps(tx, accountId)),
+      forgetSteps: (accountId, steps) => engine.write((tx) => forgetSteps(tx, accountId, steps)),
       diagnostics: (instance) => engine.read((tx) => fieldDiagnostics(tx, instance)),
       recordDiagnostics: (accountId, dropped) =>
         engine.write((tx, now) => recordAccountDiagnostics(tx, accountId, dropped, now)),

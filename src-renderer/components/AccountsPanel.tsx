@@ -67,6 +67,7 @@ const SOFTWARE_NAMES: Record<string, string> = {
 };
 
 function softwareName(software: string): string {
+  if (software === 'unknown') return 'software that does not say what it is';
   return SOFTWARE_NAMES[software] ?? software.charAt(0).toUpperCase() + software.slice(1);
 }
 

@@ -189,8 +189,10 @@ function ReplyForm({ post, accountId, onDone }: { post: PostView; accountId: num
   const reply = useAppStore((s) => s.reply);
   const [text, setText] = useState(`@${post.author.acct} `);
   const [spoilerText, setSpoilerText] = useState('');
+  // The reply reaches no further than the post did: an audience Corgi does not know (a server's
+  // own, such as Akkoma's lists) gets followers only.
   const [visibility, setVisibility] = useState<(typeof VISIBILITIES)[number][0]>(
-    post.visibility === 'direct' || post.visibility === 'private' ? post.visibility : 'public',
+    VISIBILITIES.find(([value]) => value === post.visibility)?.[0] ?? 'private',
   );
   return (
     <form

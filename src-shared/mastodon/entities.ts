@@ -23,6 +23,7 @@ import {
   optionalId,
   optionalTime,
   shortString,
+  targetId,
   text,
   time,
   whole,
@@ -200,8 +201,8 @@ const statusFields = {
   replies_count: count('Status.replies_count'),
   /** Absent on servers that do not count quotes: unknown, not zero. */
   quotes_count: whole('Status.quotes_count'),
-  in_reply_to_id: optionalId('Status.in_reply_to_id', null),
-  in_reply_to_account_id: optionalId('Status.in_reply_to_account_id', null),
+  in_reply_to_id: targetId('Status.in_reply_to_id', null),
+  in_reply_to_account_id: targetId('Status.in_reply_to_account_id', null),
   poll: optional('Status.poll', pollSchema, null),
   card: optional('Status.card', previewCardSchema, null),
   language: nullableShort('Status.language'),
@@ -245,7 +246,7 @@ export const quoteSchema = z.looseObject({
     .max(LIMITS.short)
     .transform((state) => ((QUOTE_STATES as readonly string[]).includes(state) ? state : 'unknown')),
   quoted_status: optional('Quote.quoted_status', z.looseObject(statusFields), null),
-  quoted_status_id: optionalId('Quote.quoted_status_id', null),
+  quoted_status_id: targetId('Quote.quoted_status_id', null),
 });
 
 export const innerStatusSchema = z.looseObject({

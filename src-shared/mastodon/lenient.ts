@@ -222,8 +222,7 @@ export function link(field: string, max: number) {
   return shortString(field, max);
 }
 
-const isCount = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /** A count: a non-negative integer, or one written as a string of digits; anything else is 0. */
 export function count(field: string) {
@@ -265,8 +264,18 @@ export const id = z.union([
     .number()
     .int()
     .nonnegative()
+    .max(Number.MAX_SAFE_INTEGER)
     .transform((n) => String(n)),
 ]);
+
+/**
+ * A reply's or quote's target: an id, except Akkoma's "_", which stands for a post the server
+ * knows of but cannot show (lib/pleroma/web/mastodon_api/views/status_view.ex `@ghost_flake_id`):
+ * no target Corgi can look up, so none.
+ */
+export function targetId<F = undefined>(field: string, fallback?: F) {
+  return primitive(field, (value) => (value === '_' ? (fallback as F) : readId(value)), fallback as F);
+}
 
 /** An optional id, else `fallback`. */
 export function optionalId<F = undefined>(field: string, fallback?: F) {

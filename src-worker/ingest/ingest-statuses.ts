@@ -43,7 +43,7 @@ import {
 } from './normalize';
 import { recordStretch, type PageEntry } from './stretches';
 import { saveSyncCursor } from '../store/sync-cursors';
-import { addFieldDiagnostics } from '../store/servers';
+import { addFieldDiagnostics, countParseNotes } from '../store/servers';
 import { REFRESH } from '../../src-shared/worker-api';
 import { EngineError } from '../errors';
 
@@ -128,9 +128,8 @@ class PageIngest {
     raw: unknown,
     parsed: Extract<ReturnType<typeof parseStatus>, { ok: true }>,
   ): Promise<void> {
-    for (const [field, n] of parsed.dropped) this.diagnostic(field).dropped += n;
+    countParseNotes(this.diagnostics, parsed);
     if (parsed.cuts.length === 0) return;
-    for (const cut of parsed.cuts) this.diagnostic(cut.field).cut++;
     await this.tx.run(
       `INSERT INTO ingest_errors (account_id, timeline, remote_id, error, raw_json, at)
        VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING`,
@@ -142,12 +141,6 @@ class PageIngest {
         this.fetchedAt,
       ],
     );
-  }
-
-  diagnostic(field: string): { dropped: number; cut: number } {
-    let entry = this.diagnostics.get(field);
-    if (!entry) this.diagnostics.set(field, (entry = { dropped: 0, cut: 0 }));
-    return entry;
   }
 
   /** Adds this page's counts to the server's per-field diagnostics. */
@@ -265,7 +258,7 @@ class PageIngest {
   ): Promise<Outcome> {
     let outcome: Outcome = 'unchanged';
     // The full row (text, media, raw JSON…) is only built for an edit.
-    const version = statusVersion(status, raw);
+    const version = statusVersion(status);
     const edited =
       version.edited_at !== null && (existing.edited_at === null || version.edited_at > existing.edited_at);
     if (edited) {

@@ -5,8 +5,9 @@
  * filters are stored as v2 filters (one keyword each), and a status that comes without `filtered`
  * gets the same `FilterResult`s Mastodon would have sent, so the timeline hides and warns alike.
  *
- * Matching follows Mastodon's v1 rule: case-insensitive, on the text and the content warning; a
- * whole-word keyword matches only between non-word characters.
+ * Matching follows Mastodon's: case-insensitive, on the content warning, the text, the poll's
+ * options and the media's descriptions; a whole-word keyword matches only between non-word
+ * characters.
  */
 import type { Tx } from '../db/database';
 import type { MastodonFilterResult, MastodonInnerStatus } from '../../src-shared/mastodon/entities';
@@ -64,13 +65,21 @@ export async function localFilters(tx: Tx, accountId: number, now: number): Prom
   }));
 }
 
-/** The FilterResults of `filters` that match a status, given its text. */
+/**
+ * The FilterResults of `filters` that match a status: on its content warning, text, poll options
+ * and media descriptions, as Mastodon matches them (`Status#searchable_text`).
+ */
 export function matchFilters(
   filters: readonly LocalFilter[],
-  status: Pick<MastodonInnerStatus, 'spoiler_text'>,
+  status: Pick<MastodonInnerStatus, 'spoiler_text' | 'poll' | 'media_attachments'>,
   contentText: string,
 ): MastodonFilterResult[] {
-  const text = `${status.spoiler_text}\n${contentText}`;
+  const text = [
+    status.spoiler_text,
+    contentText,
+    ...(status.poll?.options.map((o) => o.title) ?? []),
+    ...status.media_attachments.map((m) => m.description ?? ''),
+  ].join('\n\n');
   const out: MastodonFilterResult[] = [];
   for (const filter of filters) {
     const matches = filter.keywords.filter((k) => k.pattern.test(text)).map((k) => k.keyword);

@@ -107,12 +107,12 @@ export function statusRow(status: MastodonInnerStatus, raw: unknown): StatusRow 
         blurhash: m.blurhash ?? null,
       })),
     ),
-    card: status.card ? boundedJson((raw as JsonObject).card) : null,
+    card: status.card ? boundedJson(status.card) : null,
     in_reply_to_remote_id: status.in_reply_to_id ?? null,
     in_reply_to_account_remote_id: status.in_reply_to_account_id ?? null,
     quote_state: status.quote?.state ?? null,
     raw_json: storedRawJson(raw),
-    ...statusVersion(status, raw),
+    ...statusVersion(status),
   };
 }
 
@@ -124,12 +124,12 @@ export type StatusVersion = Pick<
 
 /**
  * The cheap part of `statusRow`, enough to compare with a stored status. The card and poll are kept
- * as received (they are left out of the raw JSON), once they parse.
+ * as read (fields of the wrong type left out, fields Corgi does not read kept), not in the raw JSON.
  */
-export function statusVersion(status: MastodonInnerStatus, raw: unknown): StatusVersion {
+export function statusVersion(status: MastodonInnerStatus): StatusVersion {
   return {
     edited_at: status.edited_at ? Date.parse(status.edited_at) : null,
-    poll: status.poll ? boundedJson((raw as JsonObject).poll) : null,
+    poll: status.poll ? boundedJson(status.poll) : null,
     replies_count: status.replies_count,
     reblogs_count: status.reblogs_count,
     favourites_count: status.favourites_count,

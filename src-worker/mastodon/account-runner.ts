@@ -35,7 +35,7 @@ import {
   type Source,
 } from './account-sync';
 import type { Clock } from './clock';
-import { MastodonError, type MastodonHttp } from './http';
+import { MastodonError, whatWasSaid, type MastodonHttp } from './http';
 import { fetchInstance, isMissingEndpoint } from './server-info';
 import { AccountStream } from './streaming';
 
@@ -62,13 +62,22 @@ export function unreachableBackoffMs(failures: number): number {
   return Math.min(15 * MINUTE, 30_000 * 2 ** Math.max(0, failures - 1));
 }
 
-/** Servers that take the streaming token only from the query string (their handler reads no other). */
-const TOKEN_IN_QUERY = new Set(['pleroma', 'akkoma']);
+/**
+ * Servers that take the streaming token only from the query string: Pleroma's handler reads no
+ * other (lib/pleroma/web/mastodon_api/websocket_handler.ex). Akkoma also reads the subprotocol, which
+ * keeps the token out of the address (and out of proxies' logs).
+ */
+const TOKEN_IN_QUERY = new Set(['pleroma']);
 
 interface StepSpec {
   name: string;
   /** The optional feature the step needs: while it is off, the step waits. */
   feature?: ServerFeature;
+  /**
+   * Whether a missing endpoint switches the feature off (its own endpoint: `/api/v1/lists`), or
+   * only fails this step (one list's timeline: that list was deleted).
+   */
+  switches?: boolean;
   /** Part of the first sync (otherwise first run one period after it). */
   initial: boolean;
   /** How long after a success it runs again; null: not again. */
@@ -321,6 +330,7 @@ export class AccountRunner {
     return {
       name: source.name,
       feature,
+      switches: false,
       initial: true,
       every,
       run: async (signal, first) => (first ? sync.newest(source, signal) : sync.catchUp(source, signal)),
@@ -335,12 +345,21 @@ export class AccountRunner {
     return sync.backfill(source, signal);
   }
 
-  /** New lists or hashtags get their own steps, and the stream subscribes to them. */
-  #sideTimelines(kind: 'lists' | 'tags', names: string[]): number {
+  /**
+   * New lists or hashtags get their own steps, and the stream subscribes to them; those gone lose
+   * theirs, and their records.
+   */
+  async #sideTimelines(kind: 'lists' | 'tags', names: string[]): Promise<number> {
     const before = kind === 'lists' ? this.#lists : this.#tags;
     const changed = before.length !== names.length || before.some((n, i) => n !== names[i]);
     if (kind === 'lists') this.#lists = names;
     else this.#tags = names;
+    const source = kind === 'lists' ? listSource : tagSource;
+    const gone = before.filter((name) => !names.includes(name)).map((name) => source(name).name);
+    if (gone.length > 0) {
+      for (const step of gone) this.#schedule.delete(step);
+      await this.#options.api.servers.forgetSteps(this.#options.account.id, gone);
+    }
     if (changed && this.#stream) {
       this.#stream.stop();
       this.#stream = undefined;
@@ -399,9 +418,9 @@ export class AccountRunner {
       this.#features.set(state.feature, state);
   }
 
+  /** Switches a feature on, or off until a day from now (each time it is found missing again). */
   async #switch(feature: ServerFeature, available: boolean, reason: string | null): Promise<void> {
-    const known = this.#features.get(feature);
-    if (known && known.available === available && (available || known.reason === reason)) return;
+    if (available && this.#features.get(feature)?.available !== false) return;
     const now = this.#options.clock.now();
     const retryAt = available ? null : now + FEATURE_RETRY_MS;
     await this.#options.api.servers.setFeature(this.#options.account.id, feature, {
@@ -419,6 +438,21 @@ export class AccountRunner {
     if (wasOn) this.#log(`${feature.replace(/_/g, ' ')} switched off: ${reason}; asked again in a day`);
   }
 
+  /**
+   * A step that failed where no step should (the database refused a write): logged, and tried again
+   * later like any failure; the account goes on.
+   */
+  #broken(step: StepSpec, error: unknown): StepReport {
+    const reason = error instanceof Error ? error.message : String(error);
+    const schedule = this.#schedule.get(step.name);
+    if (schedule) {
+      schedule.failures++;
+      schedule.nextAt = this.#options.clock.now() + stepBackoffMs(schedule.failures);
+    }
+    this.#log(`${step.name} could not be recorded: ${reason}`);
+    return { outcome: 'failed', error: reason };
+  }
+
   /** Counts what the sync's own parses dropped (lists, tags, markers…) for the server. */
   async #recordDiagnostics(): Promise<void> {
     const dropped = this.#options.sync.takeDiagnostics();
@@ -427,12 +461,13 @@ export class AccountRunner {
 
   /** Runs one step and records how it went. */
   async #attempt(step: StepSpec): Promise<StepReport> {
-    const { api, account, clock } = this.#options;
+    const { api, account, clock, http } = this.#options;
     const signal = this.#stop.signal;
     const schedule = this.#schedule.get(step.name) ?? { nextAt: 0, failures: 0, lastRunAt: null };
     this.#schedule.set(step.name, schedule);
     const first = schedule.lastRunAt === null;
     schedule.lastRunAt = clock.now();
+    const answers = http.stats.answers;
     try {
       const result = await step.run(signal, first).finally(() => this.#recordDiagnostics());
       if (step.feature && this.#features.get(step.feature)?.available === false) {
@@ -442,21 +477,26 @@ export class AccountRunner {
       schedule.failures = 0;
       schedule.nextAt = step.every === null ? Number.POSITIVE_INFINITY : clock.now() + step.every;
       await api.servers.recordStep(account.id, step.name, { error: null, nextAt: finite(schedule.nextAt) });
-      await this.#reachable();
+      // Only an answer proves the server is there (some steps ask nothing).
+      if (http.stats.answers > answers) await this.#reachable();
       return { outcome: 'ok', result };
     } catch (error) {
       if (signal.aborted) return { outcome: 'stopped' };
       const reason = error instanceof Error ? error.message : String(error);
-      if (step.feature && isMissingEndpoint(error)) {
+      if (step.feature && step.switches !== false && isMissingEndpoint(error)) {
         await this.#switchOff(step.feature, error);
         schedule.failures = 0;
         schedule.nextAt = clock.now() + FEATURE_RETRY_MS;
-        await api.servers.recordStep(account.id, step.name, { error: null, nextAt: schedule.nextAt });
+        await api.servers.recordStep(account.id, step.name, {
+          error: null,
+          nextAt: schedule.nextAt,
+          skipped: true,
+        });
         await this.#reachable();
         return { outcome: 'off', error: reason };
       }
       if (await this.#refusedToken(error)) return { outcome: 'refused', error: reason };
-      if (isUnreachable(error, step.name)) {
+      if (isNoAnswer(error) && !(await this.#serverAnswers())) {
         await this.#unreachable(error as MastodonError);
         // Not a failure of the step: it runs first when the server answers again.
         schedule.lastRunAt = first ? null : schedule.lastRunAt;
@@ -470,8 +510,26 @@ export class AccountRunner {
         nextAt: schedule.nextAt,
       });
       if (recorded.failures === 1) this.#log(`${step.name} failed, trying again later: ${reason}`);
-      if (!(error instanceof MastodonError)) await this.#reachable();
+      if (http.stats.answers > answers) await this.#reachable();
       return { outcome: 'failed', error: reason };
+    }
+  }
+
+  /**
+   * Whether the server answers at all: one endpoint that times out or fails with 5xx (a large
+   * list of follows, a broken instance document) is that step's trouble, not the server's. Asked of
+   * the signed-in account, which every server serves.
+   */
+  async #serverAnswers(): Promise<boolean> {
+    try {
+      await this.#options.http.request({
+        path: '/api/v1/accounts/verify_credentials',
+        maxRetries: 0,
+        signal: this.#stop.signal,
+      });
+      return true;
+    } catch (error) {
+      return error instanceof MastodonError && error.status !== null && error.status < 500;
     }
   }
 
@@ -515,7 +573,7 @@ export class AccountRunner {
     this.#retryReachAt = this.#options.clock.now() + unreachableBackoffMs(this.#unreachableFailures);
     if (this.#state === 'unreachable') return;
     const host = new URL(this.#options.http.baseUrl).host;
-    const reason = `${host} cannot be reached (${error.message.replace(`${host}: `, '')}). Corgi keeps trying; check the connection, or whether the server is down.`;
+    const reason = `${host} cannot be reached (${whatWasSaid(error, host)}). Corgi keeps trying; check the connection, or whether the server is down.`;
     await this.#options.api.accounts.setState(this.#options.account.id, 'unreachable', reason);
     this.#log(reason);
     this.#setState('unreachable', reason);
@@ -558,7 +616,7 @@ export class AccountRunner {
         outcomes[step.name] = { outcome: 'off' };
         continue;
       }
-      const report = await this.#attempt(step);
+      const report = await this.#attempt(step).catch((error: unknown) => this.#broken(step, error));
       outcomes[step.name] = report;
       const { outcome } = report;
       // Everything not yet run waits for the server: the next passes take up where this stopped.
@@ -585,20 +643,21 @@ export class AccountRunner {
 
   /**
    * Runs the steps that are due, in order, each once; steps that a step adds (a list read for the
-   * first time) run in the same pass. Stops at a server that cannot be reached.
+   * first time) run in the same pass. Stops at a server that cannot be reached. Returns how many
+   * steps ran.
    */
-  async #pass(): Promise<void> {
+  async #pass(): Promise<number> {
     const now = this.#options.clock.now();
     const done = new Set<string>();
     for (;;) {
-      if (this.stopped) return;
+      if (this.stopped) return done.size;
       const step = this.#steps().find(
         (s) => !done.has(s.name) && this.#dueAt(s) <= now && this.#available(s.feature),
       );
-      if (!step) return;
+      if (!step) return done.size;
       done.add(step.name);
-      const { outcome } = await this.#attempt(step);
-      if (outcome === 'refused' || outcome === 'stopped' || outcome === 'unreachable') return;
+      const { outcome } = await this.#attempt(step).catch((error: unknown) => this.#broken(step, error));
+      if (outcome === 'refused' || outcome === 'stopped' || outcome === 'unreachable') return done.size;
     }
   }
 
@@ -633,16 +692,17 @@ export class AccountRunner {
     await this.initialPass();
     if (this.stopped) return;
     await this.#startStream();
+    let ran = 1;
     while (!this.stopped) {
-      const next = this.#nextDue();
       this.#wake = new AbortController();
-      const wait = Math.max(0, next - clock.now());
+      // Never round again at once after a pass that found nothing to do: the loop would spin.
+      const wait = Math.max(ran === 0 ? 1000 : 0, this.#nextDue() - clock.now());
       if (wait > 0)
         await clock
           .sleep(wait, AbortSignal.any([this.#stop.signal, this.#wake.signal]))
           .catch(() => undefined);
       if (this.stopped) return;
-      await this.#pass();
+      ran = await this.#pass();
       this.#settle();
     }
   }
@@ -650,7 +710,7 @@ export class AccountRunner {
   /** When the next step falls due; while the server cannot be reached, when to try it again. */
   #nextDue(): number {
     const now = this.#options.clock.now();
-    if (this.#state === 'unreachable') return Math.max(now, this.#retryReachAt);
+    if (this.#state === 'unreachable' && this.#retryReachAt > now) return this.#retryReachAt;
     let next = Number.POSITIVE_INFINITY;
     for (const step of this.#steps()) {
       let at = this.#dueAt(step);
@@ -667,11 +727,9 @@ function finite(n: number): number | null {
 }
 
 /**
- * No answer at all means the server cannot be reached; answers of 5xx only when the timeline or
- * the instance document gets them (one broken endpoint is that step's failure).
+ * No answer (the network, a timeout), or 5xx answers after every retry: the server may be down, or
+ * only this endpoint in trouble; `#serverAnswers` tells which.
  */
-function isUnreachable(error: unknown, step: string): boolean {
-  if (!(error instanceof MastodonError)) return false;
-  if (error.kind === 'network') return true;
-  return error.kind === 'server' && (step === 'home' || step === 'instance');
+function isNoAnswer(error: unknown): boolean {
+  return error instanceof MastodonError && (error.kind === 'network' || error.kind === 'server');
 }

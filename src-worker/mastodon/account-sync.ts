@@ -6,7 +6,7 @@
  * page is fetched, again and again. Backfill walks `rel="next"` (older) and stores, with every page and in the same
  * transaction, where it will continue: a restart resumes at the first page not stored. Catching up
  * walks `min_id` (the page immediately newer than the newest seen, so nothing in between is
- * skipped) until a short page; it runs at start and after every streaming reconnect, because the
+ * skipped) until the newest page; it runs at start and after every streaming reconnect, because the
  * stream replays nothing. Favourites and bookmarks are paged by the server's own record ids, which
  * are not status ids: only their Link headers are followed.
  *
@@ -25,7 +25,7 @@ import {
   type MastodonMarkers,
 } from '../../src-shared/mastodon/entities';
 import type { Clock } from './clock';
-import { MastodonError, type MastodonHttp } from './http';
+import { MastodonError, whatWasSaid, type MastodonHttp } from './http';
 import { REFRESH, type IngestResult, type PageCursor, type WorkerApi } from '../../src-shared/worker-api';
 
 export interface Source {
@@ -253,7 +253,10 @@ export class AccountSync {
       progress.pages++;
       progress.statuses += result.inserted + result.updated + result.unchanged;
       progress.rejected += result.rejected.length;
-      if (page.body.length < source.limit || next === newest) break;
+      // Mastodon fills every page it can; on other servers only an empty page, or no newer link,
+      // is the end.
+      if (page.body.length === 0 || next === newest) break;
+      if (this.shortPageEnds && page.body.length < source.limit) break;
       newest = next;
     }
     progress.done = true;
@@ -436,7 +439,7 @@ export class AccountSync {
 /** What the person reads when the server refuses the token, and what they can do. */
 export function refusedTokenReason(baseUrl: string, error: MastodonError): string {
   const host = new URL(baseUrl).host;
-  return `${host} no longer accepts Corgi's access (${error.message.replace(`${host}: `, '')}): it may have been revoked in the account's settings. Sign in again to go on.`;
+  return `${host} no longer accepts Corgi's access (${whatWasSaid(error, host)}): it may have been revoked in the account's settings. Sign in again to go on.`;
 }
 
 /**

@@ -36,6 +36,11 @@ export class MastodonError extends Error {
   }
 }
 
+/** What the server (or the network) said, without the host the message begins with. */
+export function whatWasSaid(error: MastodonError, host: string): string {
+  return error.message.startsWith(`${host}: `) ? error.message.slice(host.length + 2) : error.message;
+}
+
 export interface MastodonResponse<T = unknown> {
   status: number;
   body: T;
@@ -62,6 +67,8 @@ export interface RequestOptions {
 
 export interface HttpStats {
   requests: number;
+  /** Requests that got an answer, of any status: the server is there. */
+  answers: number;
   pagingRequests: number;
   limitHits: number;
   retries: number;
@@ -87,7 +94,7 @@ function backoffMs(attempt: number): number {
 export class MastodonHttp {
   readonly baseUrl: string;
   readonly budget: RateBudget;
-  readonly stats: HttpStats = { requests: 0, pagingRequests: 0, limitHits: 0, retries: 0 };
+  readonly stats: HttpStats = { requests: 0, answers: 0, pagingRequests: 0, limitHits: 0, retries: 0 };
   readonly #options: MastodonHttpOptions;
 
   constructor(options: MastodonHttpOptions) {
@@ -148,6 +155,7 @@ export class MastodonHttp {
         await clock.sleep(backoffMs(failures), options.signal);
         continue;
       }
+      this.stats.answers++;
       this.budget.observe(kind, response.headers, response.status === 429);
       if (response.status === 429) {
         this.stats.limitHits++;
@@ -174,8 +182,9 @@ export class MastodonHttp {
       try {
         body = text === '' ? null : JSON.parse(text);
       } catch {
-        // An error page in place of JSON still says what the status says.
-        if (!response.ok) throw errorFor(response.status, null, url.host, request);
+        // An error page in place of JSON still says what the status says, except that a proxy's or
+        // firewall's 401 or 403 page says nothing of the token.
+        if (!response.ok) throw errorFor(response.status, null, url.host, request, { authoritative: false });
         // A body cut short is worth asking for again; a page of HTML (a login page, a proxy's
         // error page) answered in place of JSON is not.
         const html = /html/i.test(response.headers.get('content-type') ?? '');
@@ -203,7 +212,13 @@ export class MastodonHttp {
   }
 }
 
-function errorFor(status: number, body: unknown, host: string, request: string): MastodonError {
+function errorFor(
+  status: number,
+  body: unknown,
+  host: string,
+  request: string,
+  { authoritative = true } = {},
+): MastodonError {
   const error = (body as { error?: unknown } | null)?.error;
   // Servers put the reason in `error` as a string, or (Misskey's relatives) as an object.
   const said =
@@ -213,9 +228,9 @@ function errorFor(status: number, body: unknown, host: string, request: string):
         ? (error as { message: string }).message.slice(0, 500)
         : `HTTP ${status}`;
   const kind: MastodonErrorKind =
-    status === 401
+    status === 401 && authoritative
       ? 'unauthorized'
-      : status === 403
+      : status === 403 && authoritative
         ? 'forbidden'
         : status === 404
           ? 'not_found'

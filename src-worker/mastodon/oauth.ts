@@ -34,6 +34,8 @@ export class OAuthError extends Error {
   constructor(
     readonly kind: OAuthErrorKind,
     message: string,
+    /** The HTTP status of the answer, when there was one. */
+    readonly status: number | null = null,
   ) {
     super(message);
     this.name = 'OAuthError';
@@ -116,13 +118,18 @@ async function call<T>(fetchImpl: Fetch, url: string, init: RequestInit, schema:
   try {
     body = JSON.parse(text);
   } catch {
-    throw new OAuthError('malformed', `${new URL(url).host} answered ${response.status} without JSON.`);
+    throw new OAuthError(
+      'malformed',
+      `${new URL(url).host} answered ${response.status} without JSON.`,
+      response.status,
+    );
   }
   if (!response.ok) {
     const said = body as { error?: string; error_description?: string };
     throw new OAuthError(
       'rejected',
       `${new URL(url).host} refused: ${said.error_description ?? said.error ?? `HTTP ${response.status}`}`,
+      response.status,
     );
   }
   const parsed = schema.safeParse(body);
@@ -150,7 +157,7 @@ export async function registerApp(options: {
     revokeEndpoint: `${origin}/oauth/revoke`,
     registerEndpoint: `${origin}/api/v1/apps`,
   };
-  let pkce = false;
+  let pkce: boolean | undefined = false;
   try {
     const metadata = await call(
       fetchImpl,
@@ -167,6 +174,10 @@ export async function registerApp(options: {
     pkce = metadata.code_challenge_methods_supported.includes('S256');
   } catch (error) {
     if ((error as OAuthError).kind === 'unreachable') throw error;
+    // No discovery document (a 404, or a web app's page in its place): no PKCE. A server in
+    // trouble (5xx) says nothing either way: PKCE is offered, as before servers announced it.
+    const status = (error as OAuthError).status;
+    if (status !== null && status >= 500) pkce = undefined;
   }
   const app = await call(
     fetchImpl,

@@ -103,7 +103,8 @@ describe('what an instance document settles', () => {
       1,
       'https://x.social',
     );
-    expect(bare.info).toMatchObject({ software: 'mastodon', streamingUrl: null, title: '' });
+    // Neither the version nor NodeInfo named it: not taken for Mastodon.
+    expect(bare.info).toMatchObject({ software: 'unknown', streamingUrl: null, title: '' });
     expect(bare.features.streaming).toEqual({
       available: false,
       reason: 'the instance document names no streaming server',

@@ -3,7 +3,7 @@
  * (Mastodon's own version string, or the "2.7.2 (compatible; Akkoma 3.13.2)" form other servers
  * use), the Mastodon API version it claims, where it streams, and which optional features to
  * expect. What the document does not say is learnt by asking: an optional endpoint that answers
- * 404, 405, 410 or 501 switches its feature off (see `service.ts`).
+ * 404, 405, 410 or 501 switches its feature off (see `account-runner.ts`).
  */
 import { instanceSchema, parseLeniently, type MastodonInstance } from '../../src-shared/mastodon/entities';
 import type { ServerFeature, ServerInfo } from '../../src-shared/worker-api';
@@ -98,14 +98,15 @@ export function readInstance(
   software?: { name: string; version: string | null },
 ): InstanceReading {
   let version = parseServerVersion(instance.version, instance.source_url);
-  // NodeInfo names the software where the version string does not (Hollo says "0.10.0").
-  if (!version.named && software && software.name !== 'mastodon')
-    version = {
-      software: software.name,
-      softwareVersion: software.version,
-      mastodonVersion: null,
-      named: true,
-    };
+  // NodeInfo names the software where the version string does not (Hollo says "0.10.0"); where
+  // neither does, nothing is taken for Mastodon's behaviour.
+  if (!version.named)
+    version =
+      software?.name === 'mastodon'
+        ? { ...version, named: true }
+        : software
+          ? { software: software.name, softwareVersion: software.version, mastodonVersion: null, named: true }
+          : { ...version, software: 'unknown' };
   const apiVersion = instance.api_versions?.mastodon ?? null;
   const streaming = instance.configuration?.urls?.streaming ?? instance.urls?.streaming_api ?? null;
   const maxCharacters = instance.configuration?.statuses?.max_characters ?? instance.max_toot_chars ?? null;
@@ -175,9 +176,16 @@ export function readInstance(
   };
 }
 
+/**
+ * The streaming address in full. A server on https that names a plain ws:// or http:// one gets
+ * the secure scheme: the token must not cross the network in the clear.
+ */
 function absolute(url: string, origin: string): string | null {
   try {
-    return new URL(url, origin).href.replace(/\/+$/, '');
+    const full = new URL(url, origin);
+    if (new URL(origin).protocol === 'https:' && (full.protocol === 'ws:' || full.protocol === 'http:'))
+      full.protocol = 'wss:';
+    return full.href.replace(/\/+$/, '');
   } catch {
     return null;
   }

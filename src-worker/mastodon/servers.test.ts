@@ -5,11 +5,12 @@
  * timeline is polled.
  */
 import { describe, expect, it } from 'vitest';
-import { useSignedIn } from '../../test/support/signed-in';
+import { until, useSignedIn } from '../../test/support/signed-in';
 import { ManualClock } from '../../test/support/manual-clock';
 import { WORLD_START } from '../../test/support/fediverse';
 import { FLAVOUR_NAMES, FLAVOURS, type Flavour, type FlavourName } from '../../test/simulator/flavours';
 import { AccountRunner, FEATURE_RETRY_MS, POLL_HIDDEN_MS, POLL_MS } from './account-runner';
+import { SOURCES } from './account-sync';
 
 const { fediverse, engines } = useSignedIn();
 
@@ -57,6 +58,24 @@ describe.each(FLAVOUR_NAMES)('the first sync against %s', (name) => {
     const off = (await t.api.servers.features(ana.id)).filter((f) => !f.available);
     expect(off.map((f) => f.feature)).toEqual(FEATURES_OFF[name]);
     for (const feature of off) expect(feature.reason).toBeTruthy();
+    if (name === 'akkoma') {
+      // Akkoma's own visibilities are kept (`local` known, `list` as unknown), and its "_" for a
+      // parent it cannot resolve is no parent at all.
+      const rows = await t.engine.read((tx) =>
+        tx.all<{ visibility: string; n: number }>(
+          'SELECT visibility, count(*) AS n FROM statuses GROUP BY visibility',
+        ),
+      );
+      const by = Object.fromEntries(rows.map((r) => [r.visibility, r.n]));
+      expect(by.local).toBeGreaterThan(0);
+      expect(by.public).toBeGreaterThan(0);
+      const ghosts = await t.engine.read((tx) =>
+        tx.all(
+          "SELECT id FROM statuses WHERE in_reply_to_remote_id = '_' OR in_reply_to_account_remote_id = '_'",
+        ),
+      );
+      expect(ghosts).toEqual([]);
+    }
     // An endpoint that is missing is named, with its answer, and logged once.
     for (const feature of off.filter((f) => f.retryAt !== null))
       expect(
@@ -110,6 +129,45 @@ describe('a missing feature', () => {
   });
 });
 
+describe('a feature still missing', () => {
+  it('is asked about once a day, not at every turn of its step', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const server = t.f.server();
+    server.faults.failing.set('GET /api/v1/trends/statuses', 404);
+    const { runner } = t.runnerFor(ana);
+    await runner.initialPass();
+    const asked = () => server.stats.byPath.get('GET /api/v1/trends/statuses') ?? 0;
+    for (let day = 1; day <= 3; day++) {
+      // Trends run every quarter of an hour where the server has them.
+      for (let quarter = 0; quarter < 96; quarter++) {
+        t.f.clock.advance(15 * 60_000);
+        await runner.runDue();
+      }
+      expect(asked(), `day ${day}`).toBe(1 + day);
+    }
+    const trends = (await t.api.servers.features(ana.id)).find((f) => f.feature === 'trends')!;
+    expect(trends.available).toBe(false);
+    expect(trends.retryAt).toBeGreaterThan(t.f.clock.now());
+  });
+
+  it('is a list’s own: one deleted list fails its step, and the other lists go on', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const user = t.f.world.userByName('ana')!;
+    user.lists.push({ id: '77', title: 'Second', members: new Set([...user.follows].slice(20, 40)) });
+    const ana = await t.signInAs('ana', 'pw');
+    t.f.server().faults.failing.set(`GET /api/v1/timelines/list/${user.lists[0]!.id}`, 404);
+    const { runner } = t.runnerFor(ana);
+    const outcomes = await runner.initialPass();
+    expect(outcomes[`list:${user.lists[0]!.id}`]?.outcome).toBe('failed');
+    expect(outcomes['list:77']?.outcome).toBe('ok');
+    expect((await t.api.servers.features(ana.id)).find((f) => f.feature === 'lists')?.available ?? true).toBe(
+      true,
+    );
+    expect(await t.entries(ana.id, 'list:77')).toBeGreaterThan(0);
+  });
+});
+
 describe('one step failing', () => {
   it('is recorded with its reason and tried again later, and the others go on', async () => {
     const t = await fediverse([{ username: 'ana', password: 'pw', favourites: 30 }]);
@@ -147,6 +205,33 @@ describe('one step failing', () => {
     t.f.clock.advance(60_000);
     await runner.runDue();
     expect(await mutes()).toMatchObject({ failures: 0 });
+  });
+
+  it('a broken instance document is that step’s failure: the timeline still syncs', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const server = t.f.server();
+    server.faults.failing.set('GET /api/v2/instance', 500);
+    server.faults.failing.set('GET /api/v1/instance', 500);
+    const { runner } = t.runnerFor(ana, { timeoutMs: 500 });
+    const outcomes = await runner.initialPass();
+    expect(outcomes.instance?.outcome).toBe('failed');
+    expect(outcomes.home?.outcome).toBe('ok');
+    expect(runner.state).toBe('polling');
+    expect(await t.entries(ana.id, 'home')).toBe(t.f.world.userByName('ana')!.home.length);
+  });
+
+  it('a firewall’s 403 page is not the server refusing the token', async () => {
+    const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+    const ana = await t.signInAs('ana', 'pw');
+    const server = t.f.server();
+    server.faults.failingPages.set('GET /api/v1/blocks', 403);
+    server.faults.failingPages.set('GET /api/v1/accounts/verify_credentials', 403);
+    const { runner } = t.runnerFor(ana);
+    const outcomes = await runner.initialPass();
+    expect(outcomes.blocks?.outcome).toBe('failed');
+    expect(runner.state).not.toBe('needs_sign_in');
+    expect((await t.api.accounts.list())[0]?.state).toBe('active');
   });
 
   it('a 401 from one endpoint is that step’s failure when the token still works', async () => {
@@ -219,6 +304,46 @@ describe('a server that cannot be reached', () => {
   });
 });
 
+describe('a server back after being unreachable, whose steps then fail', () => {
+  it('is reachable again, and the loop waits for the next step instead of spinning', async () => {
+    const clock = new ManualClock(WORLD_START);
+    const t = await fediverse([{ username: 'ana', password: 'pw' }], { clock });
+    const ana = await t.signInAs('ana', 'pw');
+    const server = t.f.server();
+    server.faults.offline = true;
+    const { http, sync } = t.syncFor(ana, { timeoutMs: 200 });
+    const app = new AccountRunner({
+      api: t.api,
+      account: ana,
+      http,
+      sync,
+      clock,
+      token: () => t.vault.getToken(ana.id),
+      log: () => undefined,
+    });
+    const done = app.run();
+    // Offline, the client's own retries wait on the clock: move it until the account gives up.
+    await until(async () => {
+      clock.advance(30_000);
+      await new Promise((r) => setTimeout(r, 5));
+      return app.state === 'unreachable';
+    });
+    // Back, but every request of its steps refused: the server answers, so it is not unreachable.
+    server.faults.offline = false;
+    server.faults.refuseAll = 400;
+    clock.advance(15 * 60_000);
+    await until(() => app.state !== 'unreachable');
+    // Quiet: waiting for the next step, no request going out (a loop that spun would starve this).
+    await until(async () => {
+      const requests = server.stats.requests;
+      await settle();
+      return clock.sleeping > 0 && server.stats.requests === requests;
+    });
+    app.stop();
+    await done;
+  });
+});
+
 describe('servers whose pages come back short', () => {
   it('backfills past a short page until the server says there is no more', async () => {
     const t = await fediverse([{ username: 'ana', password: 'pw' }], { flavour: FLAVOURS.gotosocial });
@@ -236,6 +361,18 @@ describe('servers whose pages come back short', () => {
     const { runner } = t.runnerFor(ana);
     await runner.initialPass();
     expect(await t.entries(ana.id, 'home')).toBe(visible.length);
+
+    // Catching up goes past a short page too.
+    const blocked = [...user.blocks][0]!;
+    const followed = [...user.follows].filter((a) => !user.blocks.has(a));
+    for (let i = 0; i < 60; i++) {
+      t.f.clock.advance(1000);
+      t.f.world.publish(i % 6 === 0 ? blocked : followed[i % followed.length]!);
+    }
+    user.follows.add(blocked);
+    const { sync } = t.syncFor(ana);
+    await sync.catchUp(SOURCES.home);
+    expect(await t.entries(ana.id, 'home')).toBe(visible.length + 50);
   });
 });
 
@@ -288,7 +425,7 @@ describe('no stream, no problem', () => {
     });
     const done = app.run();
     // The first sync ends in a wait for the next step.
-    await waitFor(() => app.state === 'polling' && clock.sleeping > 0);
+    await until(() => app.state === 'polling' && clock.sleeping > 0);
     const publish = () => t.f.world.publish([...t.f.world.userByName('ana')!.follows][0]!);
     const home = () => t.entries(ana.id, 'home');
     const stop = async () => {
@@ -309,7 +446,7 @@ describe('no stream, no problem', () => {
     await settle();
     expect(await home()).toBe(before);
     clock.advance(1000);
-    await waitFor(async () => (await home()) === before + 1);
+    await until(async () => (await home()) === before + 1);
     const stored = await t.engine.read((tx) =>
       tx.get('SELECT id FROM statuses WHERE uri = ?', [String(post.json.uri)]),
     );
@@ -325,7 +462,7 @@ describe('no stream, no problem', () => {
     await settle();
     expect(await home()).toBe(before);
     clock.advance(POLL_HIDDEN_MS - POLL_MS);
-    await waitFor(async () => (await home()) === before + 1);
+    await until(async () => (await home()) === before + 1);
     await stop();
   });
 
@@ -336,7 +473,7 @@ describe('no stream, no problem', () => {
     const before = await home();
     publish();
     clock.advance(POLL_MS);
-    await waitFor(async () => (await home()) === before + 1);
+    await until(async () => (await home()) === before + 1);
     await stop();
   });
 });
@@ -344,12 +481,4 @@ describe('no stream, no problem', () => {
 /** Lets pending I/O and timers of the moment run. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 10));
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${check.toString()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

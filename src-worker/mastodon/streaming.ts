@@ -72,6 +72,12 @@ export class StreamConnection {
     this.#socket = undefined;
   }
 
+  /** Drops the socket (what it brought could not be stored in order) and opens another later. */
+  reconnect(): void {
+    this.#openedAt = 0;
+    this.#socket?.close();
+  }
+
   #connect(): void {
     const url = new URL('/api/v1/streaming', this.options.streamingUrl.replace(/^http/, 'ws'));
     let socket: WebSocket;
@@ -83,8 +89,11 @@ export class StreamConnection {
     this.#socket = socket;
     socket.addEventListener('open', () => {
       this.#openedAt = Date.now();
-      for (const subscription of this.options.subscriptions)
+      for (const subscription of this.options.subscriptions) {
+        // The address already asked for the user stream: asking again may double every event.
+        if (this.options.tokenInQuery && subscription.stream === 'user') continue;
         socket.send(JSON.stringify({ type: 'subscribe', ...subscription }));
+      }
       this.options.onOpen();
     });
     socket.addEventListener('message', (message) => this.#frame(String(message.data)));
@@ -173,6 +182,8 @@ export class AccountStream {
   #connection: StreamConnection | undefined;
   /** Posts streamed while a catch-up runs; null when live. */
   #held: unknown[] | null = [];
+  /** Past this many posts held back, the socket is dropped and the next one catches up anew. */
+  static readonly MAX_HELD = 2000;
   #newest: string | null = null;
   #queue: Promise<void> = Promise.resolve();
   #state: StreamState = 'closed';
@@ -244,8 +255,16 @@ export class AccountStream {
     this.#setState('catching_up');
     void this.#enqueue(async () => {
       const { sync, api, accountId } = this.#options;
-      await sync.guard(() => sync.catchUp(SOURCES.home));
-      await sync.guard(() => sync.catchUp(SOURCES.mentions));
+      try {
+        await sync.guard(() => sync.catchUp(SOURCES.home));
+        await sync.guard(() => sync.catchUp(SOURCES.mentions));
+      } catch (error) {
+        // What was streamed meanwhile cannot be stored without a gap: drop it with the socket;
+        // the next socket catches up anew (and polling goes on meanwhile).
+        this.#held = [];
+        this.#connection?.reconnect();
+        throw error;
+      }
       this.#newest = (await api.sync.cursor(accountId, SOURCES.home.name))?.newestId ?? null;
       const held = this.#held ?? [];
       this.#held = null;
@@ -280,8 +299,13 @@ export class AccountStream {
           void this.#enqueue(async () => {
             await api.ingest.statuses({ accountId, timeline, statuses: [event.payload] });
           });
-        } else if (this.#held) this.#held.push(event.payload);
-        else void this.#enqueue(() => this.#storeHome(event.payload));
+        } else if (this.#held) {
+          this.#held.push(event.payload);
+          if (this.#held.length > AccountStream.MAX_HELD) {
+            this.#held = [];
+            this.#connection?.reconnect();
+          }
+        } else void this.#enqueue(() => this.#storeHome(event.payload));
         return;
       }
       case 'status.update':
@@ -295,8 +319,8 @@ export class AccountStream {
         });
         return;
       case 'notification': {
-        const notification = event.payload as { type?: string; status?: unknown };
-        if (notification.type !== 'mention' || !notification.status) return;
+        const notification = event.payload as { type?: string; status?: unknown } | null;
+        if (notification?.type !== 'mention' || !notification.status) return;
         void this.#enqueue(async () => {
           await api.ingest.statuses({
             accountId,

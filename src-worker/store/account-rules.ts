@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Tx } from '../db/database';
 import { EngineError } from '../errors';
 import { filterSchema, parseLeniently } from '../../src-shared/mastodon/entities';
-import { addFieldDiagnostics } from './servers';
+import { addFieldDiagnostics, countParseNotes } from './servers';
 import type { RulesResult } from '../../src-shared/worker-api';
 
 const acctOnly = z.looseObject({ acct: z.string().min(1) });
@@ -31,7 +31,7 @@ export async function replaceFilters(
   const counts = new Map<string, { dropped: number; cut: number }>();
   for (const [index, raw] of filters.entries()) {
     const parsed = parseLeniently(filterSchema, raw);
-    countNotes(counts, parsed);
+    countParseNotes(counts, parsed);
     if (!parsed.success) {
       result.rejected.push({
         index,
@@ -58,20 +58,6 @@ export async function replaceFilters(
   }
   await addFieldDiagnostics(tx, host, counts, now);
   return result;
-}
-
-/** Adds what a parse dropped and cut to per-field counts. */
-function countNotes(
-  counts: Map<string, { dropped: number; cut: number }>,
-  parsed: { dropped: ReadonlyMap<string, number>; cuts: readonly { field: string }[] },
-): void {
-  const entry = (field: string) => {
-    let e = counts.get(field);
-    if (!e) counts.set(field, (e = { dropped: 0, cut: 0 }));
-    return e;
-  };
-  for (const [field, n] of parsed.dropped) entry(field).dropped += n;
-  for (const cut of parsed.cuts) entry(cut.field).cut++;
 }
 
 export async function replaceRelations(

@@ -151,12 +151,15 @@ function toStep(row: StepRow): SyncStepState {
   };
 }
 
-/** A success clears the failures; a failure counts one more and keeps its reason. */
+/**
+ * A success clears the failures; a failure counts one more and keeps its reason; a step skipped
+ * (its feature switched off) clears the failures without counting as a success.
+ */
 export async function recordStep(
   tx: Tx,
   accountId: number,
   step: string,
-  outcome: { error: string | null; nextAt: number | null },
+  outcome: { error: string | null; nextAt: number | null; skipped?: boolean },
   now: number,
 ): Promise<SyncStepState> {
   await requireAccount(tx, accountId);
@@ -171,12 +174,20 @@ export async function recordStep(
            RETURNING *`
       : `INSERT INTO sync_steps (account_id, step, last_ok_at, failures, next_at)
            VALUES (?, ?, ?, 0, ?)
-           ON CONFLICT (account_id, step) DO UPDATE SET last_ok_at = excluded.last_ok_at,
-             failures = 0, next_at = excluded.next_at
+           ON CONFLICT (account_id, step) DO UPDATE SET
+             last_ok_at = ifnull(excluded.last_ok_at, last_ok_at), failures = 0, next_at = excluded.next_at
            RETURNING *`,
-    failed ? [accountId, step, outcome.error, now, outcome.nextAt] : [accountId, step, now, outcome.nextAt],
+    failed
+      ? [accountId, step, outcome.error, now, outcome.nextAt]
+      : [accountId, step, outcome.skipped ? null : now, outcome.nextAt],
   );
   return toStep(rows[0]!);
+}
+
+/** Forgets the records of steps that no longer exist (a list deleted, a hashtag unfollowed). */
+export async function forgetSteps(tx: Tx, accountId: number, steps: readonly string[]): Promise<void> {
+  for (const step of steps)
+    await tx.run('DELETE FROM sync_steps WHERE account_id = ? AND step = ?', [accountId, step]);
 }
 
 export async function listSteps(tx: Tx, accountId: number): Promise<SyncStepState[]> {
@@ -188,6 +199,20 @@ export async function listSteps(tx: Tx, accountId: number): Promise<SyncStepStat
 
 /** Per "Entity.field": how many optional fields were dropped and texts cut. */
 export type FieldCounts = ReadonlyMap<string, { dropped: number; cut: number }>;
+
+/** Adds what one parse dropped and cut to per-field counts. */
+export function countParseNotes(
+  counts: Map<string, { dropped: number; cut: number }>,
+  parsed: { dropped: ReadonlyMap<string, number>; cuts: readonly { field: string }[] },
+): void {
+  const entry = (field: string) => {
+    let e = counts.get(field);
+    if (!e) counts.set(field, (e = { dropped: 0, cut: 0 }));
+    return e;
+  };
+  for (const [field, n] of parsed.dropped) entry(field).dropped += n;
+  for (const cut of parsed.cuts) entry(cut.field).cut++;
+}
 
 /** Adds to a server's per-field diagnostics: one row a field, counting every occurrence. */
 export async function addFieldDiagnostics(

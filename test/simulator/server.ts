@@ -95,6 +95,10 @@ export class Faults {
   lostAnswers: string[] = [];
   /** Routes ("GET /api/v1/mutes") that answer with this status until the fault is removed. */
   failing = new Map<string, number>();
+  /** Routes that answer with this status and an HTML page, as a proxy or firewall in front does. */
+  failingPages = new Map<string, number>();
+  /** Every API request answers with this status (a server that answers, and refuses everything). */
+  refuseAll: number | null = null;
 }
 
 export interface SimulatorStats {
@@ -357,13 +361,27 @@ export class Simulator {
     const id = /\/(?:\d+|[0-9A-HJKMNP-TV-Z]{26}|(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{18})(?=\/|$)/g;
     const routeKey = `${request.method} ${path.replace(id, '/:id')}`;
     this.stats.byPath.set(routeKey, (this.stats.byPath.get(routeKey) ?? 0) + 1);
-    const answer = this.flavour.answer(request.method, path, request.query as Query);
-    if (answer) return reply.code(answer.status).type(answer.contentType).send(answer.body);
-    if (!path.startsWith('/api/')) return;
-    if (this.faults.offline) {
+    // The network and a failing route first: routes the flavour answers itself fail alike.
+    const served =
+      path.startsWith('/api/') || path.startsWith('/.well-known/') || path.startsWith('/nodeinfo/');
+    if (this.faults.offline && served) {
       request.raw.socket.destroy();
       return reply.hijack();
     }
+    const failing = this.faults.failing.get(`${request.method} ${path}`);
+    if (failing !== undefined)
+      return reply.code(failing).send({ error: `Failing with ${failing} on purpose` });
+    if (this.faults.refuseAll !== null && path.startsWith('/api/'))
+      return reply.code(this.faults.refuseAll).send({ error: 'Refused on purpose' });
+    const page = this.faults.failingPages.get(`${request.method} ${path}`);
+    if (page !== undefined)
+      return reply
+        .code(page)
+        .type('text/html')
+        .send(`<html><body><h1>${page}</h1>Request blocked.</body></html>`);
+    const answer = this.flavour.answer(request.method, path, request.query as Query);
+    if (answer) return reply.code(answer.status).type(answer.contentType).send(answer.body);
+    if (!path.startsWith('/api/')) return;
     if (this.#responseMs > 0)
       (this.clock as Clock & { advance?: (ms: number) => void }).advance?.(this.#responseMs);
     if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
@@ -376,9 +394,6 @@ export class Simulator {
       this.faults.serverErrors--;
       return reply.code(503).type('text/html').send('<html><body>Service Unavailable</body></html>');
     }
-    const failing = this.faults.failing.get(`${request.method} ${path}`);
-    if (failing !== undefined)
-      return reply.code(failing).send({ error: `Failing with ${failing} on purpose` });
     const open = path === '/api/v1/apps' || path === '/api/v2/instance' || path === '/api/v1/instance';
     const token = this.#token(request);
     if (!token || token.revoked) {
