@@ -335,7 +335,7 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
         accountId: ana.id,
         streamingUrl: server.streamingUrl,
         token: (await t.vault.getToken(ana.id))!,
-        tokenInQuery: runner.server?.software === 'akkoma',
+        tokenInQuery: runner.server?.software === 'pleroma',
       });
       streams.push(stream);
       stream.start();
@@ -381,7 +381,7 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
         accountId: ana.id,
         streamingUrl: t.f.server().streamingUrl,
         token: (await t.vault.getToken(ana.id))!,
-        tokenInQuery: flavour.name === 'akkoma',
+        tokenInQuery: flavour.name === 'pleroma',
       });
       streams.push(stream);
       stream.start();
@@ -593,11 +593,14 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
       );
       expect(follows.length).toBeGreaterThan(80);
       expect(statuses(`list:${served(user.lists[0]!.id)}`)).toBeGreaterThan(0);
-      expect(statuses(`tag:${tag}`)).toBeGreaterThan(0);
-      expect(await t.entries(ana.id, `tag:${tag}`)).toBeGreaterThan(0);
+      // Pleroma cannot list followed hashtags: its posts through them are not there.
+      const byTag = flavour.name === 'pleroma' ? 0 : 1;
+      expect(statuses(`tag:${tag}`) ?? 0).toBeGreaterThanOrEqual(byTag);
+      expect(Math.min(1, await t.entries(ana.id, `tag:${tag}`))).toBe(byTag);
       // What is trending on her server joins them: posts that reach her no other way come up ranked.
-      // (GoToSocial serves no trends, Akkoma has no such endpoint: the ranking does without.)
-      const trends = flavour.name === 'gotosocial' || flavour.name === 'akkoma' ? 0 : 40;
+      // (GoToSocial serves no trends, Akkoma and Pleroma have no such endpoint: the ranking does without.)
+      const trends =
+        flavour.name === 'gotosocial' || flavour.name === 'akkoma' || flavour.name === 'pleroma' ? 0 : 40;
       expect(statuses('trends') ?? 0).toBe(trends);
       expect(await t.entries(ana.id, 'trends')).toBe(trends);
       const onlyTrending = await t.engine.read((tx) =>
@@ -629,7 +632,10 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
       // A "warn" filter keeps the post, with the filter's title to show it behind (a v1 filter,
       // the only kind Akkoma has, is titled by its phrase and matched here).
       expect(shown.find((p) => p.uri === warned.json.uri)?.filters).toEqual([
-        { title: flavour.name === 'akkoma' ? warnWord : 'Politics', action: 'warn' },
+        {
+          title: flavour.name === 'akkoma' || flavour.name === 'pleroma' ? warnWord : 'Politics',
+          action: 'warn',
+        },
       ]);
       expect(shown.filter((p) => p.filters.length > 0)).toHaveLength(1);
       // Both were stored all the same: only the timeline leaves them out.
@@ -639,11 +645,11 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
           String(tagged[tagged.length - 1]!.json.uri),
         ]),
       );
-      expect(stored).toHaveLength(2);
+      expect(stored).toHaveLength(1 + byTag);
     });
 
     // Mastodon 4.2 and GoToSocial cannot fetch several posts at once: the runner switches counts off.
-    it.runIf(flavour.name === 'mastodon' || flavour.name === 'akkoma')(
+    it.runIf(flavour.name === 'mastodon' || flavour.name === 'akkoma' || flavour.name === 'pleroma')(
       'refreshes the counts of recent posts, 20 to a request',
       async () => {
         const t = await fediverse([{ username: 'ana', password: 'pw' }]);

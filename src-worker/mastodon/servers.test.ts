@@ -20,6 +20,7 @@ const FEATURES_OFF: Record<FlavourName, string[]> = {
   'mastodon-4.2': ['grouped_notifications', 'quotes', 'translation'],
   gotosocial: ['grouped_notifications', 'quotes', 'translation'],
   akkoma: ['filters_v2', 'grouped_notifications', 'translation', 'trends'],
+  pleroma: ['filters_v2', 'followed_tags', 'grouped_notifications', 'quotes', 'translation', 'trends'],
 };
 
 const SOFTWARE: Record<FlavourName, string> = {
@@ -27,6 +28,7 @@ const SOFTWARE: Record<FlavourName, string> = {
   'mastodon-4.2': 'mastodon',
   gotosocial: 'gotosocial',
   akkoma: 'akkoma',
+  pleroma: 'pleroma',
 };
 
 describe.each(FLAVOUR_NAMES)('the first sync against %s', (name) => {
@@ -58,7 +60,7 @@ describe.each(FLAVOUR_NAMES)('the first sync against %s', (name) => {
     const off = (await t.api.servers.features(ana.id)).filter((f) => !f.available);
     expect(off.map((f) => f.feature)).toEqual(FEATURES_OFF[name]);
     for (const feature of off) expect(feature.reason).toBeTruthy();
-    if (name === 'akkoma') {
+    if (name === 'akkoma' || name === 'pleroma') {
       // Akkoma's own visibilities are kept (`local` known, `list` as unknown), and its "_" for a
       // parent it cannot resolve is no parent at all.
       const rows = await t.engine.read((tx) =>

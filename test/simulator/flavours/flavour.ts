@@ -12,7 +12,7 @@ import type { IdCodec } from './ids';
 
 export type Json = Record<string, unknown>;
 
-export type FlavourName = 'mastodon' | 'mastodon-4.2' | 'gotosocial' | 'akkoma';
+export type FlavourName = 'mastodon' | 'mastodon-4.2' | 'gotosocial' | 'akkoma' | 'pleroma';
 
 export interface Difference {
   /** The entity, endpoint or behaviour: "Status.card", "GET /api/v2/notifications", "streaming". */

@@ -7,6 +7,7 @@ import type { Flavour, FlavourName } from './flavour';
 import { gotosocial } from './gotosocial';
 import { mastodon } from './mastodon';
 import { mastodon42 } from './mastodon-4-2';
+import { pleroma } from './pleroma';
 
 export type { Difference, Flavour, FlavourName } from './flavour';
 
@@ -15,6 +16,7 @@ export const FLAVOURS: Record<FlavourName, Flavour> = {
   'mastodon-4.2': mastodon42,
   gotosocial,
   akkoma,
+  pleroma,
 };
 
 export const FLAVOUR_NAMES = Object.keys(FLAVOURS) as FlavourName[];
