@@ -54,7 +54,7 @@ export interface EngineOptions {
 }
 
 /** Pragmas applied on every open. See DESIGN: large pages and cache, never commit per row. */
-const OPEN_PRAGMAS = `
+export const OPEN_PRAGMAS = `
   PRAGMA page_size = 16384;
   PRAGMA cache_size = -65536;
   PRAGMA journal_mode = TRUNCATE;
