@@ -29,6 +29,11 @@ export interface EngineStatus {
   statuses: number;
   /** Copies of damaged databases kept aside by a recovery, newest first. */
   recoveredCopies: string[];
+  /**
+   * Whether the whole file was checked as it opened: only after an unclean shutdown (a write cut
+   * short); otherwise it is checked in the background while Corgi is idle, once a week.
+   */
+  checkedAtOpen: boolean;
 }
 
 export interface AccountInput {
@@ -583,6 +588,17 @@ export interface WorkerApi {
   interactions: {
     record(input: InteractionInput): Promise<boolean>;
     undo(input: InteractionInput): Promise<boolean>;
+  };
+  /** What the worker does in the background while the person is away. */
+  upkeep: {
+    /**
+     * Reads the next slice of the weekly background check of the database; `done` when it went
+     * all the way through (or is not due). A page that cannot be read puts the engine in its
+     * damaged state.
+     */
+    checkIntegrity(): Promise<{ done: boolean; completedAt: number | null }>;
+    /** How long since a command other than upkeep ran (milliseconds). */
+    idleMs(): Promise<number>;
   };
   privacy: {
     get(): Promise<PrivacySettings>;

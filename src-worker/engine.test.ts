@@ -42,6 +42,17 @@ async function damagedDirectory(): Promise<{ dir: string; damaged: Buffer }> {
   return { dir, damaged: fs.readFileSync(file) };
 }
 
+/**
+ * Opening reads the whole file only after an unclean shutdown: here the damage is met by the
+ * background check, reading through the database, as it would be while the app is idle.
+ */
+async function findDamage(api: WorkerApi): Promise<void> {
+  for (let slice = 0; slice < 10_000; slice++) {
+    const state = await api.upkeep.checkIntegrity().catch(() => null);
+    if (state === null || state.done) return;
+  }
+}
+
 async function errorOf(promise: Promise<unknown>): Promise<Error> {
   const error = await promise.then(
     () => new Error('no error'),
@@ -61,6 +72,7 @@ describe('engine', () => {
       storage: 'memory',
       statuses: 0,
       recoveredCopies: [],
+      checkedAtOpen: false,
     });
     await fill(api);
     expect((await api.status()).statuses).toBe(4);
@@ -85,6 +97,7 @@ describe('engine', () => {
   it('reports a damaged database and refuses other calls with damaged_database', async () => {
     const { dir } = await damagedDirectory();
     const { api } = await open(dir);
+    await findDamage(api);
     const status = await api.status();
     expect(status.state).toBe('damaged');
     expect(status.detail).toEqual(expect.any(String));
@@ -109,6 +122,7 @@ describe('engine', () => {
   it('recovers by keeping a copy of the damaged file and starting an empty, working database', async () => {
     const { dir, damaged } = await damagedDirectory();
     const { api } = await open(dir);
+    await findDamage(api);
     expect((await api.status()).state).toBe('damaged');
 
     const status = await api.recoverDamagedDatabase();
@@ -121,7 +135,11 @@ describe('engine', () => {
     expect(status.recoveredCopies).toHaveLength(1);
     const copy = path.join(dir, 'recovered', status.recoveredCopies[0]!);
     expect(fs.existsSync(copy)).toBe(true);
-    expect(fs.readFileSync(copy).equals(damaged)).toBe(true);
+    // The file as it was when recovered: the damaged pages as they were (the background check
+    // that found them wrote where it had got to, elsewhere).
+    const kept = fs.readFileSync(copy);
+    expect(kept.length).toBe(damaged.length);
+    expect(kept.subarray(32768, 32768 + 65536).equals(damaged.subarray(32768, 32768 + 65536))).toBe(true);
 
     expect(await api.accounts.list()).toEqual([]);
     expect((await api.timeline.page({ order: 'chronological' })).posts).toEqual([]);

@@ -5,7 +5,15 @@
  */
 import { Database, type Tx } from './db/database';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './db/migrate';
-import { DATABASE_FILE, DATABASE_FILES, deleteVfsFiles, readVfsFile, type EngineHost } from './host';
+import {
+  DATABASE_FILE,
+  DATABASE_FILES,
+  deleteVfsFiles,
+  readVfsFile,
+  vfsFileSize,
+  type EngineHost,
+} from './host';
+import { checkSlice, checkTargets, type CheckProgress, type Target } from './db/integrity';
 import { EngineError, toErrorShape } from './errors';
 import { ingestStatuses } from './ingest/ingest-statuses';
 import { timelineGaps } from './ingest/stretches';
@@ -97,17 +105,28 @@ export class Engine {
     return this.#db;
   }
 
+  /**
+   * Opens the database. The whole file is checked only after an unclean shutdown (a write cut
+   * short leaves its rollback journal behind), so that opening does not grow with the history; the
+   * rest of the time it is checked in the background (`checkSlice`).
+   */
   private async openDatabase(): Promise<void> {
+    const unclean = ((await vfsFileSize(this.host.vfs, `${DATABASE_FILE}-journal`)) ?? 0) > 0;
     const db = await Database.open(this.host.sqlite3, DATABASE_FILE, this.host.vfs.name);
     this.#db = db;
     this.#damage = null;
+    this.#checkTargets = null;
     try {
+      // The first statement rolls a journal left behind back.
       await db.exec(OPEN_PRAGMAS);
-      const check = await db.all<{ quick_check: string }>('PRAGMA quick_check');
-      const problems = check.map((r) => r.quick_check).filter((r) => r !== 'ok');
-      if (problems.length > 0) {
-        this.#damage = problems.slice(0, 3).join('; ');
-        return;
+      if (unclean) {
+        this.checkedAtOpen = true;
+        const check = await db.all<{ quick_check: string }>('PRAGMA quick_check');
+        const problems = check.map((r) => r.quick_check).filter((r) => r !== 'ok');
+        if (problems.length > 0) {
+          this.#damage = problems.slice(0, 3).join('; ');
+          return;
+        }
       }
       await migrate(db);
     } catch (error) {
@@ -127,11 +146,18 @@ export class Engine {
         storage: this.host.storage,
         statuses: 0,
         recoveredCopies,
+        checkedAtOpen: this.checkedAtOpen,
       };
     }
-    const count = await this.#db.get<{ n: number }>(
-      'SELECT count(*) AS n FROM statuses WHERE deleted_at IS NULL',
-    );
+    let count: { n: number } | undefined;
+    try {
+      count = await this.#noticeDamage(
+        this.#db.get<{ n: number }>('SELECT count(*) AS n FROM statuses WHERE deleted_at IS NULL'),
+      );
+    } catch (error) {
+      if (this.#damage === null) throw error;
+      return this.status();
+    }
     return {
       state: 'ready',
       detail: null,
@@ -139,6 +165,7 @@ export class Engine {
       storage: this.host.storage,
       statuses: count?.n ?? 0,
       recoveredCopies,
+      checkedAtOpen: this.checkedAtOpen,
     };
   }
 
@@ -181,13 +208,74 @@ export class Engine {
   }
 
   write<T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(tx, this.now));
+    return this.#noticeDamage(this.db.transaction((tx) => work(tx, this.now)));
   }
 
   read<T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> {
     const db = this.db;
-    return db.exclusive(() => work(db.unlocked, this.now));
+    return this.#noticeDamage(db.exclusive(() => work(db.unlocked, this.now)));
   }
+
+  /**
+   * A page SQLite cannot read, met by any command, puts the engine in its damaged state: the
+   * person is offered recovery rather than errors one command at a time.
+   */
+  #noticeDamage<T>(work: Promise<T>): Promise<T> {
+    return work.catch((error: unknown) => {
+      const shape = toErrorShape(error);
+      if (shape.kind === 'damaged_database' && this.#damage === null) this.#damage = shape.message;
+      throw error;
+    });
+  }
+
+  /** Whether the file was checked whole when it was opened (after an unclean shutdown). */
+  checkedAtOpen = false;
+  /** When a command other than background upkeep last ran (real time): the person is there. */
+  lastCallAt = 0;
+  #checkTargets: Target[] | null = null;
+
+  /**
+   * Reads the next slice of the background check (see db/integrity.ts); returns whether the check
+   * has gone all the way through. Where it is and when it last finished are kept in `settings`.
+   */
+  async checkSlice(): Promise<{ done: boolean; completedAt: number | null }> {
+    const state = await this.read(async (tx) => {
+      const row = await tx.get<{ value: string }>("SELECT value FROM settings WHERE key = 'integrity'");
+      return row ? (JSON.parse(row.value) as IntegrityState) : { completedAt: null, progress: null };
+    });
+    // Once a week is enough: it runs only while nothing else does.
+    if (
+      state.progress === null &&
+      state.completedAt !== null &&
+      this.now - state.completedAt < CHECK_EVERY_MS
+    )
+      return { done: true, completedAt: state.completedAt };
+    this.#checkTargets ??= await this.read((tx) => checkTargets(tx));
+    const next = await this.read((tx) =>
+      checkSlice(tx, this.#checkTargets!, state.progress ?? { target: 0, after: null }),
+    );
+    const saved: IntegrityState = next
+      ? { ...state, progress: next }
+      : { completedAt: this.now, progress: null };
+    await this.write((tx) =>
+      tx.run(
+        `INSERT INTO settings (key, value) VALUES ('integrity', ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [JSON.stringify(saved)],
+      ),
+    );
+    return { done: next === null, completedAt: saved.completedAt };
+  }
+}
+
+/** How often the whole database is read again in the background. */
+const CHECK_EVERY_MS = 7 * 24 * 3600_000;
+
+interface IntegrityState {
+  /** When the last background check went all the way through. */
+  completedAt: number | null;
+  /** Where the one under way has got to. */
+  progress: CheckProgress | null;
 }
 
 /** Adds timing and error shaping to every command of a nested command table. */
@@ -198,6 +286,8 @@ function instrument<T extends object>(table: T, engine: Engine, prefix = ''): T 
     if (typeof value === 'function') {
       wrapped[name] = async (...args: unknown[]) => {
         const started = performance.now();
+        if (!fullName.startsWith('upkeep.') && fullName !== 'ranking.embedPending')
+          engine.lastCallAt = Date.now();
         try {
           return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
         } catch (error) {
@@ -388,6 +478,11 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       record: (input) =>
         engine.write(async (tx, now) => recordInteraction(tx, input, (await getPrivacy(tx)).level, now)),
       undo: (input) => engine.write((tx, now) => undoInteraction(tx, input, now)),
+    },
+    upkeep: {
+      checkIntegrity: () => engine.checkSlice(),
+      idleMs: async () =>
+        engine.lastCallAt === 0 ? Number.POSITIVE_INFINITY : Date.now() - engine.lastCallAt,
     },
     privacy: {
       get: () => engine.read((tx) => getPrivacy(tx)),

@@ -61,6 +61,24 @@ export async function readVfsFile(vfs: FileVFS, name: string): Promise<Uint8Arra
   }
 }
 
+/** A file's size through the VFS, or null when it does not exist. */
+export async function vfsFileSize(vfs: FileVFS, name: string): Promise<number | null> {
+  const exists = new DataView(new ArrayBuffer(4));
+  await vfs.jAccess(name, SQLite.SQLITE_ACCESS_EXISTS, exists);
+  if (exists.getInt32(0, true) === 0) return null;
+  const fileId = nextPrivateFileId--;
+  const outFlags = new DataView(new ArrayBuffer(4));
+  const flags = SQLite.SQLITE_OPEN_READONLY | SQLite.SQLITE_OPEN_MAIN_JOURNAL;
+  if ((await vfs.jOpen(name, fileId, flags, outFlags)) !== SQLite.SQLITE_OK) return null;
+  try {
+    const size = new DataView(new ArrayBuffer(8));
+    await vfs.jFileSize(fileId, size);
+    return Number(size.getBigInt64(0, true));
+  } finally {
+    await vfs.jClose(fileId);
+  }
+}
+
 export async function deleteVfsFiles(vfs: FileVFS, names: readonly string[]): Promise<void> {
   for (const name of names) await vfs.jDelete(name, 0);
 }

@@ -118,20 +118,24 @@ const apiReady = engineReady.then((engine) => {
     clock: systemClock,
     redirectUri: `${self.location.origin}/`,
   });
-  embedInBackground(api);
+  upkeepInBackground(api);
   return api;
 });
 
 /**
- * Embeds new posts in small batches with pauses between them, so that reads and pages (which queue
- * behind each batch's transaction) never wait long.
+ * Background work in small slices with pauses between them, so that reads and pages (which queue
+ * behind each slice's transaction) never wait long: new posts embedded in batches, and, while the
+ * person has done nothing for a while, the weekly check of the database.
  */
-function embedInBackground(api: WorkerApi): void {
+function upkeepInBackground(api: WorkerApi): void {
   const BATCH = 200;
+  const IDLE_MS = 10_000;
   const step = async (): Promise<void> => {
     let delay = 5_000;
     try {
       if ((await api.ranking.embedPending(BATCH)) > 0) delay = 50;
+      else if ((await api.upkeep.idleMs()) >= IDLE_MS && !(await api.upkeep.checkIntegrity()).done)
+        delay = 200;
     } catch {
       // A damaged or deleted database: try again later.
       delay = 30_000;
