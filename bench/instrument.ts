@@ -122,6 +122,9 @@ export class TimedTx implements Tx {
   exec(sql: string): Promise<void> {
     return this.#time(sql, (tx) => tx.exec(sql));
   }
+  scan(sql: string, params: SqlParams, visit: Parameters<Tx['scan']>[2]): Promise<number> {
+    return this.#time(sql, (tx) => tx.scan(sql, params, visit));
+  }
 
   top(n: number): StatementStat[] {
     return [...this.stats.values()].sort((a, b) => b.ms - a.ms).slice(0, n);
@@ -135,5 +138,6 @@ export function recordingTx(inner: Tx, seen: { sql: string; params: SqlParams }[
     all: <T>(sql: string, params: SqlParams = []) => (seen.push({ sql, params }), inner.all<T>(sql, params)),
     get: <T>(sql: string, params: SqlParams = []) => (seen.push({ sql, params }), inner.get<T>(sql, params)),
     exec: (sql) => inner.exec(sql),
+    scan: (sql, params, visit) => (seen.push({ sql, params }), inner.scan(sql, params, visit)),
   };
 }

@@ -48,6 +48,17 @@ export class NativeDatabase implements BenchDb {
     all: async <T>(sql: string, params: SqlParams = []) => this.#all<T>(sql, params),
     get: async <T>(sql: string, params: SqlParams = []) => this.#all<T>(sql, params)[0],
     exec: async (sql) => void this.#db.exec(sql),
+    scan: async (sql, params, visit) => {
+      let rows = 0;
+      for (const values of this.#prepare(sql)
+        .raw(true)
+        .iterate(...params) as Iterable<unknown[]>) {
+        visit({ number: (c) => Number(values[c]), blob: (c) => values[c] as Uint8Array });
+        rows++;
+      }
+      this.#prepare(sql).raw(false);
+      return rows;
+    },
   };
 
   exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -81,6 +92,9 @@ export class NativeDatabase implements BenchDb {
   }
   exec(sql: string): Promise<void> {
     return this.exclusive(() => this.unlocked.exec(sql));
+  }
+  scan(sql: string, params: SqlParams, visit: Parameters<Tx['scan']>[2]): Promise<number> {
+    return this.exclusive(() => this.unlocked.scan(sql, params, visit));
   }
 
   close(): Promise<void> {

@@ -43,7 +43,7 @@ import {
 import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
 import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
-import { countNewPosts, embedPending, RankingMemory } from './rank/ranking-store';
+import { countNewPosts, embedPending, forgetModelSnapshot, RankingMemory } from './rank/ranking-store';
 import {
   feedbackOnReason,
   learnFromDayOld,
@@ -333,7 +333,11 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
     });
   /** A change to the signed-in accounts: whose timelines the person model reads. */
   const accountsWrite = async <T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> => {
-    const result = await engine.write(work);
+    const result = await engine.write(async (tx, now) => {
+      const done = await work(tx, now);
+      await forgetModelSnapshot(tx);
+      return done;
+    });
     memory.forgetModel();
     return result;
   };
@@ -350,7 +354,11 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       emptied = true;
     };
     try {
-      const result = await engine.write((tx, now) => work(tx, now, tombstoned));
+      const result = await engine.write(async (tx, now) => {
+        const done = await work(tx, now, tombstoned);
+        if (emptied) await forgetModelSnapshot(tx);
+        return done;
+      });
       if (emptied) memory.forgetModel();
       return result;
     } catch (error) {
@@ -450,9 +458,22 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       saveFilters: (accountId, filters) =>
         engine.write((tx, now) => replaceFilters(tx, accountId, filters, now)),
       saveRelations: async (accountId, kind, accounts) => {
-        const result = await engine.write((tx) => replaceRelations(tx, accountId, kind, accounts));
-        // Followed authors' rates are kept apart from strangers' from the first observation on.
-        if (kind === 'follow') memory.forgetModel();
+        // Followed authors' rates are kept apart from strangers' from the first observation on:
+        // when whom the person follows changes, the model is built again.
+        const follows = (tx: Tx): Promise<{ list: string | null } | undefined> =>
+          tx.get(
+            'SELECT group_concat(acct) AS list FROM (SELECT acct FROM account_follows WHERE account_id = ? ORDER BY acct)',
+            [accountId],
+          );
+        let changed = false;
+        const result = await engine.write(async (tx) => {
+          const before = kind === 'follow' ? await follows(tx) : undefined;
+          const saved = await replaceRelations(tx, accountId, kind, accounts);
+          changed = kind === 'follow' && (await follows(tx))?.list !== before?.list;
+          if (changed) await forgetModelSnapshot(tx);
+          return saved;
+        });
+        if (changed) memory.forgetModel();
         return result;
       },
     },

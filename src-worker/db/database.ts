@@ -17,12 +17,24 @@ export interface RunResult {
   lastInsertRowid: number;
 }
 
+/** A row as `Tx.scan` shows it: its columns read one at a time, valid during the visit only. */
+export interface RowReader {
+  number(column: number): number;
+  /** A view of the blob in SQLite's memory: copy what is kept. */
+  blob(column: number): Uint8Array;
+}
+
 /** The statements available inside a transaction (and, under the lock, outside one). */
 export interface Tx {
   run(sql: string, params?: SqlParams): Promise<RunResult>;
   all<T = Row>(sql: string, params?: SqlParams): Promise<T[]>;
   get<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined>;
   exec(sql: string): Promise<void>;
+  /**
+   * Visits each row without making an object of it: for reading many rows straight into memory of
+   * the caller's (vectors), where an object per row would be garbage at once.
+   */
+  scan(sql: string, params: SqlParams, visit: (row: RowReader) => void): Promise<number>;
 }
 
 interface CachedStatement {
@@ -101,12 +113,17 @@ export class Database implements Tx {
     return this.exclusive(() => this.execUnlocked(sql));
   }
 
+  scan(sql: string, params: SqlParams, visit: (row: RowReader) => void): Promise<number> {
+    return this.exclusive(() => this.scanUnlocked(sql, params, visit));
+  }
+
   /** Statement access for code that already holds the lock. */
   readonly #tx: Tx = {
     run: (sql, params = []) => this.runUnlocked(sql, params),
     all: <T>(sql: string, params: SqlParams = []) => this.allUnlocked<T>(sql, params),
     get: async <T>(sql: string, params: SqlParams = []) => (await this.allUnlocked<T>(sql, params))[0],
     exec: (sql) => this.execUnlocked(sql),
+    scan: (sql, params, visit) => this.scanUnlocked(sql, params, visit),
   };
 
   get unlocked(): Tx {
@@ -169,6 +186,30 @@ export class Database implements Tx {
       }
     } finally {
       await this.sqlite3.reset(statement.handle);
+    }
+    return rows;
+  }
+
+  private async scanUnlocked(
+    sql: string,
+    params: SqlParams,
+    visit: (row: RowReader) => void,
+  ): Promise<number> {
+    const statement = await this.prepare(sql);
+    const handle = statement.handle;
+    const reader: RowReader = {
+      number: (column) => this.sqlite3.column_double(handle, column),
+      blob: (column) => this.sqlite3.column_blob(handle, column),
+    };
+    let rows = 0;
+    try {
+      this.bind(handle, params);
+      while ((await this.sqlite3.step(handle)) === SQLite.SQLITE_ROW) {
+        visit(reader);
+        rows++;
+      }
+    } finally {
+      await this.sqlite3.reset(handle);
     }
     return rows;
   }

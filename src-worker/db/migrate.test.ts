@@ -431,6 +431,23 @@ describe('migrations', () => {
     ]);
   });
 
+  it('12: keeps every row, and holds one saved person model', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 11);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db))
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    expect(await migrate(db, 12)).toEqual([12]);
+    for (const [table, rows] of Object.entries(before))
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    await db.run(`INSERT INTO person_model_snapshot (id, state, saved_at) VALUES (1, '{}', 5)`);
+    await expect(
+      db.run(`INSERT INTO person_model_snapshot (id, state, saved_at) VALUES (2, '{}', 5)`),
+    ).rejects.toThrow(/CHECK/);
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

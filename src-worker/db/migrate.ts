@@ -10,6 +10,7 @@ import { migration008 } from './migrations/008-ranking-indexes';
 import { migration009 } from './migrations/009-learning-examples';
 import { migration010 } from './migrations/010-embedder-v2';
 import { migration011 } from './migrations/011-servers';
+import { migration012 } from './migrations/012-model-snapshot';
 
 export interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -13,6 +13,7 @@ import type { ReasonSubject } from './explain';
 import {
   loadCandidates,
   loadPersonModel,
+  saveModelSnapshot,
   loadRankingSettings,
   saveRankingSettings,
   type RankingMemory,
@@ -185,6 +186,7 @@ export async function refreshFeed(
   // Posts that are no longer candidates leave the feed.
   await tx.run('DELETE FROM feed WHERE position IS NULL');
   if (settings.preset !== 'chronological') await keepForLearning(tx, ranking, candidates, now);
+  await saveModelSnapshot(tx, memory, now);
   return position;
 }
 

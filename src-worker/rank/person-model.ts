@@ -218,7 +218,7 @@ export class PersonModel {
   /** The mean of what the person said "less like this" to. */
   readonly dislike = new Float32Array(EMBEDDING_DIMS);
   dislikeWeight = 0;
-  /** How many times each post has been on screen. */
+  /** The posts on screen lately, and when each was last. */
   readonly seen = new Map<number, number>();
   /** Posts acted on (favourited, boosted, replied to, bookmarked). */
   readonly acted = new Set<number>();
@@ -393,7 +393,7 @@ export class PersonModel {
       this.totalViewed.add(1, at);
       this.addByFollowing(authorId, this.followedViewed, this.othersViewed, 1, at);
     }
-    this.seen.set(statusId, (this.seen.get(statusId) ?? 0) + 1);
+    this.seen.set(statusId, Math.max(at, this.seen.get(statusId) ?? -Infinity));
   }
 
   /**
@@ -596,6 +596,151 @@ export class PersonModel {
     this.dislikeWeight += weight;
   }
 
+  /**
+   * What the model has learned, as JSON: kept in the database so that a cold start takes up the
+   * model where it was rather than reading the person's history again. Forgets first what no
+   * longer counts at `now` (`prune`).
+   */
+  toSnapshot(now: number): PersonModelSnapshot {
+    this.prune(now);
+    const decayed = (d: Decayed): [number, number] => [d.value, d.at];
+    const tagTastes = (map: Map<string, TagTaste>): SnapshotTagTaste[] =>
+      [...map].map(([name, t]) => [
+        name,
+        decayed(t.positive),
+        decayed(t.negative),
+        decayed(t.shown),
+        decayed(t.viewed),
+      ]);
+    const seen = [...this.seen].sort((a, b) => a[0] - b[0]);
+    return {
+      format: SNAPSHOT_FORMAT,
+      authors: [...this.authors].map(([id, t]) => [
+        id,
+        decayed(t.positive),
+        decayed(t.negative),
+        decayed(t.shown),
+        decayed(t.activity),
+        decayed(t.viewed),
+        [...t.kinds],
+      ]),
+      tags: tagTastes(this.tags),
+      languages: tagTastes(this.languages),
+      follows: [...this.follows],
+      interests: this.interests.map((i) => [floats(i.vector), decayed(i.weight), [...i.tags], [...i.kinds]]),
+      neighbours: this.neighbours.map((n) => [n.id, floats(n.vector)]),
+      dislike: floats(this.dislike),
+      dislikeWeight: this.dislikeWeight,
+      seen: [deltas(seen.map((e) => e[0])), seen.map((e) => e[1])],
+      acted: deltas([...this.acted].sort((a, b) => a - b)),
+      threads: deltas([...this.threads].sort((a, b) => a - b)),
+      positives: this.positives,
+      totals: [
+        this.totalPositive,
+        this.totalShown,
+        this.totalViewed,
+        this.followedPositive,
+        this.followedShown,
+        this.followedViewed,
+        this.othersPositive,
+        this.othersShown,
+        this.othersViewed,
+      ].map(decayed),
+      taste: floats(this.taste),
+      tasteBias: this.tasteBias,
+      visitStart: this.visitStart,
+      lastViewAt: Number.isFinite(this.lastViewAt) ? this.lastViewAt : null,
+      visitViews: this.visitViews,
+      visits: [...this.visits],
+      visitDepth: this.visitDepth,
+      actDepths: [...this.actDepths],
+      visitStarts: deltas(this.visitStarts),
+      arrivals: deltas(this.arrivals),
+      lastActiveAt: this.lastActiveAt,
+    };
+  }
+
+  /** The model a snapshot holds; throws on one of another format or not a snapshot at all. */
+  static fromSnapshot(snapshot: PersonModelSnapshot): PersonModel {
+    if (snapshot?.format !== SNAPSHOT_FORMAT) throw new Error('Not a person model snapshot of this version');
+    const model = new PersonModel();
+    const decayed = (halfLife: number, [value, at]: [number, number]): Decayed =>
+      Object.assign(new Decayed(halfLife), { value, at });
+    const tagTaste = ([, positive, negative, shown, viewed]: SnapshotTagTaste): TagTaste => ({
+      positive: decayed(TASTE_HALF_LIFE, positive),
+      negative: decayed(TASTE_HALF_LIFE, negative),
+      shown: decayed(TASTE_HALF_LIFE, shown),
+      viewed: decayed(TASTE_HALF_LIFE, viewed),
+    });
+    for (const [id, positive, negative, shown, activity, viewed, kinds] of snapshot.authors)
+      model.authors.set(id, {
+        positive: decayed(TASTE_HALF_LIFE, positive),
+        negative: decayed(TASTE_HALF_LIFE, negative),
+        shown: decayed(TASTE_HALF_LIFE, shown),
+        activity: decayed(ACTIVITY_HALF_LIFE, activity),
+        viewed: decayed(TASTE_HALF_LIFE, viewed),
+        kinds: new Map(kinds),
+      });
+    for (const row of snapshot.tags) model.tags.set(row[0], tagTaste(row));
+    for (const row of snapshot.languages) model.languages.set(row[0], tagTaste(row));
+    for (const id of snapshot.follows) model.follows.add(id);
+    for (const [vector, weight, tags, kinds] of snapshot.interests)
+      model.interests.push({
+        vector: unfloats(vector),
+        weight: decayed(TASTE_HALF_LIFE, weight),
+        tags: new Map(tags),
+        kinds: new Map(kinds),
+      });
+    for (const [id, vector] of snapshot.neighbours) model.neighbours.push({ id, vector: unfloats(vector) });
+    model.dislike.set(unfloats(snapshot.dislike));
+    model.dislikeWeight = snapshot.dislikeWeight;
+    const [seenIds, seenAt] = snapshot.seen;
+    undeltas(seenIds).forEach((id, i) => model.seen.set(id, seenAt[i]!));
+    for (const id of undeltas(snapshot.acted)) model.acted.add(id);
+    for (const id of undeltas(snapshot.threads)) model.threads.add(id);
+    model.positives = snapshot.positives;
+    [
+      model.totalPositive,
+      model.totalShown,
+      model.totalViewed,
+      model.followedPositive,
+      model.followedShown,
+      model.followedViewed,
+      model.othersPositive,
+      model.othersShown,
+      model.othersViewed,
+    ].forEach((total, i) =>
+      Object.assign(total, { value: snapshot.totals[i]![0], at: snapshot.totals[i]![1] }),
+    );
+    model.taste.set(unfloats(snapshot.taste));
+    model.tasteBias = snapshot.tasteBias;
+    model.visitStart = snapshot.visitStart;
+    model.lastViewAt = snapshot.lastViewAt ?? -Infinity;
+    model.visitViews = snapshot.visitViews;
+    model.visits.push(...snapshot.visits);
+    model.visitDepth = snapshot.visitDepth;
+    model.actDepths.push(...snapshot.actDepths);
+    model.visitStarts.push(...undeltas(snapshot.visitStarts));
+    model.arrivals.push(...undeltas(snapshot.arrivals));
+    model.lastActiveAt = snapshot.lastActiveAt;
+    return model;
+  }
+
+  /**
+   * Forgets what no longer counts at `now`: views of posts from before the last weeks, and authors,
+   * hashtags and languages whose every count has faded to nothing. What the model holds grows with
+   * the weeks it weighs, not with the history.
+   */
+  prune(now: number): void {
+    for (const [id, at] of this.seen) if (at < now - SEEN_KEPT) this.seen.delete(id);
+    const faded = (...counts: Decayed[]): boolean => counts.every((d) => d.valueAt(now) < FADED);
+    for (const [id, t] of this.authors)
+      if (faded(t.positive, t.negative, t.shown, t.activity, t.viewed)) this.authors.delete(id);
+    for (const map of [this.tags, this.languages])
+      for (const [key, t] of map) if (faded(t.positive, t.negative, t.shown, t.viewed)) map.delete(key);
+    this.revision++;
+  }
+
   private language(code: string): TagTaste {
     let taste = this.languages.get(code);
     if (!taste) this.languages.set(code, (taste = newTagTaste()));
@@ -641,4 +786,90 @@ function lowerBound(times: readonly number[], value: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The snapshot's format: a snapshot of another is not read (the model is built afresh). */
+const SNAPSHOT_FORMAT = 1;
+/** Views remembered: what is older is no longer a candidate anyway. */
+const SEEN_KEPT = 21 * DAY;
+/** A count below this has faded to nothing (a single event, after about 200 days). */
+const FADED = 0.01;
+
+type SnapshotDecayed = [value: number, at: number];
+type SnapshotTagTaste = [
+  name: string,
+  positive: SnapshotDecayed,
+  negative: SnapshotDecayed,
+  shown: SnapshotDecayed,
+  viewed: SnapshotDecayed,
+];
+
+export interface PersonModelSnapshot {
+  format: number;
+  authors: [
+    id: number,
+    positive: SnapshotDecayed,
+    negative: SnapshotDecayed,
+    shown: SnapshotDecayed,
+    activity: SnapshotDecayed,
+    viewed: SnapshotDecayed,
+    kinds: [FeedbackKind, number][],
+  ][];
+  tags: SnapshotTagTaste[];
+  languages: SnapshotTagTaste[];
+  follows: number[];
+  interests: [
+    vector: string,
+    weight: SnapshotDecayed,
+    tags: [string, number][],
+    kinds: [FeedbackKind, number][],
+  ][];
+  neighbours: [id: number, vector: string][];
+  dislike: string;
+  dislikeWeight: number;
+  /** Ids (as deltas) and when each was last viewed. */
+  seen: [number[], number[]];
+  acted: number[];
+  threads: number[];
+  positives: number;
+  totals: SnapshotDecayed[];
+  taste: string;
+  tasteBias: number;
+  visitStart: number;
+  lastViewAt: number | null;
+  visitViews: number;
+  visits: number[];
+  visitDepth: number;
+  actDepths: number[];
+  visitStarts: number[];
+  arrivals: number[];
+  lastActiveAt: number;
+}
+
+/** A vector's bytes in base64: exact, and a third of the size of its numbers in JSON. */
+function floats(vector: Float32Array): string {
+  const bytes = new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function unfloats(text: string): Float32Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  if (bytes.length !== EMBEDDING_DIMS * 4) throw new Error('A vector of the wrong size in a snapshot');
+  return new Float32Array(bytes.buffer);
+}
+
+/** A sorted list as the differences between neighbours: small numbers, short in JSON. */
+function deltas(sorted: readonly number[]): number[] {
+  return sorted.map((value, i) => (i === 0 ? value : value - sorted[i - 1]!));
+}
+
+function undeltas(differences: readonly number[]): number[] {
+  const out: number[] = [];
+  let value = 0;
+  for (const difference of differences) out.push((value += difference));
+  return out;
 }

@@ -4,7 +4,7 @@
  * the model are held in memory between calls (`RankingMemory`) and rebuilt when what they were
  * built from changes.
  */
-import type { Tx } from '../db/database';
+import type { SqlValue, Tx } from '../db/database';
 import {
   DocumentFrequencies,
   EMBEDDING_DIMS,
@@ -17,7 +17,7 @@ import {
   HASHGRAM_VERSION,
 } from './embedder';
 import type { Candidate, CandidateSource } from './features';
-import { PersonModel, type FeedbackKind } from './person-model';
+import { PersonModel, type FeedbackKind, type PersonModelSnapshot } from './person-model';
 import { VectorIndex } from './vector-index';
 import { defaultSettings, NOT_LEARNED, PRESETS, type RankingSettings } from './weights';
 
@@ -25,18 +25,31 @@ const HOUR = 3600 * 1000;
 /** How far back a ranking looks for candidates, and at most how many it ranks. */
 export const RANKING_HORIZON = 72 * HOUR;
 export const MAX_CANDIDATES = 10_000;
+/** How much of the home timeline the person model weighs the person's acts against. */
+export const SHOWN_WINDOW = 21 * 24 * HOUR;
+/**
+ * How far back the person model reads interactions: four half-lives of their 30-day decay, past
+ * which an act counts for less than a sixteenth. (Retention folds older ones into affinities.)
+ */
+export const INTERACTION_WINDOW = 120 * 24 * HOUR;
+/** Vectors held in memory are read again for the window's new place this often. */
+const VECTOR_WINDOW_MOVES = 12 * HOUR;
 /** The document frequency table's key: each version of the embedder's features counts its own. */
 const EMBEDDER = HASHGRAM_VERSION;
 
 export class RankingMemory {
   index = new VectorIndex();
   vectorsLoaded = false;
+  /** When the vectors held were read: the window they cover ends then. */
+  vectorsLoadedAt = 0;
   frequencies: DocumentFrequencies | null = null;
   model: PersonModel | null = null;
   /** What the cached model has taken in. */
   modelState: ModelState | null = null;
   /** The newest author the cached model has looked at. */
   authorsUpTo = 0;
+  /** When the model in memory was saved, or taken up from a save; null when it has not been. */
+  modelSavedAt: number | null = null;
   /** How many posts and vectors there were when background embedding last found nothing to do. */
   embeddedAt: string | null = null;
   /**
@@ -58,6 +71,7 @@ export class RankingMemory {
   forgetModel(): void {
     this.model = null;
     this.modelState = null;
+    this.modelSavedAt = null;
   }
 }
 
@@ -227,7 +241,10 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
     if (memory.vectorsLoaded) memory.index.set(row.id, vector);
   }
   await saveFrequencies(tx, frequencies, now);
-  if (replaced) memory.forgetModel();
+  if (replaced) {
+    memory.forgetModel();
+    await forgetModelSnapshot(tx);
+  }
   return rows.length;
 }
 
@@ -240,21 +257,62 @@ async function saveFrequencies(tx: Tx, frequencies: DocumentFrequencies, now: nu
   );
 }
 
-export async function loadVectors(tx: Tx, memory: RankingMemory): Promise<VectorIndex> {
-  if (memory.vectorsLoaded) return memory.index;
-  // Vectors of an earlier version of the embedder are not comparable with this one's: until they
-  // are made again, their posts have no content signal rather than a wrong one.
-  const rows = await tx.all<{ status_id: number; dims: number; vector: Uint8Array }>(
-    'SELECT status_id, dims, vector FROM embeddings WHERE model_id LIKE ?',
-    [`${HASHGRAM_VERSION}.%`],
+/**
+ * The vectors ranking needs, held in memory: those of the candidates, the posts that entered a
+ * timeline in the ranking's 72 hours, and of the newest posts whatever their age (a timeline quiet
+ * for days still ranks its newest). Memory grows with that window, not with the history. As new
+ * posts are embedded they join; twice a day the window moves on and the vectors are read again.
+ * The person model reads what it learns from on its own (`readVectors`), and keeps copies of the
+ * few it needs.
+ */
+export async function loadVectors(tx: Tx, memory: RankingMemory, now: number): Promise<VectorIndex> {
+  if (memory.vectorsLoaded && now - memory.vectorsLoadedAt < VECTOR_WINDOW_MOVES) return memory.index;
+  const index = new VectorIndex();
+  await readVectors(
+    tx,
+    index,
+    `SELECT status_id FROM timeline_entries INDEXED BY timeline_entries_by_entry WHERE entry_at >= ?
+     UNION SELECT status_id FROM (SELECT status_id FROM timeline_entries INDEXED BY timeline_entries_by_entry
+                                  ORDER BY entry_at DESC LIMIT ?)`,
+    [now - RANKING_HORIZON, MIN_CANDIDATES],
   );
-  for (const row of rows) {
-    if (row.dims !== EMBEDDING_DIMS) continue;
-    const vector = decodeVector(row.vector, row.dims);
-    if (vector) memory.index.set(row.status_id, vector);
-  }
+  memory.index = index;
   memory.vectorsLoaded = true;
-  return memory.index;
+  memory.vectorsLoadedAt = now;
+  return index;
+}
+
+/**
+ * Reads into `index` the vectors of the posts `ids` selects, straight from the database into the
+ * index's memory, without an object per row. Vectors of an earlier version of the embedder are not
+ * comparable with this one's: until they are made again, their posts have no content signal rather
+ * than a wrong one.
+ */
+async function readVectors(tx: Tx, index: VectorIndex, ids: string, params: SqlValue[]): Promise<number> {
+  return tx.scan(
+    `SELECT status_id, dims, vector FROM embeddings WHERE model_id LIKE ? AND status_id IN (${ids})`,
+    [`${HASHGRAM_VERSION}.%`, ...params],
+    (row) => {
+      if (row.number(1) !== EMBEDDING_DIMS) return;
+      const id = row.number(0);
+      const bytes = row.blob(2);
+      if (index.setEncoded(id, bytes)) return;
+      const vector = decodeVector(bytes, EMBEDDING_DIMS);
+      if (vector) index.set(id, vector);
+    },
+  );
+}
+
+/**
+ * Reads into memory the vectors of those of `ids` it does not hold: a post acted on long after it
+ * was shown, a thread's old posts.
+ */
+export async function readVectorsOnDemand(tx: Tx, index: VectorIndex, ids: Iterable<number>): Promise<void> {
+  const missing = [...new Set(ids)].filter((id) => index.slotOf(id) < 0);
+  for (let at = 0; at < missing.length; at += 500) {
+    const some = missing.slice(at, at + 500);
+    await readVectors(tx, index, some.map(() => '?').join(', '), some);
+  }
 }
 
 // ---- The person model -----------------------------------------------------------------------
@@ -310,10 +368,12 @@ const SHOWN_COLUMNS = `e.status_id, s.author_id, s.tags, s.language, e.entry_at,
        FROM timeline_entries e JOIN statuses s ON s.id = e.status_id`;
 
 /**
- * The person model, built from every interaction and a few weeks of the home timeline, then kept
- * in memory and brought up to date with what was added since (while reading, every view adds an
- * interaction; posts keep arriving); built again when an interaction is undone or deleted, or when
- * what was added is dated well before what the model has seen (a backfill, a gap filled).
+ * The person model, built from the person's acts of the last months, their views and the home
+ * timeline of the last weeks, then kept in memory and brought up to date with what was added since
+ * (while reading, every view adds an interaction; posts keep arriving); built again when an
+ * interaction is undone or deleted, or when what was added is dated well before what the model has
+ * seen (a backfill, a gap filled). It is saved now and then (`saveModelSnapshot`), and a cold start
+ * takes it up from there, so that opening the app does not read the history again.
  */
 export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number): Promise<PersonModel> {
   const key = await tx.get<{
@@ -330,7 +390,8 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
   const newest = key?.newest ?? 0;
   const undone = key?.undone ?? 0;
   const deleted = key?.deleted ?? 0;
-  const index = await loadVectors(tx, memory);
+  const index = await loadVectors(tx, memory, now);
+  if (!memory.model) await restoreModelSnapshot(tx, memory);
   const cached = memory.model ? memory.modelState : null;
   if (memory.model && cached && cached.undone === undone && cached.deleted === deleted) {
     const rows = await interactionRows(tx, cached.newest);
@@ -345,6 +406,11 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     const earliest = Math.min(rows[0]?.at ?? Infinity, shown[0]?.entry_at ?? Infinity);
     if (earliest >= cached.observedUpTo - OUT_OF_ORDER_SLACK) {
       await catchUpPersonModel(tx, memory, memory.model);
+      await readVectorsOnDemand(
+        tx,
+        index,
+        rows.filter((row) => row.kind !== 'view').map((row) => row.status_id),
+      );
       const observedUpTo = observe(memory.model, index, rows, shown);
       memory.modelState = {
         newest: Math.max(newest, cached.newest),
@@ -378,9 +444,20 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     `SELECT ${SHOWN_COLUMNS}
       WHERE e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home' AND e.entry_at >= ?
       ORDER BY e.entry_at`,
-    [now - 21 * 24 * HOUR],
+    [now - SHOWN_WINDOW],
   );
-  const observedUpTo = observe(model, index, await interactionRows(tx, 0), shown);
+  // Acts count for months, views (like the timeline they are rated against) for weeks.
+  const interactions = await interactionRows(tx, 0, now - INTERACTION_WINDOW, now - SHOWN_WINDOW);
+  // The vectors it learns from, read for the build alone: memory holds the candidates'.
+  const vectors = new VectorIndex();
+  await readVectors(
+    tx,
+    vectors,
+    `SELECT status_id FROM timeline_entries INDEXED BY timeline_entries_by_entry WHERE entry_at >= ? AND timeline = 'home'
+     UNION SELECT status_id FROM interactions INDEXED BY interactions_by_time WHERE at >= ? AND kind <> 'view'`,
+    [now - SHOWN_WINDOW, now - INTERACTION_WINDOW],
+  );
+  const observedUpTo = observe(model, vectors, interactions, shown);
   // Entries fetched later join in place; those fetched at the newest time so far are known by key.
   const fetchedUpTo = key?.fetched ?? 0;
   const edge = await tx.all<{ entry_key: string }>(
@@ -389,6 +466,7 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     [fetchedUpTo],
   );
   memory.model = model;
+  memory.modelSavedAt = null;
   memory.modelState = {
     newest,
     undone,
@@ -398,6 +476,62 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     observedUpTo: Math.min(now, observedUpTo),
   };
   return model;
+}
+
+/** A snapshot is saved at most this often while the model is kept up to date. */
+const SNAPSHOT_EVERY = 30 * 60 * 1000;
+
+interface SavedModel {
+  state: Omit<ModelState, 'edge'> & { edge: string[] };
+  authorsUpTo: number;
+  model: PersonModelSnapshot;
+}
+
+/**
+ * Saves the person model in memory with what it has taken in, when it was built afresh or the last
+ * save is half an hour old. Anything that makes the model wrong and is not seen by what it has
+ * taken in (whom the person follows, the accounts, posts deleted, vectors made again) deletes the
+ * snapshot in the same transaction (`forgetModelSnapshot`).
+ */
+export async function saveModelSnapshot(tx: Tx, memory: RankingMemory, now: number): Promise<boolean> {
+  const { model, modelState } = memory;
+  if (!model || !modelState) return false;
+  if (memory.modelSavedAt !== null && now - memory.modelSavedAt < SNAPSHOT_EVERY) return false;
+  const saved: SavedModel = {
+    state: { ...modelState, edge: [...modelState.edge] },
+    authorsUpTo: memory.authorsUpTo,
+    model: model.toSnapshot(now),
+  };
+  await tx.run(
+    `INSERT INTO person_model_snapshot (id, state, saved_at) VALUES (1, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET state = excluded.state, saved_at = excluded.saved_at`,
+    [JSON.stringify(saved), now],
+  );
+  memory.modelSavedAt = now;
+  return true;
+}
+
+export async function forgetModelSnapshot(tx: Tx): Promise<void> {
+  await tx.run('DELETE FROM person_model_snapshot');
+}
+
+/** Takes up the saved model, if there is one; one that cannot be read is built afresh instead. */
+async function restoreModelSnapshot(tx: Tx, memory: RankingMemory): Promise<void> {
+  const row = await tx.get<{ state: string; saved_at: number }>(
+    'SELECT state, saved_at FROM person_model_snapshot WHERE id = 1',
+  );
+  if (!row) return;
+  try {
+    const saved = JSON.parse(row.state) as SavedModel;
+    const model = PersonModel.fromSnapshot(saved.model);
+    memory.model = model;
+    memory.modelState = { ...saved.state, edge: new Set(saved.state.edge) };
+    memory.authorsUpTo = saved.authorsUpTo;
+    memory.modelSavedAt = row.saved_at;
+  } catch (error) {
+    console.warn('The saved person model could not be read; it is built again.', error);
+    memory.forgetModel();
+  }
 }
 
 /** The newest fetch time after taking in `shown`, and which home entries were fetched then. */
@@ -412,15 +546,24 @@ function fetchEdge(
   return { fetchedUpTo, edge };
 }
 
-function interactionRows(tx: Tx, afterId: number): Promise<InteractionRow[]> {
+/**
+ * Interactions after `afterId` (catching up), or, for a build, acts since `since` and views since
+ * `viewsSince`.
+ */
+function interactionRows(
+  tx: Tx,
+  afterId: number,
+  since = -Infinity,
+  viewsSince = since,
+): Promise<InteractionRow[]> {
   return tx.all<InteractionRow>(
     `SELECT i.status_id, i.kind, i.at, i.value, i.context, s.author_id, s.tags, s.language,
             CASE WHEN i.kind IN ('favourite', 'boost', 'reply', 'bookmark') THEN
               (SELECT min(e.entry_at) FROM timeline_entries e WHERE e.status_id = i.status_id AND e.timeline = 'home')
             END AS entered_at
        FROM interactions i JOIN statuses s ON s.id = i.status_id
-      WHERE i.id > ? AND i.undone_at IS NULL ORDER BY i.at`,
-    [afterId],
+      WHERE i.id > ? AND i.at >= ? AND (i.kind <> 'view' OR i.at >= ?) AND i.undone_at IS NULL ORDER BY i.at`,
+    [afterId, since, viewsSince],
   );
 }
 
@@ -541,7 +684,7 @@ function sourceOf(timelines: string): CandidateSource {
  * hides, and, from discovery sources, authors who asked not to be indexed (#nobot, #noindex).
  */
 export async function loadCandidates(tx: Tx, memory: RankingMemory, now: number): Promise<Candidate[]> {
-  const index = await loadVectors(tx, memory);
+  const index = await loadVectors(tx, memory, now);
   let rows = await candidateRows(tx, now - RANKING_HORIZON, MAX_CANDIDATES, now);
   // A quiet timeline, or one not opened for days: rank the newest posts there are.
   if (rows.length < MIN_CANDIDATES) rows = await candidateRows(tx, 0, MIN_CANDIDATES, now);

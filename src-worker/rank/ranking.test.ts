@@ -549,7 +549,7 @@ describe('the person model in memory', () => {
       api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [post(BOB, text, 1)] });
     await ingest('Rye bread with a dark crumb');
     const vectors = (): Promise<number> =>
-      engine.read(async (tx) => (await loadVectors(tx, new RankingMemory())).size);
+      engine.read(async (tx, now) => (await loadVectors(tx, new RankingMemory(), now)).size);
     const documents = async (): Promise<number | undefined> =>
       (
         await engine.read((tx) =>
@@ -574,9 +574,16 @@ describe('the person model in memory', () => {
     expect(await documents()).toBe(60);
     expect(await vectors()).toBe(0);
     expect(memory.model).toBe(model);
-    // Then every post is embedded again, with the weights of the whole corpus.
+    // Then every post is embedded again, with the weights of the whole corpus; the model saved
+    // on the old vectors goes with the model in memory.
+    await api.ranking.refresh();
+    const snapshots = async (): Promise<number> =>
+      (await engine.read((tx) => tx.get<{ n: number }>('SELECT count(*) AS n FROM person_model_snapshot')))!
+        .n;
+    expect(await snapshots()).toBe(1);
     expect(await batch(10)).toBe(10);
     expect(memory.model).toBeNull();
+    expect(await snapshots()).toBe(0);
     // A post that comes in meanwhile goes before the rest of the pass.
     const fresh = post(BOB, 'Proofing baskets for bread', 0);
     await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: [fresh] });
@@ -617,6 +624,162 @@ describe('the person model in memory', () => {
     while ((await batch(25)) > 0);
     expect(await models()).toEqual([{ model_id: `${HASHGRAM_VERSION}.g0` }]);
     expect(await documents()).toBe(64);
+  });
+
+  it("holds the vectors ranking needs, not every vector ever made, and reads an old post's when it is acted on", async () => {
+    const { api, engine, account } = await timeline();
+    const DAY = 24 * 60;
+    // A month and more ago: 600 posts, older than anything the model or the candidates look at.
+    const old = Array.from({ length: 600 }, (_, i) =>
+      post(account_(`past${i % 7}`), `Hiking trail report ${i}`, 35 * DAY + i * 10, ['hiking']),
+    );
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: old });
+    while ((await api.ranking.embedPending(200)) > 0);
+    const vectors = await engine.read(
+      async (tx) => (await tx.get<{ n: number }>('SELECT count(*) AS n FROM embeddings'))!.n,
+    );
+    expect(vectors).toBe(660);
+
+    const memory = new RankingMemory();
+    const model = await engine.read((tx, now) => loadPersonModel(tx, memory, now));
+    // The 60 recent posts, and the newest 340 of the old ones: a quiet timeline ranks its newest 400.
+    expect(memory.index.size).toBe(400);
+    const oldest = await engine.read(
+      async (tx) =>
+        (await tx.get<{ id: number }>('SELECT id FROM statuses WHERE uri = ?', [old[599]!.uri as string]))!
+          .id,
+    );
+    expect(memory.index.slotOf(oldest)).toBe(-1);
+    expect(model.interests).toHaveLength(0);
+
+    // The person finds the oldest post and favourites it: the model in memory takes in its content
+    // as a model built afresh does.
+    await api.interactions.record({ statusId: oldest, kind: 'favourite' });
+    const features = (memoryOf: RankingMemory): Promise<Float32Array> =>
+      engine.read(async (tx, now) => {
+        const person = await loadPersonModel(tx, memoryOf, now);
+        const candidates = await loadCandidates(tx, memoryOf, now);
+        const out = new Float32Array(candidates.length * FEATURE_COUNT);
+        computeFeatures(person, candidates, now, out);
+        return out;
+      });
+    const kept = await features(memory);
+    expect(memory.model).toBe(model);
+    expect(memory.index.slotOf(oldest)).toBeGreaterThanOrEqual(0);
+    const rebuilt = new RankingMemory();
+    const fresh = await features(rebuilt);
+    // Built afresh, the model reads what it learns from on its own: memory holds the candidates'.
+    expect(rebuilt.index.size).toBe(400);
+    expect(kept.length).toBe(fresh.length);
+    for (let i = 0; i < kept.length; i++) expect(kept[i]).toBeCloseTo(fresh[i]!, 4);
+    // And the model has it: hiking posts are now like something the person liked.
+    expect(model.interests.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the saved person model', () => {
+  const saved = (engine: Engine): Promise<number> =>
+    engine.read(
+      async (tx) => (await tx.get<{ n: number }>('SELECT count(*) AS n FROM person_model_snapshot'))!.n,
+    );
+  const featuresOf = (engine: Engine, memory: RankingMemory): Promise<Float32Array> =>
+    engine.read(async (tx, now) => {
+      const person = await loadPersonModel(tx, memory, now);
+      const candidates = await loadCandidates(tx, memory, now);
+      const out = new Float32Array(candidates.length * FEATURE_COUNT);
+      computeFeatures(person, candidates, now, out);
+      return out;
+    });
+  const expectSame = (a: Float32Array, b: Float32Array): void => {
+    expect(a.length).toBe(b.length);
+
+    for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i]!, 5);
+  };
+
+  it('is taken up on a cold start, brought up to date, and ranks as the model kept in memory does', async () => {
+    const { api, engine, account } = await timeline();
+    await favouriteOldest(api, 'ana', 3);
+    await api.ranking.refresh();
+    expect(await saved(engine)).toBe(1);
+    // Later, more: posts, a favourite, views, a "less like this".
+    const fresh = Array.from({ length: 4 }, (_, i) => post(BOB, `Rye and spelt ${i}`, -1 - i, ['bread']));
+    await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses: fresh });
+    while ((await api.ranking.embedPending(100)) > 0);
+    const stored = (await api.timeline.page({ order: 'chronological', limit: 200 })).posts;
+    const ids = fresh.map((f) => stored.find((p) => p.uri === f.uri)!.id);
+    await api.interactions.record({ statusId: ids[0]!, kind: 'favourite' });
+    for (const id of ids) await api.interactions.record({ statusId: id, kind: 'view' });
+    await api.interactions.record({ statusId: ids[1]!, kind: 'less_like_this' });
+
+    const kept = new RankingMemory();
+    const warm = await engine.read(async (tx, now) => {
+      const model = await loadPersonModel(tx, kept, now);
+      return model;
+    });
+    // The model kept in memory since the save, caught up, against a cold start from the save.
+    const cold = new RankingMemory();
+    const restored = await featuresOf(engine, cold);
+    expect(cold.modelSavedAt).not.toBeNull();
+    expect(cold.model).not.toBe(warm);
+    expectSame(restored, await featuresOf(engine, kept));
+    // What it took in before the save is not read again: changed behind its back, the history
+    // makes no difference to a cold start (and would to a build).
+    await engine.write((tx) =>
+      tx.run("UPDATE interactions SET kind = 'open' WHERE kind = 'favourite' AND status_id <> ?", [ids[0]!]),
+    );
+    expectSame(await featuresOf(engine, new RankingMemory()), restored);
+    await engine.write((tx) => tx.run('DELETE FROM person_model_snapshot'));
+    const built = await featuresOf(engine, new RankingMemory());
+    expect(built.some((value, i) => Math.abs(value - restored[i]!) > 0.01)).toBe(true);
+  });
+
+  it('is built afresh after an undo, a change of whom the person follows, a post deleted, or an unreadable save', async () => {
+    const { api, engine, account } = await timeline();
+    const favourited = await favouriteOldest(api, 'ana', 2);
+    await api.ranking.refresh();
+    expect(await saved(engine)).toBe(1);
+    const restoredOnColdStart = async (): Promise<boolean> => {
+      const memory = new RankingMemory();
+      await engine.read((tx, now) => loadPersonModel(tx, memory, now));
+      return memory.modelSavedAt !== null;
+    };
+    expect(await restoredOnColdStart()).toBe(true);
+
+    // An undo: the save no longer matches what it took in.
+    await api.interactions.undo({ statusId: favourited[0]!, kind: 'favourite' });
+    expect(await restoredOnColdStart()).toBe(false);
+    await api.ranking.refresh();
+    expect(await restoredOnColdStart()).toBe(true);
+
+    // The same follows again keep it; different ones do not.
+    await api.sync.saveRelations(account.id, 'follow', [ANA]);
+    await api.ranking.refresh();
+    await api.sync.saveRelations(account.id, 'follow', [ANA]);
+    expect(await saved(engine)).toBe(1);
+    await api.sync.saveRelations(account.id, 'follow', [ANA, BOB]);
+    expect(await saved(engine)).toBe(0);
+    await api.ranking.refresh();
+
+    // A post deleted on its server.
+    const anas = (await api.timeline.page({ order: 'chronological', limit: 200 })).posts.find((p) =>
+      p.author.acct.startsWith('ana'),
+    )!;
+    const remote = await engine.read(
+      async (tx) =>
+        (await tx.get<{ remote_id: string }>('SELECT remote_id FROM status_refs WHERE status_id = ?', [
+          anas.id,
+        ]))!,
+    );
+    expect(await api.ingest.deletions(account.id, [remote.remote_id])).toBe(1);
+    expect(await saved(engine)).toBe(0);
+    await api.ranking.refresh();
+    expect(await saved(engine)).toBe(1);
+
+    // A save that cannot be read is set aside, not trusted.
+    await engine.write((tx) =>
+      tx.run('UPDATE person_model_snapshot SET state = \'{"model": {"format": 99}}\''),
+    );
+    expect(await restoredOnColdStart()).toBe(false);
   });
 });
 

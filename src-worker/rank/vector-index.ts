@@ -92,6 +92,25 @@ export class VectorIndex {
     const q = vector instanceof Float32Array ? quantize(vector) : vector;
     if (q.values.length !== this.dims)
       throw new Error(`Expected ${this.dims} dimensions, got ${q.values.length}`);
+    const slot = this.#slotFor(statusId);
+    this.bytesView.set(q.values, ROWS_AT + slot * this.dims);
+    this.scales[slot] = q.scale;
+    return slot;
+  }
+
+  /**
+   * Stores a vector as the database keeps it (`encodeQuantized`: a float32 scale, then the int8
+   * values), copied straight into the memory; false when it is not of that form.
+   */
+  setEncoded(statusId: number, bytes: Uint8Array): boolean {
+    if (bytes.length !== 4 + this.dims) return false;
+    const slot = this.#slotFor(statusId);
+    new Uint8Array(this.memory.buffer, ROWS_AT + slot * this.dims, this.dims).set(bytes.subarray(4));
+    this.scales[slot] = new DataView(bytes.buffer, bytes.byteOffset, 4).getFloat32(0, true);
+    return true;
+  }
+
+  #slotFor(statusId: number): number {
     let slot = this.slots.get(statusId);
     if (slot === undefined) {
       slot = this.free.pop();
@@ -102,8 +121,6 @@ export class VectorIndex {
       this.slots.set(statusId, slot);
       if (slot >= this.capacity) this.grow(Math.max(1024, this.capacity * 2));
     }
-    this.bytesView.set(q.values, ROWS_AT + slot * this.dims);
-    this.scales[slot] = q.scale;
     return slot;
   }
 
