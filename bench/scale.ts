@@ -58,28 +58,32 @@ async function build(directory: string, posts: number): Promise<void> {
   );
   const generator = new StatusGenerator(42);
   const started = performance.now();
-  for (let page = 0; page * PAGE < posts; page++) {
+  const memory = new RankingMemory();
+  // In the order a year of use stores them: the oldest page first, each page's posts as they
+  // arrived, each embedded soon after.
+  const pages = Math.ceil(posts / PAGE);
+  for (let page = pages - 1; page >= 0; page--) {
     const generated = generator.page(page, PAGE, posts);
-    await db.transaction((tx) =>
-      ingestStatuses(
+    await db.transaction(async (tx) => {
+      await ingestStatuses(
         tx,
         {
           accountId: account.id,
           timeline: 'home',
-          statuses: generated.statuses,
+          statuses: generated.statuses.reverse(),
           cursor: generated.maxId ? { maxId: generated.maxId } : {},
           limit: PAGE,
           // Fetched as they came, a minute after the newest of the page, as the stream does.
           fetchedAt: entryTime(page * PAGE) + 60_000,
         },
         NOW,
-      ),
-    );
-    if (page % 50 === 49)
-      console.log(`  built ${(page + 1) * PAGE} posts (${round((performance.now() - started) / 1000)} s)`);
+      );
+      while ((await embedPending(tx, memory, NOW, PAGE)) > 0);
+    });
+    const done = pages - page;
+    if (done % 50 === 0)
+      console.log(`  built ${done * PAGE} posts (${round((performance.now() - started) / 1000)} s)`);
   }
-  const memory = new RankingMemory();
-  while ((await db.transaction((tx) => embedPending(tx, memory, NOW, 5000))) > 0);
   // The person's history, over the whole of it: views of one post in four, favourites of one in fifty.
   await db.transaction(async (tx) => {
     const rows = await tx.all<{ id: number; entry_at: number }>(

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Database } from './database';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrate';
 import { createNodeHost, openNodeEngine } from '../node/open-node-engine';
+import { createWorkerApi } from '../engine';
 import { DATABASE_FILE } from '../host';
 
 const opened: Database[] = [];
@@ -446,6 +447,42 @@ describe('migrations', () => {
     await expect(
       db.run(`INSERT INTO person_model_snapshot (id, state, saved_at) VALUES (2, '{}', 5)`),
     ).rejects.toThrow(/CHECK/);
+  });
+
+  it('13: keeps every row, and posts stored before it are read from their old columns', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'corgi-migrate-'));
+    tempDirs.push(directory);
+    const db = await openDatabase(directory);
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 12);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db))
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    expect(await migrate(db, 13)).toEqual([13]);
+    for (const [table, rows] of Object.entries(before)) {
+      const after = await db.all<Record<string, unknown>>(`SELECT * FROM "${table}"`);
+      expect(
+        table === 'statuses' ? after.map(({ content_packed: _c, raw_packed: _r, ...rest }) => rest) : after,
+        table,
+      ).toEqual(rows);
+    }
+    expect(await db.all('SELECT content_packed, raw_packed FROM statuses')).toEqual([
+      { content_packed: null, raw_packed: null },
+    ]);
+    await db.close();
+    // The app reads the post stored before, from its old columns.
+    const engine = await openNodeEngine({ directory });
+    try {
+      const posts = await createWorkerApi(engine).search.posts('inheritance');
+      expect(posts).toHaveLength(1);
+      expect(posts[0]).toMatchObject({
+        contentHtml: '<p>sort code inheritance</p>',
+        contentText: 'sort code inheritance',
+      });
+    } finally {
+      await engine.close();
+    }
   });
 
   it('refuses a database written by a newer schema, naming both versions', async () => {

@@ -11,6 +11,7 @@ import { migration009 } from './migrations/009-learning-examples';
 import { migration010 } from './migrations/010-embedder-v2';
 import { migration011 } from './migrations/011-servers';
 import { migration012 } from './migrations/012-model-snapshot';
+import { migration013 } from './migrations/013-packed-posts';
 
 export interface Migration {
   version: number;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,6 +4,7 @@
  * text is cut and the cut recorded, a link or a URI is dropped or refuses its post; nothing after
  * a NUL is lost; the database stays the size of what is kept.
  */
+import { storedTexts } from '../../test/support/stored-texts';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src-shared/mastodon/entities';
 import { readDocsExample } from '../../test/fixtures/docs-statuses';
@@ -47,12 +48,8 @@ describe('hostile sizes', () => {
     expect(result.rejected).toEqual([]);
     expect(result.inserted).toBe(26);
 
-    const row = await engine.read((tx) =>
-      tx.get<{ content_html: string; content_text: string; raw_json: string }>(
-        'SELECT content_html, content_text, raw_json FROM statuses WHERE uri = ?',
-        ['https://evil.example/statuses/0'],
-      ),
-    );
+    const texts = await engine.read((tx) => storedTexts(tx, 'https://evil.example/statuses/0'));
+    const row = texts && { content_html: texts.html, content_text: texts.text, raw_json: texts.raw };
     // Cut at the limit, outside any tag, marked with an ellipsis.
     expect(row!.content_html.length).toBeLessThanOrEqual(LIMITS.content + 1);
     expect(row!.content_html.startsWith('<p>aaa')).toBe(true);
@@ -139,11 +136,13 @@ describe('hostile bytes', () => {
   it('keeps the text after a NUL character', async () => {
     const { api, engine, ingest } = await setup();
     await ingest([status({ content: '<p>before\u0000after</p>', spoiler_text: 'warning\u0000more' })]);
-    const row = await engine.read((tx) =>
-      tx.get<{ content_html: string; content_text: string; spoiler_text: string }>(
-        'SELECT content_html, content_text, spoiler_text FROM statuses',
-      ),
-    );
+    const row = await engine.read(async (tx) => {
+      const { uri, spoiler_text } = (await tx.get<{ uri: string; spoiler_text: string }>(
+        'SELECT uri, spoiler_text FROM statuses',
+      ))!;
+      const texts = (await storedTexts(tx, uri))!;
+      return { content_html: texts.html, content_text: texts.text, spoiler_text };
+    });
     expect(row!.content_html).toBe('<p>before\uFFFDafter</p>');
     expect(row!.content_text).toContain('after');
     expect(row!.spoiler_text).toBe('warning\uFFFDmore');

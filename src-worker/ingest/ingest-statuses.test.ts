@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { storedTexts } from '../../test/support/stored-texts';
 import { docsStatuses, readDocsExample } from '../../test/fixtures/docs-statuses';
 import { createWorkerApi, type Engine } from '../engine';
 import { openNodeEngine } from '../node/open-node-engine';
@@ -280,10 +281,16 @@ describe('ingest.statuses', () => {
     expect(await uris()).toEqual([other.uri]);
     expect(await uris('ranked')).toEqual([other.uri]);
     expect(await engine.db.all(indexed)).toEqual([]);
-    const row = await engine.db.get('SELECT content_text, deleted_at FROM statuses WHERE uri = ?', [
-      GARGRON_URI,
-    ]);
-    expect(row).toMatchObject({ content_text: '', deleted_at: expect.any(Number) });
+    const row = await engine.db.get(
+      'SELECT content_html, content_packed, raw_packed, deleted_at FROM statuses WHERE uri = ?',
+      [GARGRON_URI],
+    );
+    expect(row).toMatchObject({
+      content_html: '',
+      content_packed: null,
+      raw_packed: null,
+      deleted_at: expect.any(Number),
+    });
 
     // Deleting the boost leaves the boosted post in place, no longer shown as boosted.
     const boosted = async () => (await api.timeline.page({ order: 'chronological' })).posts[0]!;
@@ -321,17 +328,22 @@ describe('ingest.statuses', () => {
     const status = doc('Status.json');
     const quotePost: Json = { ...doc('Status.streaming-update-event.json'), quote: doc('Quote.json') };
     expect((await ingest([status, quotePost])).rejected).toEqual([]);
-    const row = async (uri: unknown) =>
-      (await engine.db.get<{ raw_json: string; content_html: string; card: string | null }>(
-        'SELECT raw_json, content_html, card FROM statuses WHERE uri = ?',
+    const row = async (uri: unknown) => {
+      const texts = (await storedTexts(engine.db, uri as string))!;
+      const { card } = (await engine.db.get<{ card: string | null }>(
+        'SELECT card FROM statuses WHERE uri = ?',
         [uri as string],
       ))!;
+      return { raw_json: texts.raw, content_html: texts.html, card, bytes: texts.bytes };
+    };
 
     const stored = await row(GARGRON_URI);
     const { content, card, poll, account, ...rest } = status;
     expect(poll).toBeNull();
     expect(JSON.parse(stored.raw_json)).toEqual({ ...rest, account: { id: (account as Json).id } });
     expect(stored.content_html).toBe(content);
+    // Packed: the row holds less than half of what it keeps.
+    expect(stored.bytes).toBeLessThan((stored.raw_json.length + stored.content_html.length) / 2);
     // The card as read: what Corgi reads checked, the rest kept as sent.
     expect(JSON.parse(stored.card!)).toEqual(JSON.parse(JSON.stringify(previewCardSchema.parse(card))));
     expect(JSON.parse(stored.card!)).toMatchObject({ url: (card as Json).url, title: (card as Json).title });

@@ -18,6 +18,7 @@
  * - Each author is written once per page; a stored status that is not edited is compared on its
  *   edit time and counts, without rebuilding its text, columns and raw JSON.
  */
+import { packText } from '../store/packed-text';
 import type { Tx } from '../db/database';
 import type {
   MastodonAccount,
@@ -211,11 +212,11 @@ class PageIngest {
   async insertStatus(row: StatusRow, authorId: number, quoteUri: string | null): Promise<number> {
     const result = await this.tx.run(
       `INSERT INTO statuses (uri, url, author_id, created_at, edited_at, language, visibility,
-         sensitive, spoiler_text, content_html, content_text, tags, mentions, media, card, poll,
-         in_reply_to_remote_id, in_reply_to_account_remote_id, reply_instance, quote_uri,
+         sensitive, spoiler_text, content_html, content_text, content_packed, tags, mentions, media,
+         card, poll, in_reply_to_remote_id, in_reply_to_account_remote_id, reply_instance, quote_uri,
          quote_state, replies_count, reblogs_count, favourites_count, quotes_count, counts_at,
-         raw_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         raw_json, raw_packed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`,
       [
         row.uri,
         row.url,
@@ -226,8 +227,7 @@ class PageIngest {
         row.visibility,
         row.sensitive,
         row.spoiler_text,
-        row.content_html,
-        row.content_text,
+        packText(row.content_html),
         row.tags,
         row.mentions,
         row.media,
@@ -243,7 +243,7 @@ class PageIngest {
         row.favourites_count,
         row.quotes_count ?? 0,
         this.fetchedAt,
-        row.raw_json,
+        packText(row.raw_json),
       ],
     );
     return result.lastInsertRowid;
@@ -265,8 +265,8 @@ class PageIngest {
       const row = statusRow(status, raw);
       await this.tx.run(
         `UPDATE statuses SET url = ?, edited_at = ?, language = ?, sensitive = ?, spoiler_text = ?,
-           content_html = ?, content_text = ?, tags = ?, mentions = ?, media = ?, card = ?,
-           poll = ?, quote_uri = ?, quote_state = ?, raw_json = ?
+           content_html = '', content_text = '', content_packed = ?, tags = ?, mentions = ?,
+           media = ?, card = ?, poll = ?, quote_uri = ?, quote_state = ?, raw_json = '', raw_packed = ?
          WHERE id = ?`,
         [
           row.url,
@@ -274,8 +274,7 @@ class PageIngest {
           row.language,
           row.sensitive,
           row.spoiler_text,
-          row.content_html,
-          row.content_text,
+          packText(row.content_html),
           row.tags,
           row.mentions,
           row.media,
@@ -283,7 +282,7 @@ class PageIngest {
           row.poll,
           quoteUri,
           row.quote_state,
-          row.raw_json,
+          packText(row.raw_json),
           existing.id,
         ],
       );

@@ -4,6 +4,8 @@
  * the model are held in memory between calls (`RankingMemory`) and rebuilt when what they were
  * built from changes.
  */
+import { htmlToText } from '../ingest/html-text';
+import { storedText } from '../store/packed-text';
 import type { SqlValue, Tx } from '../db/database';
 import {
   DocumentFrequencies,
@@ -100,7 +102,9 @@ export async function saveRankingSettings(tx: Tx, settings: RankingSettings): Pr
 
 interface TextRow {
   id: number;
+  content_html: string;
   content_text: string;
+  content_packed: Uint8Array | null;
   spoiler_text: string;
   tags: string;
   mentions: string;
@@ -113,7 +117,8 @@ interface TextRow {
 function embedInputOf(row: TextRow): EmbedInput {
   const card = row.card ? (JSON.parse(row.card) as { url?: string }) : null;
   return {
-    text: `${row.spoiler_text} ${row.content_text}`,
+    // The plain text is not stored (but in rows stored before texts were packed).
+    text: `${row.spoiler_text} ${row.content_text || htmlToText(storedText(row.content_packed, row.content_html))}`,
     tags: JSON.parse(row.tags) as string[],
     mentions: (JSON.parse(row.mentions) as { acct: string }[]).map((m) => m.acct),
     links: card?.url ? [card.url] : [],
@@ -169,7 +174,7 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
   // This version's model ids and its mark all begin with the version and '-' or '.': whatever
   // sorts outside them is another version's, found by two ranges of the model index.
   const uncounted = await tx.all<TextRow>(
-    `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language
+    `SELECT s.id, s.content_html, s.content_text, s.content_packed, s.spoiler_text, s.tags, s.mentions, s.card, s.language
        FROM embeddings e JOIN statuses s ON s.id = e.status_id
       WHERE (e.model_id < ? OR e.model_id >= ?) AND s.deleted_at IS NULL
       LIMIT ?`,
@@ -194,7 +199,7 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
   const top = Number.MAX_SAFE_INTEGER;
   const between = (low: number, high: number, count: number): Promise<TextRow[]> =>
     tx.all<TextRow>(
-      `SELECT s.id, s.content_text, s.spoiler_text, s.tags, s.mentions, s.card, s.language,
+      `SELECT s.id, s.content_html, s.content_text, s.content_packed, s.spoiler_text, s.tags, s.mentions, s.card, s.language,
               e.status_id IS NOT NULL AS embedded
          FROM statuses s LEFT JOIN embeddings e ON e.status_id = s.id
         WHERE s.id > ? AND s.id < ? AND s.deleted_at IS NULL
@@ -227,7 +232,9 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
     return 0;
   }
   let replaced = false;
-  for (const row of rows) {
+  // Written in the order of the table's key: posts newer than every vector so far are appended,
+  // and the table's pages fill up instead of splitting in halves.
+  for (const row of rows.toSorted((a, b) => a.id - b.id)) {
     const input = embedInputOf(row);
     if (row.embedded) replaced = true;
     else frequencies.observe(input);

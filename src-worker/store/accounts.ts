@@ -183,8 +183,8 @@ export async function applyDeletions(
     );
     if (!ref) continue;
     const emptied = await tx.run(
-      `UPDATE statuses SET deleted_at = ?, content_html = '', content_text = '', spoiler_text = '',
-         media = '[]', card = NULL, poll = NULL, raw_json = '{}'
+      `UPDATE statuses SET deleted_at = ?, content_html = '', content_text = '', content_packed = NULL,
+         spoiler_text = '', media = '[]', card = NULL, poll = NULL, raw_json = '{}', raw_packed = NULL
        WHERE id = ? AND deleted_at IS NULL`,
       [now, ref.status_id],
     );

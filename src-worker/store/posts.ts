@@ -12,9 +12,11 @@ import type {
   TimelineQuery,
 } from '../../src-shared/worker-api';
 import { EngineError } from '../errors';
+import { htmlToText } from '../ingest/html-text';
+import { storedText } from './packed-text';
 
 const POST_COLUMNS = `
-  s.id, s.uri, s.url, s.created_at, s.edited_at, s.content_html, s.content_text, s.spoiler_text,
+  s.id, s.uri, s.url, s.created_at, s.edited_at, s.content_html, s.content_text, s.content_packed, s.spoiler_text,
   s.sensitive, s.language, s.visibility, s.tags, s.media, s.replies_count, s.reblogs_count,
   s.favourites_count, s.deleted_at,
   a.acct AS a_acct, a.display_name AS a_name, a.avatar_url AS a_avatar, a.url AS a_url, a.bot AS a_bot`;
@@ -27,6 +29,7 @@ interface PostRow {
   edited_at: number | null;
   content_html: string;
   content_text: string;
+  content_packed: Uint8Array | null;
   spoiler_text: string;
   sensitive: number;
   language: string | null;
@@ -158,36 +161,40 @@ async function toViews(
       });
     }
   }
-  return rows.map((r) => ({
-    id: r.id,
-    uri: r.uri,
-    url: r.url,
-    author: {
-      acct: r.a_acct,
-      displayName: r.a_name,
-      avatarUrl: r.a_avatar,
-      url: r.a_url,
-      bot: r.a_bot === 1,
-    },
-    createdAt: r.created_at,
-    editedAt: r.edited_at,
-    contentHtml: r.content_html,
-    contentText: r.content_text,
-    spoilerText: r.spoiler_text,
-    sensitive: r.sensitive === 1,
-    language: r.language,
-    visibility: r.visibility,
-    tags: JSON.parse(r.tags) as string[],
-    media: JSON.parse(r.media) as MediaView[],
-    replies: r.replies_count,
-    reblogs: r.reblogs_count,
-    favourites: r.favourites_count,
-    boostedBy: boostedBy.get(r.id) ?? null,
-    seenBy: [...(seenBy.get(r.id) ?? [])].sort((a, b) => a - b),
-    own: [...(own.get(r.id)?.values() ?? [])].sort((a, b) => a.accountId - b.accountId),
-    filters: filters.get(r.id) ?? [],
-    deleted: r.deleted_at !== null,
-  }));
+  return rows.map((r) => {
+    const contentHtml = storedText(r.content_packed, r.content_html);
+    return {
+      id: r.id,
+      uri: r.uri,
+      url: r.url,
+      author: {
+        acct: r.a_acct,
+        displayName: r.a_name,
+        avatarUrl: r.a_avatar,
+        url: r.a_url,
+        bot: r.a_bot === 1,
+      },
+      createdAt: r.created_at,
+      editedAt: r.edited_at,
+      contentHtml,
+      // The plain text is not stored (but in rows stored before texts were packed).
+      contentText: r.content_text || htmlToText(contentHtml),
+      spoilerText: r.spoiler_text,
+      sensitive: r.sensitive === 1,
+      language: r.language,
+      visibility: r.visibility,
+      tags: JSON.parse(r.tags) as string[],
+      media: JSON.parse(r.media) as MediaView[],
+      replies: r.replies_count,
+      reblogs: r.reblogs_count,
+      favourites: r.favourites_count,
+      boostedBy: boostedBy.get(r.id) ?? null,
+      seenBy: [...(seenBy.get(r.id) ?? [])].sort((a, b) => a - b),
+      own: [...(own.get(r.id)?.values() ?? [])].sort((a, b) => a.accountId - b.accountId),
+      filters: filters.get(r.id) ?? [],
+      deleted: r.deleted_at !== null,
+    };
+  });
 }
 
 /** Cursors are opaque to callers: "<score or time>:<id>" of the last post of the page. */

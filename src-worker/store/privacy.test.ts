@@ -54,6 +54,20 @@ describe('privacy.exportEverything', () => {
     expect(parsed.schemaVersion).toBe((await api.status()).schemaVersion);
     expect(parsed.tables.statuses!.map((s) => s.uri)).toContain(GARGRON_URI);
     expect(parsed.tables.statuses).toHaveLength(4);
+    // A post's texts as text, as received, however they are stored.
+    const received = docsStatuses().find((d) => d.status.uri === GARGRON_URI)!.status as Record<
+      string,
+      unknown
+    >;
+    const exported = parsed.tables.statuses!.find((s) => s.uri === GARGRON_URI)!;
+    expect(exported.content_html).toBe(received.content);
+    expect(exported.content_text).toContain('I lost my inheritance with one wrong digit on my sort code');
+    expect(JSON.parse(exported.raw_json as string)).toMatchObject({
+      id: received.id,
+      application: received.application,
+      account: { id: (received.account as { id: string }).id },
+    });
+    expect(Object.keys(exported).filter((key) => key.endsWith('_packed'))).toEqual([]);
     expect(parsed.tables.accounts).toEqual([
       expect.objectContaining({
         instance: 'mastodon.social',
@@ -94,14 +108,27 @@ describe('privacy.deleteEverything', () => {
     await api.privacy.set({ level: 'FULL', retentionDays: 90 });
     // A kept-aside copy is also something to delete.
     await engine.host.saveRecoveredCopy('corgi-damaged-old.sqlite', await engine.databaseBytes());
-    const needles = ['inheritance', GARGRON_URI, 'glad i was able to help', 'exporter@mastodon.social'];
+    // The posts' texts are packed: their packed bytes are needles too.
+    const packed = await engine.read((tx) =>
+      tx.all<{ content_packed: Uint8Array }>(
+        'SELECT content_packed FROM statuses WHERE length(content_packed) > 40',
+      ),
+    );
+    expect(packed.length).toBeGreaterThan(0);
+    const needles: (string | Buffer)[] = [
+      GARGRON_URI,
+      'exporter@mastodon.social',
+      ...packed.map((row) => Buffer.from(row.content_packed)),
+    ];
     const haystack = () => filesUnder(dir).map((file) => fs.readFileSync(file));
-    expect(haystack().some((bytes) => bytes.includes(needles[0]!))).toBe(true);
+    for (const needle of needles) expect(haystack().some((bytes) => bytes.includes(needle))).toBe(true);
 
     await api.privacy.deleteEverything();
 
     for (const bytes of haystack()) {
-      for (const needle of needles) expect(bytes.includes(needle), needle).toBe(false);
+      for (const needle of needles) expect(bytes.includes(needle), String(needle).slice(0, 40)).toBe(false);
+      for (const word of ['inheritance', 'glad i was able to help'])
+        expect(bytes.includes(word), word).toBe(false);
     }
     expect((await api.status()).recoveredCopies).toEqual([]);
     const tables = await engine.db.all<{ name: string }>(

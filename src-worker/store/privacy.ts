@@ -2,6 +2,8 @@
  * The person's control over what is kept: the privacy level, retention, export and (in the
  * engine) delete everything.
  */
+import { htmlToText } from '../ingest/html-text';
+import { storedText } from './packed-text';
 import type { Tx } from '../db/database';
 import {
   PRIVACY_LEVELS,
@@ -86,6 +88,21 @@ export async function applyRetention(tx: Tx, now: number): Promise<RetentionResu
   return { folded };
 }
 
+/**
+ * A post as the export shows it: its texts as text (HTML, plain text and raw JSON), however they
+ * are stored.
+ */
+function unpackedStatus(row: Record<string, unknown>): Record<string, unknown> {
+  const { content_packed: content, raw_packed: raw, ...rest } = row;
+  const html = storedText(content as Uint8Array | null, row.content_html as string);
+  return {
+    ...rest,
+    content_html: html,
+    content_text: (row.content_text as string) || htmlToText(html),
+    raw_json: storedText(raw as Uint8Array | null, row.raw_json as string),
+  };
+}
+
 /** Tables the export leaves out: the full-text index is rebuilt from the posts. */
 const DERIVED_TABLE = /^statuses_fts/;
 
@@ -109,7 +126,8 @@ export async function exportEverything(engine: Engine): Promise<ExportBundle> {
     for (const { name } of tables) {
       if (DERIVED_TABLE.test(name)) continue;
       const rows = await tx.all<Record<string, unknown>>(`SELECT * FROM "${name}"`);
-      dump[name] = rows.map((row) => {
+      dump[name] = rows.map((stored) => {
+        const row = name === 'statuses' ? unpackedStatus(stored) : stored;
         const out: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(row)) {
           out[key] = value instanceof Uint8Array ? { base64: toBase64(value) } : value;
