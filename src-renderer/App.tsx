@@ -3,6 +3,7 @@ import { PostList } from './components/PostList';
 import { PrivacyPanel } from './components/PrivacyPanel';
 import { AccountsPanel } from './components/AccountsPanel';
 import { RankingPanel } from './components/RankingPanel';
+import { StoragePanel } from './components/StoragePanel';
 import { useEffect } from 'react';
 
 /** `?server=…` (the demo sets it) fills in the sign-in form. */
@@ -47,7 +48,9 @@ export function App() {
           Refresh
         </button>
         <span className="app-status" aria-live="polite">
-          {status?.state === 'ready' ? `${status.statuses} posts stored` : 'Opening…'}
+          {status?.state === 'ready'
+            ? `${status.statuses} ${status.statuses === 1 ? 'post' : 'posts'} stored`
+            : 'Opening…'}
         </span>
       </header>
       <StatusBanner />
@@ -79,6 +82,7 @@ export function App() {
         <AccountsPanel defaultServer={DEFAULT_SERVER} />
         <RankingPanel />
         <PrivacyPanel />
+        <StoragePanel />
       </aside>
     </div>
   );

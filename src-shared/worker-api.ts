@@ -363,6 +363,23 @@ export interface RetentionResult {
   folded: number;
 }
 
+/** Keeping posts for a number of months rather than for ever, and what a choice would drop. */
+export interface PostRetentionView {
+  /** Months posts are kept; null: for ever (the default). */
+  keepMonths: number | null;
+  posts: number;
+  /** The database file's size. */
+  databaseBytes: number;
+  /**
+   * When asked about a number of months: what keeping posts that long would drop now, and about
+   * how much room that makes.
+   */
+  preview: { keepMonths: number | null; posts: number; bytes: number } | null;
+  /** When the last background pass finished, and how many posts it dropped. */
+  lastRunAt: number | null;
+  lastDropped: number;
+}
+
 /**
  * syncing: the first sync is under way; live: new posts arrive over the stream; polling: the
  * server has no stream (or it keeps failing), so new posts are asked for every minute or so;
@@ -597,8 +614,22 @@ export interface WorkerApi {
      * damaged state.
      */
     checkIntegrity(): Promise<{ done: boolean; completedAt: number | null }>;
-    /** How long since a command other than upkeep ran (milliseconds). */
+    /**
+     * How long since the person last did anything (milliseconds): a command of theirs, not the
+     * screen's polling, the sync or upkeep.
+     */
     idleMs(): Promise<number>;
+    /**
+     * The next batch of the daily pass that drops posts older than the months they are kept for
+     * (`storage.setRetention`); `done` when the pass went all the way through (or is not due).
+     */
+    dropOldPosts(): Promise<{ dropped: number; done: boolean }>;
+  };
+  storage: {
+    /** The setting and what is stored; given `keepMonths`, what keeping posts that long would drop now. */
+    retention(keepMonths?: number | null): Promise<PostRetentionView>;
+    /** Keeps posts for `keepMonths` months, or for ever (null); dropped in the background. */
+    setRetention(keepMonths: number | null): Promise<PostRetentionView>;
   };
   privacy: {
     get(): Promise<PrivacySettings>;

@@ -157,4 +157,21 @@ describe('engine', () => {
     await api.timeline.page({ order: 'ranked' });
     expect(slow).toEqual(['privacy.get', 'timeline.page']);
   });
+
+  it('counts the person idle while only the screen polls, the sync writes and upkeep runs', async () => {
+    const { api } = await open();
+    expect(await api.upkeep.idleMs()).toBe(Number.POSITIVE_INFINITY);
+    // What runs whether anyone is there or not.
+    await api.status();
+    await api.accounts.list();
+    await api.ranking.newPosts();
+    await api.ranking.embedPending(10);
+    await api.upkeep.checkIntegrity();
+    await api.upkeep.dropOldPosts();
+    await api.ingest.statuses({ accountId: 1, timeline: 'home', statuses: [] }).catch(() => undefined);
+    expect(await api.upkeep.idleMs()).toBe(Number.POSITIVE_INFINITY);
+    // The person reading.
+    await api.timeline.page({ order: 'chronological' });
+    expect(await api.upkeep.idleMs()).toBeLessThan(5_000);
+  });
 });

@@ -43,6 +43,7 @@ import {
 import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
 import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
+import { dropOldPosts, retentionView, setKeepMonths } from './store/retention';
 import { countNewPosts, embedPending, forgetModelSnapshot, RankingMemory } from './rank/ranking-store';
 import {
   feedbackOnReason,
@@ -70,6 +71,7 @@ export const OPEN_PRAGMAS = `
   PRAGMA foreign_keys = ON;
   PRAGMA secure_delete = FAST;
   PRAGMA temp_store = MEMORY;
+  PRAGMA auto_vacuum = INCREMENTAL;
 `;
 
 export class Engine {
@@ -230,7 +232,7 @@ export class Engine {
 
   /** Whether the file was checked whole when it was opened (after an unclean shutdown). */
   checkedAtOpen = false;
-  /** When a command other than background upkeep last ran (real time): the person is there. */
+  /** When a command of the person's last ran (real time): they are there. */
   lastCallAt = 0;
   #checkTargets: Target[] | null = null;
 
@@ -278,6 +280,14 @@ interface IntegrityState {
   progress: CheckProgress | null;
 }
 
+/**
+ * Commands that say the person is there, reading or choosing: not the screen's own polling (the
+ * status, new posts, accounts), the sync's writes or background upkeep, which run whether anyone
+ * is there or not.
+ */
+const PERSON_COMMANDS =
+  /^(timeline\.page|search\.|interactions\.|actions\.(perform|cancel)|ranking\.(refresh|feedback|update)|storage\.setRetention|privacy\.(set|exportEverything|deleteEverything)|accounts\.(upsert|remove|setDefault)|mastodon\.(startSignIn|finishSignIn|signOut|retryNow)|recoverDamagedDatabase)/;
+
 /** Adds timing and error shaping to every command of a nested command table. */
 function instrument<T extends object>(table: T, engine: Engine, prefix = ''): T {
   const wrapped: Record<string, unknown> = {};
@@ -286,8 +296,7 @@ function instrument<T extends object>(table: T, engine: Engine, prefix = ''): T 
     if (typeof value === 'function') {
       wrapped[name] = async (...args: unknown[]) => {
         const started = performance.now();
-        if (!fullName.startsWith('upkeep.') && fullName !== 'ranking.embedPending')
-          engine.lastCallAt = Date.now();
+        if (PERSON_COMMANDS.test(fullName)) engine.lastCallAt = Date.now();
         try {
           return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
         } catch (error) {
@@ -504,6 +513,23 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       checkIntegrity: () => engine.checkSlice(),
       idleMs: async () =>
         engine.lastCallAt === 0 ? Number.POSITIVE_INFINITY : Date.now() - engine.lastCallAt,
+      dropOldPosts: async () => {
+        const result = await deletingWrite((tx, now, dropped) => dropOldPosts(tx, now, dropped));
+        // The room they took goes back to the disk (in a database made since it could).
+        if (result.dropped > 0) await engine.write((tx) => tx.exec('PRAGMA incremental_vacuum'));
+        return result;
+      },
+    },
+    storage: {
+      retention: async (months) => {
+        const bytes = (await vfsFileSize(engine.host.vfs, DATABASE_FILE)) ?? 0;
+        return engine.read((tx, now) => retentionView(tx, now, months, bytes));
+      },
+      setRetention: async (months) => {
+        await engine.write((tx) => setKeepMonths(tx, months));
+        const bytes = (await vfsFileSize(engine.host.vfs, DATABASE_FILE)) ?? 0;
+        return engine.read((tx, now) => retentionView(tx, now, undefined, bytes));
+      },
     },
     privacy: {
       get: () => engine.read((tx) => getPrivacy(tx)),

@@ -125,7 +125,8 @@ const apiReady = engineReady.then((engine) => {
 /**
  * Background work in small slices with pauses between them, so that reads and pages (which queue
  * behind each slice's transaction) never wait long: new posts embedded in batches, and, while the
- * person has done nothing for a while, the weekly check of the database.
+ * person has done nothing for a while, the weekly check of the database and the daily pass that
+ * drops posts older than the person keeps them.
  */
 function upkeepInBackground(api: WorkerApi): void {
   const BATCH = 200;
@@ -134,8 +135,10 @@ function upkeepInBackground(api: WorkerApi): void {
     let delay = 5_000;
     try {
       if ((await api.ranking.embedPending(BATCH)) > 0) delay = 50;
-      else if ((await api.upkeep.idleMs()) >= IDLE_MS && !(await api.upkeep.checkIntegrity()).done)
-        delay = 200;
+      else if ((await api.upkeep.idleMs()) >= IDLE_MS) {
+        if (!(await api.upkeep.checkIntegrity()).done) delay = 200;
+        else if (!(await api.upkeep.dropOldPosts()).done) delay = 200;
+      }
     } catch {
       // A damaged or deleted database: try again later.
       delay = 30_000;

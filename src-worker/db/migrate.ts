@@ -12,6 +12,7 @@ import { migration010 } from './migrations/010-embedder-v2';
 import { migration011 } from './migrations/011-servers';
 import { migration012 } from './migrations/012-model-snapshot';
 import { migration013 } from './migrations/013-packed-posts';
+import { migration014 } from './migrations/014-post-retention';
 
 export interface Migration {
   version: number;
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
