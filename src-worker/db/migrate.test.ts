@@ -485,6 +485,26 @@ describe('migrations', () => {
     }
   });
 
+  it('14: keeps every row, and finds quotes of, replies to and actions on a post by indexes', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 13);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db))
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    expect(await migrate(db, 14)).toEqual([14]);
+    for (const [table, rows] of Object.entries(before))
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    const plan = async (sql: string): Promise<string> =>
+      (await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)).map((r) => r.detail).join('; ');
+    expect(await plan("SELECT id FROM statuses WHERE quote_uri = 'x'")).toContain('statuses_by_quote');
+    expect(await plan("SELECT id FROM statuses WHERE in_reply_to_remote_id = '1'")).toContain(
+      'statuses_by_parent',
+    );
+    expect(await plan('SELECT id FROM outbox WHERE status_id = 11')).toContain('outbox_by_status');
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

@@ -129,8 +129,6 @@ export async function removeAccount(tx: Tx, accountId: number): Promise<void> {
   await tx.run('DELETE FROM accounts WHERE id = ?', [accountId]);
   // What a server sent that could not be read is kept while an account on it remains.
   await tx.run('DELETE FROM field_diagnostics WHERE instance NOT IN (SELECT instance FROM accounts)');
-  // What a server sent that could not be read is kept while an account on it remains.
-  await tx.run('DELETE FROM field_diagnostics WHERE instance NOT IN (SELECT instance FROM accounts)');
   if (row.is_default === 1) {
     await tx.run('UPDATE accounts SET is_default = 1 WHERE id = (SELECT min(id) FROM accounts)');
   }
