@@ -1,5 +1,5 @@
 /**
- * npm run bench:scale [-- --posts N --runs N --keep DIR]
+ * npm run bench:scale [-- --posts N --runs N --keep DIR --opfs]
  *
  * What a year of history costs at start-up. Builds a database of N posts from the benchmark
  * generator (one every 30 s, so the ranking's 72 hours always hold 8,640 of them and only the
@@ -15,7 +15,23 @@
  *   rss_mb             the process's resident memory afterwards
  *   rebuild_refresh_ms a ranking after a favourite is undone: the person model built again
  * and db_bytes_per_post, the database file's size per post. Medians over the runs; the last line
- * printed is one JSON object.
+ * printed is one JSON object, with "where": "node".
+ *
+ * --opfs measures the same in Debian's Chromium instead, on the web edition's storage stack: each
+ * run launches Chromium on a fresh profile, imports the database as built (served over loopback
+ * HTTP) into wa-sqlite's AccessHandlePoolVFS pool on OPFS, in the app's directory and under its file
+ * name, from a module worker, streamed a few MB at a time; then, in a fresh worker, opens the app's
+ * Engine on that pool as src-worker/worker.ts does and times the same steps with the same clock
+ * (bench/scale-page, built with vite). open_ms there counts loading wa-sqlite and opening the pool
+ * as well, as Node's counts loading wa-sqlite; the memory, read after the warm refreshes, is:
+ *   rss_mb             the summed RSS of Chromium's whole process tree (browser, renderer hosting
+ *                      the worker, GPU/utility/network processes; shared pages counted in each)
+ *   worker_heap_mb     the worker's JS heap in use after a garbage collection (over CDP)
+ *   wasm_mb            the worker's WebAssembly memories: SQLite's (page cache included) and the
+ *                      ranking's vector index's (sqlite_wasm_mb: SQLite's alone)
+ *   renderer_rss_mb    the RSS of the renderer process that hosts the page and the worker
+ * with import_ms (the copy into OPFS, untimed by the rest) and engine_open_ms (Engine.open alone).
+ * The last line then has "where": "opfs".
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,13 +41,18 @@ import { parseArgs } from 'node:util';
 import { migrate } from '../src-worker/db/migrate';
 import type { Database } from '../src-worker/db/database';
 import { OPEN_PRAGMAS, createWorkerApi } from '../src-worker/engine';
-import { DATABASE_FILE } from '../src-worker/host';
+import { DATABASE_DIRECTORY, DATABASE_FILE } from '../src-worker/host';
 import { ingestStatuses } from '../src-worker/ingest/ingest-statuses';
 import { openNodeEngine } from '../src-worker/node/open-node-engine';
 import { embedPending, RankingMemory } from '../src-worker/rank/ranking-store';
 import { upsertAccount } from '../src-worker/store/accounts';
 import { BASE_TIME, HOME_INSTANCE, StatusGenerator, entryTime } from './generate';
 import { NativeDatabase } from './native-db';
+import { launchBrowser } from '../test/support/browser';
+import { serveDirectory } from '../test/support/static-server';
+import { buildBenchPage } from './build-page';
+import type { CDPSession } from 'playwright-core';
+import type { ImportResult, WorkerMeasurement } from './scale-page/worker';
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +60,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     keep: { type: 'string' },
     measure: { type: 'string' },
+    opfs: { type: 'boolean', default: false },
   },
 });
 
@@ -162,6 +184,208 @@ async function measure(directory: string): Promise<Measurement> {
   };
 }
 
+/** Every run in a fresh Node process, each on the database as built. */
+function measureInNode(directory: string, runs: number): Measurement[] {
+  const pristine = path.join(directory, 'pristine.db');
+  fs.copyFileSync(path.join(directory, DATABASE_FILE), pristine);
+  const results: Measurement[] = [];
+  for (let run = 0; run < runs; run++) {
+    // Each run on the database as built, in a fresh process: nothing warm but the OS's file cache.
+    fs.copyFileSync(pristine, path.join(directory, DATABASE_FILE));
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, import.meta.filename, '--measure', directory],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      },
+    );
+    if (child.status !== 0) throw new Error(`measuring failed: ${child.stderr}`);
+    const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as Measurement;
+    console.log(`  run ${run + 1}: ${JSON.stringify(result)}`);
+    results.push(result);
+  }
+  fs.rmSync(pristine);
+  return results;
+}
+
+// --- --opfs: the same in Chromium, on OPFS --------------------------------------------------------
+
+const MB = 1048576;
+
+/** One run in Chromium: what the worker measured, with Chromium's memory and the import. */
+type OpfsMeasurement = Measurement &
+  Omit<WorkerMeasurement, keyof Measurement> & {
+    worker_heap_mb: number;
+    renderer_rss_mb: number;
+    import_ms: number;
+  };
+
+function readProc(pid: number, file: string): string | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The resident memory of the Chromium started on `profileDir`, from /proc: the sum of VmRSS over
+ * its whole process tree (pages shared between processes, such as the executable's, counted once
+ * per process: an upper bound), and the renderers' largest.
+ */
+function chromiumRss(profileDir: string): { treeMb: number; rendererMb: number } {
+  const parent = new Map<number, number>();
+  const commands = new Map<number, string>();
+  let root: number | null = null;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const stat = readProc(pid, 'stat');
+    const cmdline = readProc(pid, 'cmdline');
+    if (!stat || cmdline === null) continue;
+    parent.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    commands.set(pid, cmdline);
+    if (cmdline.includes(`--user-data-dir=${profileDir}`) && !cmdline.includes('--type=')) root = pid;
+  }
+  if (root === null) throw new Error(`no Chromium on ${profileDir}`);
+  const tree = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of parent) {
+      if (!tree.has(pid) && tree.has(ppid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let total = 0;
+  let renderer = 0;
+  for (const pid of tree) {
+    const kb = Number(readProc(pid, 'status')?.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
+    total += kb;
+    if (commands.get(pid)?.includes('--type=renderer')) renderer = Math.max(renderer, kb);
+  }
+  return { treeMb: total / 1024, rendererMb: renderer / 1024 };
+}
+
+/**
+ * The JS heap in use of the page's one dedicated worker, after a garbage collection, over CDP:
+ * workers have no performance.memory. Playwright owns the flat sessions, so this attaches the old
+ * non-flat way and talks through Target.sendMessageToTarget (as bench/engine.ts does).
+ */
+async function workerHeapMb(cdp: CDPSession): Promise<number> {
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const workers = targetInfos.filter((t) => t.type === 'worker');
+  if (workers.length !== 1) throw new Error(`expected one worker, found ${workers.length}`);
+  const { sessionId } = await cdp.send('Target.attachToTarget', {
+    targetId: workers[0]!.targetId,
+    flatten: false,
+  });
+  const pending = new Map<number, (message: { result?: unknown; error?: unknown }) => void>();
+  const listener = (event: { sessionId?: string; message: string }) => {
+    if (event.sessionId !== sessionId) return;
+    const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message);
+  };
+  cdp.on('Target.receivedMessageFromTarget', listener);
+  let nextId = 1;
+  const call = async (method: string): Promise<unknown> => {
+    const id = nextId++;
+    const answer = new Promise<{ result?: unknown; error?: unknown }>((resolve, reject) => {
+      pending.set(id, resolve);
+      setTimeout(() => reject(new Error(`${method}: no answer from the worker`)), 60_000);
+    });
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) });
+    const message = await answer;
+    pending.delete(id);
+    if (message.error) throw new Error(`${method}: ${JSON.stringify(message.error)}`);
+    return message.result;
+  };
+  try {
+    await call('HeapProfiler.collectGarbage');
+    const heap = (await call('Runtime.getHeapUsage')) as { usedSize: number };
+    return heap.usedSize / MB;
+  } finally {
+    cdp.off('Target.receivedMessageFromTarget', listener);
+    await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
+  }
+}
+
+/** One run: a fresh Chromium and profile, the database imported, then measured in a fresh worker. */
+async function measureInChromium(url: string, bytes: number, directory: string): Promise<OpfsMeasurement> {
+  const browser = await launchBrowser();
+  try {
+    // The page the persistent context opens with: no second renderer in the RSS.
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('console', (message) => console.log(`  [chromium] ${message.text()}`));
+    page.on('pageerror', (error) => console.error(`  [chromium] page error: ${error.message}`));
+    const cdp = await browser.context.newCDPSession(page);
+    // Read at the worker's memory point (main.ts calls this while the worker waits): RSS first, as
+    // it stands; then the worker's heap, after a collection.
+    const memory: { rss?: { treeMb: number; rendererMb: number }; heapMb?: number } = {};
+    await page.exposeFunction('scaleMemoryPoint', async () => {
+      memory.rss = chromiumRss(browser.profileDir);
+      memory.heapMb = await workerHeapMb(cdp);
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => typeof window.scaleMeasure === 'function');
+    const imported: ImportResult = await page.evaluate((request) => window.scaleImport(request), {
+      type: 'import' as const,
+      url: new URL(DATABASE_FILE, url).href,
+      directory,
+      bytes,
+    });
+    const measured: WorkerMeasurement = await page.evaluate((request) => window.scaleMeasure(request), {
+      type: 'measure' as const,
+      directory,
+      clock: NOW + 120_000,
+    });
+    if (!memory.rss || memory.heapMb === undefined)
+      throw new Error('the worker never reached its memory point');
+    return {
+      open_ms: measured.open_ms,
+      first_page_ms: measured.first_page_ms,
+      first_refresh_ms: measured.first_refresh_ms,
+      warm_refresh_ms: measured.warm_refresh_ms,
+      rss_mb: Math.round(memory.rss.treeMb),
+      rebuild_refresh_ms: measured.rebuild_refresh_ms,
+      worker_heap_mb: Math.round(memory.heapMb),
+      wasm_mb: measured.wasm_mb,
+      sqlite_wasm_mb: measured.sqlite_wasm_mb,
+      renderer_rss_mb: Math.round(memory.rss.rendererMb),
+      import_ms: imported.ms,
+      engine_open_ms: measured.engine_open_ms,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Every run in Chromium, on the database in `directory` (served read-only: it stays as built). */
+async function runOpfs(directory: string, runs: number): Promise<OpfsMeasurement[]> {
+  const bytes = fs.statSync(path.join(directory, DATABASE_FILE)).size;
+  const opfsDirectory: string = DATABASE_DIRECTORY;
+  const dist = buildBenchPage('bench/scale-page');
+  // Served beside the page, from the same origin: a link, not a copy.
+  const served = path.join(dist, DATABASE_FILE);
+  fs.symlinkSync(path.resolve(directory, DATABASE_FILE), served);
+  const server = await serveDirectory(dist);
+  try {
+    const results: OpfsMeasurement[] = [];
+    for (let run = 0; run < runs; run++) {
+      const result = await measureInChromium(server.url, bytes, opfsDirectory);
+      console.log(`  run ${run + 1}: ${JSON.stringify(result)}`);
+      results.push(result);
+    }
+    return results;
+  } finally {
+    await server.close();
+    fs.unlinkSync(served);
+    fs.rmSync(dist, { recursive: true, force: true });
+  }
+}
+
 if (values.measure) {
   console.log(JSON.stringify(await measure(values.measure)));
 } else {
@@ -174,27 +398,14 @@ if (values.measure) {
       await build(directory, posts);
     }
     const bytes = fs.statSync(path.join(directory, DATABASE_FILE)).size;
-    const pristine = path.join(directory, 'pristine.db');
-    fs.copyFileSync(path.join(directory, DATABASE_FILE), pristine);
-    const runs: Measurement[] = [];
-    for (let run = 0; run < Number(values.runs); run++) {
-      // Each run on the database as built, in a fresh process: nothing warm but the OS's file cache.
-      fs.copyFileSync(pristine, path.join(directory, DATABASE_FILE));
-      const child = spawnSync(
-        process.execPath,
-        [...process.execArgv, import.meta.filename, '--measure', directory],
-        {
-          encoding: 'utf8',
-          maxBuffer: 1 << 24,
-        },
-      );
-      if (child.status !== 0) throw new Error(`measuring failed: ${child.stderr}`);
-      const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as Measurement;
-      console.log(`  run ${run + 1}: ${JSON.stringify(result)}`);
-      runs.push(result);
-    }
-    fs.rmSync(pristine);
-    const summary: Record<string, number> = { posts, db_bytes_per_post: Math.round(bytes / posts) };
+    const runs: Measurement[] = values.opfs
+      ? await runOpfs(directory, Number(values.runs))
+      : measureInNode(directory, Number(values.runs));
+    const summary: Record<string, number | string> = {
+      where: values.opfs ? 'opfs' : 'node',
+      posts,
+      db_bytes_per_post: Math.round(bytes / posts),
+    };
     for (const key of Object.keys(runs[0]!) as (keyof Measurement)[])
       summary[key] = median(runs.map((r) => r[key]));
     console.log(JSON.stringify(summary));

@@ -29,6 +29,8 @@ export interface EngineHost {
   deleteRecoveredCopies(): Promise<void>;
 }
 
+/** The web edition's pool of OPFS files holding the database. */
+export const DATABASE_DIRECTORY = 'corgi';
 export const DATABASE_FILE = 'corgi.sqlite';
 /** Every file SQLite may keep beside the database. */
 export const DATABASE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-journal`, `${DATABASE_FILE}-wal`];

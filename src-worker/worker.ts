@@ -9,14 +9,13 @@ import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url';
 import { AccessHandlePoolVFS } from '@journeyapps/wa-sqlite/src/examples/AccessHandlePoolVFS.js';
 import { Engine, createWorkerApi } from './engine';
 import { EngineError } from './errors';
-import type { EngineHost, FileVFS } from './host';
+import { DATABASE_DIRECTORY, type EngineHost, type FileVFS } from './host';
 import type { WorkerApi } from '../src-shared/worker-api';
 import { systemClock } from './mastodon/clock';
 import { MastodonService } from './mastodon/service';
 import { WebVault } from './mastodon/web-vault';
 import { HostVault } from './mastodon/host-vault';
 
-const DATABASE_DIRECTORY = 'corgi';
 const RECOVERED_DIRECTORY = 'corgi-recovered';
 
 async function recoveredDirectory(create: boolean): Promise<FileSystemDirectoryHandle | null> {
