@@ -404,7 +404,8 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     const rows = await interactionRows(tx, cached.newest);
     const shown = (
       await tx.all<ShownRow>(
-        `SELECT ${SHOWN_COLUMNS}
+        `SELECT e.status_id, s.author_id, s.tags, s.language, e.entry_at, e.fetched_at, e.account_id || ':' || e.remote_id AS entry_key
+           FROM timeline_entries e INDEXED BY timeline_entries_by_fetch JOIN statuses s ON s.id = e.status_id
           WHERE e.fetched_at >= ? AND e.account_id IN (SELECT id FROM accounts) AND e.timeline = 'home'
           ORDER BY e.entry_at`,
         [cached.fetchedUpTo],
@@ -554,24 +555,33 @@ function fetchEdge(
 }
 
 /**
- * Interactions after `afterId` (catching up), or, for a build, acts since `since` and views since
- * `viewsSince`.
+ * Interactions after `afterId` (catching up: found by id), or, for a build, acts since `since` and
+ * views since `viewsSince` (found by time).
  */
 function interactionRows(
   tx: Tx,
   afterId: number,
-  since = -Infinity,
+  since?: number,
   viewsSince = since,
 ): Promise<InteractionRow[]> {
-  return tx.all<InteractionRow>(
-    `SELECT i.status_id, i.kind, i.at, i.value, i.context, s.author_id, s.tags, s.language,
+  const columns = `i.status_id, i.kind, i.at, i.value, i.context, s.author_id, s.tags, s.language,
             CASE WHEN i.kind IN ('favourite', 'boost', 'reply', 'bookmark') THEN
               (SELECT min(e.entry_at) FROM timeline_entries e WHERE e.status_id = i.status_id AND e.timeline = 'home')
-            END AS entered_at
-       FROM interactions i JOIN statuses s ON s.id = i.status_id
-      WHERE i.id > ? AND i.at >= ? AND (i.kind <> 'view' OR i.at >= ?) AND i.undone_at IS NULL ORDER BY i.at`,
-    [afterId, since, viewsSince],
-  );
+            END AS entered_at`;
+  // Few since the last look: sorted here, so that SQLite finds them by id, not by a walk in time.
+  return since === undefined
+    ? tx
+        .all<InteractionRow>(
+          `SELECT ${columns} FROM interactions i JOIN statuses s ON s.id = i.status_id
+            WHERE i.id > ? AND i.undone_at IS NULL ORDER BY i.id`,
+          [afterId],
+        )
+        .then((rows) => rows.sort((a, b) => a.at - b.at))
+    : tx.all<InteractionRow>(
+        `SELECT ${columns} FROM interactions i INDEXED BY interactions_by_time JOIN statuses s ON s.id = i.status_id
+          WHERE i.at >= ? AND (i.kind <> 'view' OR i.at >= ?) AND i.undone_at IS NULL ORDER BY i.at`,
+        [since, viewsSince ?? since],
+      );
 }
 
 /**
