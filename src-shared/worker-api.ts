@@ -20,6 +20,25 @@ export interface EngineErrorShape {
   message: string;
 }
 
+/** What a committed write may have changed, for whoever shows or keeps it. */
+export const CHANGE_DOMAINS = [
+  'accounts',
+  'feed',
+  'interactions',
+  'outbox',
+  'posts',
+  'ranking',
+  'servers',
+  'settings',
+  'timelines',
+] as const;
+export type ChangeDomain = (typeof CHANGE_DOMAINS)[number];
+
+/** One committed write (or several at once): the domains whose data changed. */
+export interface DataChange {
+  domains: ChangeDomain[];
+}
+
 export interface EngineStatus {
   state: 'ready' | 'damaged';
   /** What the integrity check said when the database is damaged. */
@@ -630,6 +649,14 @@ export interface WorkerApi {
     retention(keepMonths?: number | null): Promise<PostRetentionView>;
     /** Keeps posts for `keepMonths` months, or for ever (null); dropped in the background. */
     setRetention(keepMonths: number | null): Promise<PostRetentionView>;
+  };
+  events: {
+    /**
+     * Hears each committed write's change (through a comlink proxy in the app); returns an id to
+     * stop with.
+     */
+    subscribe(listener: (change: DataChange) => void): Promise<number>;
+    unsubscribe(id: number): Promise<void>;
   };
   privacy: {
     get(): Promise<PrivacySettings>;

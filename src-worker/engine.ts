@@ -3,7 +3,7 @@
  * table of named commands. Each command is timed and its errors are shaped as {kind, message};
  * writes run in one transaction each.
  */
-import { Database, type Tx } from './db/database';
+import { Database, type Tx, type Written } from './db/database';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './db/migrate';
 import {
   DATABASE_FILE,
@@ -44,6 +44,7 @@ import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
 import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
 import { dropOldPosts, retentionView, setKeepMonths } from './store/retention';
+import { domainsOf, EVERYTHING } from './changes';
 import { countNewPosts, embedPending, forgetModelSnapshot, RankingMemory } from './rank/ranking-store';
 import {
   feedbackOnReason,
@@ -77,6 +78,7 @@ export const OPEN_PRAGMAS = `
 export class Engine {
   #db: Database | null = null;
   #damage: string | null = null;
+  readonly #listeners = new Set<(written: Written) => void>();
   readonly #now: () => number;
 
   private constructor(
@@ -94,6 +96,22 @@ export class Engine {
 
   get now(): number {
     return this.#now();
+  }
+
+  /** Hears what each committed write changed (and every table when the database starts anew). */
+  onChange(listener: (written: Written) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #announce(written: Written): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(written);
+      } catch (error) {
+        console.error('A change listener failed', error);
+      }
+    }
   }
 
   /** The open, checked database; throws a `damaged_database` error while it is damaged. */
@@ -131,6 +149,7 @@ export class Engine {
         }
       }
       await migrate(db);
+      db.onCommit = (written) => this.#announce(written);
     } catch (error) {
       const shape = toErrorShape(error);
       if (shape.kind !== 'damaged_database') throw error;
@@ -186,6 +205,7 @@ export class Engine {
     }
     await deleteVfsFiles(this.host.vfs, DATABASE_FILES);
     await this.openDatabase();
+    this.#announce(EVERYTHING);
     return this.status();
   }
 
@@ -196,6 +216,7 @@ export class Engine {
     await deleteVfsFiles(this.host.vfs, DATABASE_FILES);
     await this.host.deleteRecoveredCopies();
     await this.openDatabase();
+    this.#announce(EVERYTHING);
   }
 
   async databaseBytes(): Promise<Uint8Array> {
@@ -333,6 +354,13 @@ function unavailable(): never {
 
 export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommands): WorkerApi {
   const memory = new RankingMemory();
+  // Whatever makes the person model wrong deletes its saved snapshot in the same transaction
+  // (`forgetModelSnapshot`): the model in memory goes when that commits.
+  engine.onChange((written) => {
+    if (written.get('person_model_snapshot')?.has('delete')) memory.forgetModel();
+  });
+  let listeners = 0;
+  const subscriptions = new Map<number, () => void>();
   let pages = 0;
   /** A write that may bring the ranking's memory up to date: if it rolls back, that memory goes too. */
   const rankingWrite = <T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> =>
@@ -341,14 +369,12 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       throw error;
     });
   /** A change to the signed-in accounts: whose timelines the person model reads. */
-  const accountsWrite = async <T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> => {
-    const result = await engine.write(async (tx, now) => {
+  const accountsWrite = <T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> => {
+    return engine.write(async (tx, now) => {
       const done = await work(tx, now);
       await forgetModelSnapshot(tx);
       return done;
     });
-    memory.forgetModel();
-    return result;
   };
   /**
    * A write that may delete posts: their vectors leave memory at once, and the person model, which
@@ -363,13 +389,11 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       emptied = true;
     };
     try {
-      const result = await engine.write(async (tx, now) => {
+      return await engine.write(async (tx, now) => {
         const done = await work(tx, now, tombstoned);
         if (emptied) await forgetModelSnapshot(tx);
         return done;
       });
-      if (emptied) memory.forgetModel();
-      return result;
     } catch (error) {
       if (emptied) memory.forget();
       throw error;
@@ -474,16 +498,12 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
             'SELECT group_concat(acct) AS list FROM (SELECT acct FROM account_follows WHERE account_id = ? ORDER BY acct)',
             [accountId],
           );
-        let changed = false;
-        const result = await engine.write(async (tx) => {
+        return engine.write(async (tx) => {
           const before = kind === 'follow' ? await follows(tx) : undefined;
           const saved = await replaceRelations(tx, accountId, kind, accounts);
-          changed = kind === 'follow' && (await follows(tx))?.list !== before?.list;
-          if (changed) await forgetModelSnapshot(tx);
+          if (kind === 'follow' && (await follows(tx))?.list !== before?.list) await forgetModelSnapshot(tx);
           return saved;
         });
-        if (changed) memory.forgetModel();
-        return result;
       },
     },
     servers: {
@@ -529,6 +549,23 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
         await engine.write((tx) => setKeepMonths(tx, months));
         const bytes = (await vfsFileSize(engine.host.vfs, DATABASE_FILE)) ?? 0;
         return engine.read((tx, now) => retentionView(tx, now, undefined, bytes));
+      },
+    },
+    events: {
+      subscribe: async (listener) => {
+        const id = ++listeners;
+        subscriptions.set(
+          id,
+          engine.onChange((written) => {
+            const domains = domainsOf(written);
+            if (domains.length > 0) void Promise.resolve(listener({ domains })).catch(() => undefined);
+          }),
+        );
+        return id;
+      },
+      unsubscribe: async (id) => {
+        subscriptions.get(id)?.();
+        subscriptions.delete(id);
       },
     },
     privacy: {

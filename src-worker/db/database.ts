@@ -41,6 +41,22 @@ interface CachedStatement {
   handle: number;
 }
 
+export type WriteKind = 'insert' | 'update' | 'delete';
+/** What a committed transaction wrote: each table it changed, and how. */
+export type Written = ReadonlyMap<string, ReadonlySet<WriteKind>>;
+
+/** A statement that writes rows: its verb, and its table's schema and name. */
+const WRITE =
+  /^\s*(INSERT|REPLACE|UPDATE|DELETE)\b(?:\s+OR\s+\w+)?\s+(?:INTO\s+|FROM\s+)?(?:(\w+)\.)?["`]?(\w+)/i;
+
+/** What a statement writes, if it writes to a table of the database (not a temporary one). */
+function writeOf(sql: string): { table: string; kind: WriteKind } | null {
+  const match = WRITE.exec(sql);
+  if (!match || match[2]?.toLowerCase() === 'temp') return null;
+  const verb = match[1]!.toUpperCase();
+  return { table: match[3]!, kind: verb === 'DELETE' ? 'delete' : verb === 'UPDATE' ? 'update' : 'insert' };
+}
+
 export class SqliteError extends Error {
   constructor(
     message: string,
@@ -55,6 +71,10 @@ export class Database implements Tx {
   #statements = new Map<string, CachedStatement>();
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** What the transaction under way has written, or null outside one. */
+  #written: Map<string, Set<WriteKind>> | null = null;
+  /** Hears what each committed transaction (or statement outside one) wrote. */
+  onCommit: ((written: Written) => void) | null = null;
 
   private constructor(
     readonly sqlite3: SQLiteAPI,
@@ -86,11 +106,16 @@ export class Database implements Tx {
   /** For callers that already hold the lock through `exclusive`. */
   async transactionUnlocked<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     await this.execUnlocked('BEGIN IMMEDIATE');
+    const written = new Map<string, Set<WriteKind>>();
+    this.#written = written;
     try {
       const result = await work(this.#tx);
       await this.execUnlocked('COMMIT');
+      this.#written = null;
+      if (written.size > 0) this.onCommit?.(written);
       return result;
     } catch (error) {
+      this.#written = null;
       if (!this.sqlite3.get_autocommit(this.handle)) await this.execUnlocked('ROLLBACK');
       throw error;
     }
@@ -147,6 +172,19 @@ export class Database implements Tx {
 
   private async execUnlocked(sql: string): Promise<void> {
     await this.sqlite3.exec(this.handle, sql);
+    for (const statement of sql.split(';')) this.#noteWrite(statement);
+  }
+
+  /** Notes a statement that wrote: in the transaction's account, or heard at once outside one. */
+  #noteWrite(sql: string, changes = 1): void {
+    if (changes === 0) return;
+    const write = writeOf(sql);
+    if (!write) return;
+    if (this.#written) {
+      let kinds = this.#written.get(write.table);
+      if (!kinds) this.#written.set(write.table, (kinds = new Set()));
+      kinds.add(write.kind);
+    } else this.onCommit?.(new Map([[write.table, new Set([write.kind])]]));
   }
 
   private async runUnlocked(sql: string, params: SqlParams): Promise<RunResult> {
@@ -159,10 +197,9 @@ export class Database implements Tx {
     } finally {
       await this.sqlite3.reset(statement.handle);
     }
-    return {
-      changes: this.sqlite3.changes(this.handle),
-      lastInsertRowid: this.sqlite3.last_insert_id(this.handle),
-    };
+    const changes = this.sqlite3.changes(this.handle);
+    this.#noteWrite(sql, changes);
+    return { changes, lastInsertRowid: this.sqlite3.last_insert_id(this.handle) };
   }
 
   private async allUnlocked<T>(sql: string, params: SqlParams): Promise<T[]> {
