@@ -3,6 +3,7 @@ import { useTestEngines } from '../test/support/engine';
 import { docsStatuses } from '../test/fixtures/docs-statuses';
 import type { DataChange } from '../src-shared/worker-api';
 import { TABLE_DOMAINS } from './changes';
+import { forgetModelSnapshot } from './rank/ranking-store';
 
 const engines = useTestEngines();
 
@@ -47,7 +48,7 @@ describe('changes', () => {
     await api.events.unsubscribe(id);
     await api.interactions.record({ statusId: post!.id, kind: 'bookmark' });
     expect(heard.map((c) => c.domains)).toEqual([
-      ['accounts'],
+      ['accounts', 'ranking'],
       ['posts', 'timelines'],
       ['interactions'],
       ['feed', 'ranking', 'settings'],
@@ -72,5 +73,18 @@ describe('changes', () => {
     expect(await saved()).toBe(0);
     await api.ranking.refresh();
     expect(await saved()).toBe(1);
+  });
+
+  it('hears the saved model forgotten even when none was saved', async () => {
+    const { engine } = await engines.open();
+    const heard: string[] = [];
+    engine.onChange((written) => {
+      for (const [table, kinds] of written) heard.push(`${table}:${[...kinds].sort().join('+')}`);
+    });
+    await engine.write((tx) => forgetModelSnapshot(tx));
+    expect(heard).toEqual(['person_model_snapshot:delete+insert']);
+    expect(await engine.read((tx) => tx.get('SELECT count(*) AS n FROM person_model_snapshot'))).toEqual({
+      n: 0,
+    });
   });
 });

@@ -28,7 +28,7 @@ import {
 import { getSyncCursor, recentRemoteIds, saveSyncCursor } from './store/sync-cursors';
 import { cancelAction, listOutbox, performAction } from './store/outbox';
 import { replaceFilters, replaceRelations } from './store/account-rules';
-import { searchPosts, timelinePage } from './store/posts';
+import { countPosts, searchPosts, timelinePage } from './store/posts';
 import {
   fieldDiagnostics,
   forgetSteps,
@@ -136,6 +136,7 @@ export class Engine {
     this.#db = db;
     this.#damage = null;
     this.#checkTargets = null;
+    this.checkedAtOpen = false;
     try {
       // The first statement rolls a journal left behind back.
       await db.exec(OPEN_PRAGMAS);
@@ -172,9 +173,8 @@ export class Engine {
     }
     let count: { n: number } | undefined;
     try {
-      count = await this.#noticeDamage(
-        this.#db.get<{ n: number }>('SELECT count(*) AS n FROM statuses WHERE deleted_at IS NULL'),
-      );
+      const db = this.#db;
+      count = { n: await this.#noticeDamage(db.exclusive(() => countPosts(db.unlocked))) };
     } catch (error) {
       if (this.#damage === null) throw error;
       return this.status();
@@ -401,7 +401,12 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
   };
   const api: WorkerApi = {
     status: () => engine.status(),
-    recoverDamagedDatabase: () => engine.recoverDamagedDatabase(),
+    recoverDamagedDatabase: async () => {
+      const status = await engine.recoverDamagedDatabase();
+      // What memory held came from the database that is gone.
+      memory.forget();
+      return status;
+    },
     accounts: {
       list: () => engine.read((tx) => listAccounts(tx)),
       upsert: (input) => accountsWrite((tx, now) => upsertAccount(tx, input, now)),
@@ -554,13 +559,18 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
     events: {
       subscribe: async (listener) => {
         const id = ++listeners;
-        subscriptions.set(
-          id,
-          engine.onChange((written) => {
-            const domains = domainsOf(written);
-            if (domains.length > 0) void Promise.resolve(listener({ domains })).catch(() => undefined);
-          }),
-        );
+        const stop = engine.onChange((written) => {
+          const domains = domainsOf(written);
+          if (domains.length === 0) return;
+          try {
+            void Promise.resolve(listener({ domains })).catch(() => undefined);
+          } catch {
+            // A listener that can no longer be called (its page went): it stops hearing.
+            stop();
+            subscriptions.delete(id);
+          }
+        });
+        subscriptions.set(id, stop);
         return id;
       },
       unsubscribe: async (id) => {

@@ -175,11 +175,13 @@ export class Database implements Tx {
     for (const statement of sql.split(';')) this.#noteWrite(statement);
   }
 
-  /** Notes a statement that wrote: in the transaction's account, or heard at once outside one. */
-  #noteWrite(sql: string, changes = 1): void {
-    if (changes === 0) return;
+  /**
+   * Notes a statement that wrote (`changes`, read only for one that writes, says whether it changed
+   * any row): in the transaction's account, or heard at once outside one.
+   */
+  #noteWrite(sql: string, changes: () => number = () => 1): void {
     const write = writeOf(sql);
-    if (!write) return;
+    if (!write || changes() === 0) return;
     if (this.#written) {
       let kinds = this.#written.get(write.table);
       if (!kinds) this.#written.set(write.table, (kinds = new Set()));
@@ -198,7 +200,7 @@ export class Database implements Tx {
       await this.sqlite3.reset(statement.handle);
     }
     const changes = this.sqlite3.changes(this.handle);
-    this.#noteWrite(sql, changes);
+    this.#noteWrite(sql, () => changes);
     return { changes, lastInsertRowid: this.sqlite3.last_insert_id(this.handle) };
   }
 
@@ -224,6 +226,8 @@ export class Database implements Tx {
     } finally {
       await this.sqlite3.reset(statement.handle);
     }
+    // An INSERT … RETURNING writes too.
+    this.#noteWrite(sql, () => this.sqlite3.changes(this.handle));
     return rows;
   }
 

@@ -89,6 +89,8 @@ export async function checkTargets(tx: Tx): Promise<Target[]> {
 /** Where a background check has got to: which object, and the last key read. */
 export interface CheckProgress {
   target: number;
+  /** The target's name: if a migration since changed the list, that target is read from its start. */
+  name?: string;
   /** The last row's key (rowid, or key columns then rowid), as read. */
   after: unknown[] | null;
 }
@@ -104,8 +106,11 @@ export async function checkSlice(
 ): Promise<CheckProgress | null> {
   const target = targets[progress.target];
   if (!target) return null;
+  if (progress.after && progress.name !== target.name) progress = { target: progress.target, after: null };
   const next = (after: unknown[] | null): CheckProgress =>
-    after ? { target: progress.target, after } : { target: progress.target + 1, after: null };
+    after
+      ? { target: progress.target, name: target.name, after }
+      : { target: progress.target + 1, name: targets[progress.target + 1]?.name, after: null };
   // A table may have gone (a later migration): nothing to read.
   const exists = await tx.get('SELECT 1 FROM sqlite_schema WHERE name = ?', [target.name]);
   if (!exists) return next(null);

@@ -505,6 +505,25 @@ describe('migrations', () => {
     expect(await plan('SELECT id FROM outbox WHERE status_id = 11')).toContain('outbox_by_status');
   });
 
+  it('15: keeps every row, and counts deleted posts by an index', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 14);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db))
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    expect(await migrate(db, 15)).toEqual([15]);
+    for (const [table, rows] of Object.entries(before))
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    await db.run('UPDATE statuses SET deleted_at = 5 WHERE id = 11');
+    const plan = await db.all<{ detail: string }>(
+      'EXPLAIN QUERY PLAN SELECT count(*) FROM statuses WHERE deleted_at IS NOT NULL',
+    );
+    expect(plan.map((r) => r.detail).join('; ')).toContain('statuses_deleted');
+    expect(await db.get('SELECT count(*) AS n FROM statuses WHERE deleted_at IS NOT NULL')).toEqual({ n: 1 });
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

@@ -13,6 +13,7 @@ import { migration011 } from './migrations/011-servers';
 import { migration012 } from './migrations/012-model-snapshot';
 import { migration013 } from './migrations/013-packed-posts';
 import { migration014 } from './migrations/014-post-retention';
+import { migration015 } from './migrations/015-deleted-posts';
 
 export interface Migration {
   version: number;
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration012,
   migration013,
   migration014,
+  migration015,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -245,7 +245,8 @@ export async function embedPending(tx: Tx, memory: RankingMemory, now: number, l
          vector = excluded.vector, created_at = excluded.created_at`,
       [row.id, embedder.modelId, EMBEDDING_DIMS, encodeQuantized(vector), now],
     );
-    if (memory.vectorsLoaded) memory.index.set(row.id, vector);
+    // Memory holds the candidates' vectors: a new post's is read when it is one (`loadCandidates`).
+    if (memory.index.slotOf(row.id) >= 0) memory.index.set(row.id, vector);
   }
   await saveFrequencies(tx, frequencies, now);
   if (replaced) {
@@ -414,11 +415,10 @@ export async function loadPersonModel(tx: Tx, memory: RankingMemory, now: number
     const earliest = Math.min(rows[0]?.at ?? Infinity, shown[0]?.entry_at ?? Infinity);
     if (earliest >= cached.observedUpTo - OUT_OF_ORDER_SLACK) {
       await catchUpPersonModel(tx, memory, memory.model);
-      await readVectorsOnDemand(
-        tx,
-        index,
-        rows.filter((row) => row.kind !== 'view').map((row) => row.status_id),
-      );
+      await readVectorsOnDemand(tx, index, [
+        ...rows.filter((row) => row.kind !== 'view').map((row) => row.status_id),
+        ...shown.map((row) => row.status_id),
+      ]);
       const observedUpTo = observe(memory.model, index, rows, shown);
       memory.modelState = {
         newest: Math.max(newest, cached.newest),
@@ -519,7 +519,12 @@ export async function saveModelSnapshot(tx: Tx, memory: RankingMemory, now: numb
   return true;
 }
 
+/**
+ * Deletes the saved model; the model in memory goes when this commits (the ranking memory hears
+ * the snapshot deleted). A row is deleted even when none was saved, so that it always hears.
+ */
 export async function forgetModelSnapshot(tx: Tx): Promise<void> {
+  await tx.run("INSERT OR IGNORE INTO person_model_snapshot (id, state, saved_at) VALUES (1, '', 0)");
   await tx.run('DELETE FROM person_model_snapshot');
 }
 
@@ -705,6 +710,13 @@ export async function loadCandidates(tx: Tx, memory: RankingMemory, now: number)
   let rows = await candidateRows(tx, now - RANKING_HORIZON, MAX_CANDIDATES, now);
   // A quiet timeline, or one not opened for days: rank the newest posts there are.
   if (rows.length < MIN_CANDIDATES) rows = await candidateRows(tx, 0, MIN_CANDIDATES, now);
+  // Posts that came into the window since the vectors were read (embedded since, an old post
+  // boosted now): read now.
+  await readVectorsOnDemand(
+    tx,
+    index,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => ({
     id: row.id,
     authorId: row.author_id,

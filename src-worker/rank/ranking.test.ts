@@ -674,6 +674,24 @@ describe('the person model in memory', () => {
     for (let i = 0; i < kept.length; i++) expect(kept[i]).toBeCloseTo(fresh[i]!, 4);
     // And the model has it: hiking posts are now like something the person liked.
     expect(model.interests.length).toBeGreaterThan(0);
+
+    // An old post boosted into the timeline now is a candidate, with its vector, though the
+    // vectors in memory were read before it came back.
+    const boosted = old[500]!;
+    const boostedId = await engine.read(
+      async (tx) =>
+        (await tx.get<{ id: number }>('SELECT id FROM statuses WHERE uri = ?', [boosted.uri as string]))!.id,
+    );
+    expect(memory.index.slotOf(boostedId)).toBe(-1);
+    await api.ingest.statuses({
+      accountId: account.id,
+      timeline: 'home',
+      statuses: [post(account_('booster'), '', 0, [])].map((wrapper) => ({ ...wrapper, reblog: boosted })),
+    });
+    const candidates = await engine.read((tx, now) => loadCandidates(tx, memory, now));
+    const candidate = candidates.find((c) => c.id === boostedId)!;
+    expect(candidate.vectorSlot).toBeGreaterThanOrEqual(0);
+    expect(memory.index.slotOf(boostedId)).toBe(candidate.vectorSlot);
   });
 });
 

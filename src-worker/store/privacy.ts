@@ -16,6 +16,7 @@ import { EngineError } from '../errors';
 import type { Engine } from '../engine';
 import { schemaVersion } from '../db/migrate';
 import { foldInteractionsBefore, rebuildAllAffinities } from './interactions';
+import { forgetModelSnapshot } from '../rank/ranking-store';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MIN_RETENTION_DAYS = 1;
@@ -85,6 +86,8 @@ export async function applyRetention(tx: Tx, now: number): Promise<RetentionResu
     // What the deleted signals added to affinities goes with them.
     if (local.changes > 0) await rebuildAllAffinities(tx, now);
   }
+  // The saved person model holds what it learned from them (views, visits): it goes with them.
+  if (folded > 0) await forgetModelSnapshot(tx);
   return { folded };
 }
 

@@ -15,6 +15,7 @@
 import type { PostRetentionView } from '../../src-shared/worker-api';
 import type { Tx } from '../db/database';
 import { EngineError } from '../errors';
+import { countPosts } from './posts';
 import { readSetting, writeSetting } from './privacy';
 
 const DAY = 24 * 3600 * 1000;
@@ -79,7 +80,7 @@ export async function retentionView(
 ): Promise<PostRetentionView> {
   const setting = await keepMonths(tx);
   const progress = await readSetting<Progress>(tx, PROGRESS, NO_PROGRESS);
-  const posts = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM statuses'))!.n;
+  const posts = await countPosts(tx);
   let preview: PostRetentionView['preview'] = null;
   if (months !== undefined) {
     const drops = months === null ? 0 : await countDroppable(tx, now - months * MONTH);

@@ -89,6 +89,8 @@ describe('crash safety', () => {
       // nothing wrong.
       expect(opened.state, `round ${round}`).toBe('ready');
       if (opened.checkedAtOpen) checkedOpens++;
+      // A database that was never written to is not checked whole.
+      if (round === 0) expect(opened.checkedAtOpen, 'first open').toBe(false);
       // Whole batches only: every batch whose commit was confirmed, none never started, no part of one.
       expect(opened.statuses % BATCH, `round ${round}`).toBe(0);
       expect(opened.statuses / BATCH, `round ${round}`).toBeGreaterThanOrEqual(confirmed);
@@ -150,9 +152,9 @@ describe('crash safety', () => {
     expect(cutOff).toBeGreaterThanOrEqual(ROUNDS / 2);
     expect(confirmed).toBeGreaterThanOrEqual(Math.floor(ROUNDS / 5));
     // Most writes cut short leave their journal behind, and the next open checks the whole file;
-    // the first open, and those after a finished write, do not.
+    // the first open does not. (A round whose ingest finished may still be killed in the middle of
+    // a background write, embedding or upkeep, and be checked at the next open too.)
     expect(checkedOpens).toBeGreaterThanOrEqual(cutOff / 2);
-    expect(checkedOpens).toBeLessThanOrEqual(cutOff);
     console.log(
       `crash rounds: ${ROUNDS}, cut off mid-ingest: ${cutOff}, confirmed commits: ${confirmed}, opens that checked the file: ${checkedOpens}`,
     );
