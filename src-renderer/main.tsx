@@ -1,35 +1,49 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import * as Comlink from 'comlink';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { App } from './app/App';
+import { setEngine } from './app/engine';
+import { invalidateOnChange, keys, queryClient } from './app/query';
 import { startEngine } from './engine-client';
-import { useAppStore } from './store';
+import { completeSignIn, signIn } from './features/accounts/commands';
+import { desktopHost } from './host';
+import { useUi } from './state/store';
 import './styles.css';
 
 const { api } = startEngine();
+setEngine(api);
 // The engine handle in the developer console, and for the web edition's end-to-end tests.
 (globalThis as { corgi?: typeof api }).corgi = api;
 // Accounts without a live stream are polled less often while the window is hidden.
 const foreground = () => void api.mastodon.setForeground(document.visibilityState === 'visible');
 document.addEventListener('visibilitychange', foreground);
 foreground();
-void useAppStore
-  .getState()
-  .connect(api)
-  .then(async () => {
-    // Back from the server's authorize page: finish signing in, then tidy the address.
-    const store = useAppStore.getState();
-    if (await store.completeSignIn(window.location.href)) {
-      window.history.replaceState(null, '', '/');
-      return;
-    }
-    // The demo's address asks to sign in to its server at once, when no account is signed in yet.
-    const params = new URLSearchParams(window.location.search);
-    const server = params.get('server');
-    if (server && params.get('signin') === 'auto' && store.accounts.length === 0) await store.signIn(server);
-  });
+
+async function connect(): Promise<void> {
+  await invalidateOnChange(api);
+  const status = await queryClient.fetchQuery({ queryKey: keys.status, queryFn: () => api.status() });
+  if (status.state !== 'ready') return;
+  // Tokens go to the desktop shell's keychain vault when there is one.
+  const vault = desktopHost()?.vault;
+  await api.mastodon.start(vault ? { vault: Comlink.proxy(vault) } : {});
+  // Back from the server's authorize page: finish signing in, then tidy the address.
+  if (await completeSignIn(window.location.href)) {
+    window.history.replaceState(null, '', '/');
+    return;
+  }
+  // The demo's address asks to sign in to its server at once, when no account is signed in yet.
+  const params = new URLSearchParams(window.location.search);
+  const server = params.get('server');
+  if (server && params.get('signin') === 'auto' && (await api.accounts.list()).length === 0)
+    await signIn(server);
+}
+connect().catch((error: unknown) => useUi.getState().report(error));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
   </StrictMode>,
 );

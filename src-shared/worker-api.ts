@@ -30,6 +30,8 @@ export const CHANGE_DOMAINS = [
   'ranking',
   'servers',
   'settings',
+  /** How each account's sync goes (its runner's state, kept in memory, not in a table). */
+  'sync',
   'timelines',
 ] as const;
 export type ChangeDomain = (typeof CHANGE_DOMAINS)[number];
@@ -166,12 +168,21 @@ export interface TimelineGap {
   newerThan: string | null;
 }
 
+/** A custom emoji: `:shortcode:` in a text stands for the image at `url` (https only). */
+export interface EmojiView {
+  shortcode: string;
+  url: string;
+  staticUrl: string;
+}
+
 export interface AuthorView {
   acct: string;
   displayName: string;
   avatarUrl: string | null;
   url: string | null;
   bot: boolean;
+  /** The custom emoji of the display name; absent on views made before they were read. */
+  emojis?: EmojiView[];
 }
 
 export interface MediaView {
@@ -179,6 +190,32 @@ export interface MediaView {
   url: string | null;
   previewUrl: string | null;
   description: string | null;
+  blurhash?: string | null;
+  /** The picture's size as the server measured it, for a placeholder of the right shape. */
+  width?: number | null;
+  height?: number | null;
+}
+
+export interface CardView {
+  url: string;
+  title: string;
+  description: string;
+  image: string | null;
+  providerName: string;
+  blurhash: string | null;
+}
+
+export interface PollView {
+  options: { title: string; votes: number | null }[];
+  multiple: boolean;
+  expired: boolean;
+  expiresAt: number | null;
+  votes: number;
+  voters: number | null;
+  /** Indexes the person voted for, as the server said when it last sent the poll. */
+  ownVotes: number[];
+  voted: boolean;
+  emojis: EmojiView[];
 }
 
 export interface PostView {
@@ -211,6 +248,16 @@ export interface PostView {
   /** What each signed-in account that knows the post has done with it on Mastodon. */
   own: { accountId: number; favourited: boolean; reblogged: boolean; bookmarked: boolean }[];
   deleted: boolean;
+  /** Custom emoji of the content, the content warning and the poll. */
+  emojis: EmojiView[];
+  /** The people the post mentions, to open them in the app. */
+  mentions: { acct: string; url: string }[];
+  card: CardView | null;
+  poll: PollView | null;
+  /** What the post answers: the parent's id here when it is stored, and whom it answers. */
+  inReplyTo: { statusId: number | null; acct: string | null } | null;
+  /** The post it quotes, when that is stored here. */
+  quoteId: number | null;
   /** On ranked pages: why the post is where it is. */
   ranking?: PostRanking;
 }
@@ -530,6 +577,11 @@ export interface WorkerApi {
   };
   timeline: {
     page(query: TimelineQuery): Promise<TimelinePage>;
+    /**
+     * The posts with these ids as they are now (at most 200), in that order; ids no longer stored
+     * are left out. Screens show a page's order as it was served and read its posts again here.
+     */
+    posts(ids: readonly number[]): Promise<PostView[]>;
     gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
   };
   mastodon: {

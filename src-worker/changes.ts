@@ -36,7 +36,11 @@ export const TABLE_DOMAINS: Readonly<Record<string, ChangeDomain>> = {
   learning_snapshot: 'ranking',
   learning_examples: 'ranking',
   ranking_log: 'ranking',
+  sync_state: 'sync',
 };
+
+/** An account's sync changed state: no table holds it, and it is announced as if one did. */
+export const SYNC_STATE: Written = new Map([['sync_state', new Set(['update'] as const)]]);
 
 /** The domains a write touched, in a stable order. */
 export function domainsOf(written: Written): ChangeDomain[] {

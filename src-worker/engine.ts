@@ -28,7 +28,7 @@ import {
 import { getSyncCursor, recentRemoteIds, saveSyncCursor } from './store/sync-cursors';
 import { cancelAction, listOutbox, performAction } from './store/outbox';
 import { replaceFilters, replaceRelations } from './store/account-rules';
-import { countPosts, searchPosts, timelinePage } from './store/posts';
+import { countPosts, postsById, searchPosts, timelinePage } from './store/posts';
 import {
   fieldDiagnostics,
   forgetSteps,
@@ -44,7 +44,7 @@ import { recordInteraction, undoInteraction } from './store/interactions';
 import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
 import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
 import { dropOldPosts, retentionView, setKeepMonths } from './store/retention';
-import { domainsOf, EVERYTHING } from './changes';
+import { domainsOf, EVERYTHING, SYNC_STATE } from './changes';
 import { countNewPosts, embedPending, forgetModelSnapshot, RankingMemory } from './rank/ranking-store';
 import {
   feedbackOnReason,
@@ -102,6 +102,14 @@ export class Engine {
   onChange(listener: (written: Written) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Says that an account's sync changed state (syncing, live, polling, a problem): kept in memory by
+   * the Mastodon client, not in a table, but heard as a change like any write.
+   */
+  announceSyncState(): void {
+    this.#announce(SYNC_STATE);
   }
 
   #announce(written: Written): void {
@@ -468,6 +476,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
         });
       },
       gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
+      posts: (ids) => engine.read((tx) => postsById(tx, ids)),
     },
     mastodon: {
       start: async (options) => (mastodon ?? unavailable)().start(options),

@@ -206,6 +206,7 @@ export class MastodonService {
       foreground: () => this.#foreground,
       WebSocket: this.#options.WebSocket,
       onState: (state) => {
+        this.#options.engine.announceSyncState();
         // Actions wait for an account that works: send them as soon as it does.
         if (state === 'live' || state === 'polling') this.#sender.kick();
       },

@@ -78,6 +78,13 @@ function randomKey(): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** The post's count that a flag adds one to, as the server will count it once it hears. */
+const COUNTED: Record<string, string> = { favourited: 'favourites_count', reblogged: 'reblogs_count' };
+
+/**
+ * Sets the account's flag on the post and, when that changes it, the post's count with it, so
+ * that what is shown does not wait for the server; its answer brings the true count.
+ */
 async function setFlag(
   tx: Tx,
   accountId: number,
@@ -85,11 +92,18 @@ async function setFlag(
   column: string,
   on: boolean,
 ): Promise<void> {
+  const was = await tx.get<{ flag: number | null }>(
+    `SELECT ${column} AS flag FROM status_refs WHERE account_id = ? AND status_id = ?`,
+    [accountId, statusId],
+  );
   await tx.run(`UPDATE status_refs SET ${column} = ? WHERE account_id = ? AND status_id = ?`, [
     on ? 1 : 0,
     accountId,
     statusId,
   ]);
+  const count = COUNTED[column];
+  if (count && was && (was.flag === 1) !== on)
+    await tx.run(`UPDATE statuses SET ${count} = max(0, ${count} + ?) WHERE id = ?`, [on ? 1 : -1, statusId]);
 }
 
 /** Takes an action: the local change and its outbox row, in one transaction. */

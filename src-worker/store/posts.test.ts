@@ -223,3 +223,112 @@ describe('timeline.page', () => {
     }
   });
 });
+
+describe('timeline.posts', () => {
+  it('reads posts again as they are now, in the order asked, deleted ones marked and unknown ids left out', async () => {
+    const { api, account } = await searchSetup();
+    const page = await api.timeline.page({ order: 'chronological' });
+    const [first, second] = page.posts;
+    expect(first!.own[0]!.favourited).toBe(false);
+    await api.actions.perform({ accountId: account.id, statusId: first!.id, action: 'favourite' });
+    await api.ingest.deletions(account.id, [String(second!.uri === GARGRON.uri ? GARGRON.id : FREON.id)]);
+
+    const again = await api.timeline.posts([second!.id, 999_999, first!.id]);
+    expect(again.map((p) => p.id)).toEqual([second!.id, first!.id]);
+    expect(again[1]!.own[0]!.favourited).toBe(true);
+    expect(again[1]!.favourites).toBe(first!.favourites + 1);
+    expect(await api.timeline.posts([])).toEqual([]);
+  });
+});
+
+describe('what a post shows besides its text', () => {
+  it('gives emoji, media sizes, the card, the poll and the stored parent, and only https images', async () => {
+    const { api, account } = await setup();
+    const parent = variant(10, { content: '<p>Question?</p>' });
+    const reply = variant(11, {
+      content: '<p>Answer :blobcat: :evil:</p>',
+      in_reply_to_id: parent.id,
+      in_reply_to_account_id: (GARGRON.account as Json).id,
+      emojis: [
+        {
+          shortcode: 'blobcat',
+          url: 'https://files.example/blobcat.png',
+          static_url: 'https://files.example/b.png',
+        },
+        { shortcode: 'evil', url: 'javascript:alert(1)', static_url: 'javascript:alert(1)' },
+        {
+          shortcode: 'no spaces',
+          url: 'https://files.example/x.png',
+          static_url: 'https://files.example/x.png',
+        },
+      ],
+      media_attachments: [
+        {
+          id: '1',
+          type: 'image',
+          url: 'https://files.example/a.jpg',
+          preview_url: 'https://files.example/a-small.jpg',
+          description: 'A corgi',
+          blurhash: 'UeKUpFxuo~R%0nW;WCnhF6RjaJt757oJodS$',
+          meta: { small: { width: 400, height: 300 } },
+        },
+        { id: '2', type: 'image', url: 'http://plain.example/b.jpg', preview_url: null, description: null },
+      ],
+      card: {
+        url: 'https://news.example/story',
+        title: 'A story',
+        description: 'What happened',
+        type: 'link',
+        image: 'http://plain.example/card.jpg',
+        provider_name: 'News',
+      },
+      poll: {
+        id: '7',
+        expires_at: '2030-01-01T00:00:00.000Z',
+        expired: false,
+        multiple: false,
+        votes_count: 3,
+        voters_count: 3,
+        options: [
+          { title: 'Yes', votes_count: 2 },
+          { title: 'No', votes_count: 1 },
+        ],
+        emojis: [],
+        voted: true,
+        own_votes: [0],
+      },
+    });
+    const result = await api.ingest.statuses({
+      accountId: account.id,
+      timeline: 'home',
+      statuses: [parent, reply],
+    });
+    expect(result.rejected).toEqual([]);
+    const posts = await api.timeline.page({ order: 'chronological' });
+    const shown = posts.posts.find((p) => p.uri === reply.uri)!;
+    const parentId = posts.posts.find((p) => p.uri === parent.uri)!.id;
+
+    expect(shown.emojis).toEqual([
+      {
+        shortcode: 'blobcat',
+        url: 'https://files.example/blobcat.png',
+        staticUrl: 'https://files.example/b.png',
+      },
+    ]);
+    expect(shown.media[0]).toMatchObject({ url: 'https://files.example/a.jpg', width: 400, height: 300 });
+    expect(shown.media[0]!.blurhash).toBe('UeKUpFxuo~R%0nW;WCnhF6RjaJt757oJodS$');
+    expect(shown.media[1]).toMatchObject({ url: null, previewUrl: null });
+    expect(shown.card).toMatchObject({ url: 'https://news.example/story', title: 'A story', image: null });
+    expect(shown.poll).toMatchObject({
+      options: [
+        { title: 'Yes', votes: 2 },
+        { title: 'No', votes: 1 },
+      ],
+      voted: true,
+      ownVotes: [0],
+      expiresAt: Date.parse('2030-01-01T00:00:00.000Z'),
+    });
+    expect(shown.inReplyTo).toEqual({ statusId: parentId, acct: 'gargron@mastodon.social' });
+    expect(posts.posts.find((p) => p.uri === parent.uri)!.inReplyTo).toBeNull();
+  });
+});

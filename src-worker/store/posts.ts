@@ -4,7 +4,6 @@
 import type { Tx } from '../db/database';
 import type {
   AuthorView,
-  MediaView,
   PostRanking,
   PostView,
   RankingFeature,
@@ -14,12 +13,15 @@ import type {
 import { EngineError } from '../errors';
 import { htmlToText } from '../ingest/html-text';
 import { storedText } from './packed-text';
+import { cardOf, emojisOf, mediaOf, parseJson, pollOf } from './post-extras';
 
 const POST_COLUMNS = `
   s.id, s.uri, s.url, s.created_at, s.edited_at, s.content_html, s.content_text, s.content_packed, s.spoiler_text,
   s.sensitive, s.language, s.visibility, s.tags, s.media, s.replies_count, s.reblogs_count,
-  s.favourites_count, s.deleted_at,
-  a.acct AS a_acct, a.display_name AS a_name, a.avatar_url AS a_avatar, a.url AS a_url, a.bot AS a_bot`;
+  s.favourites_count, s.deleted_at, s.raw_json, s.raw_packed, s.mentions, s.card, s.poll,
+  s.in_reply_to_remote_id, s.in_reply_to_account_remote_id, s.reply_instance, s.quote_uri,
+  a.acct AS a_acct, a.display_name AS a_name, a.avatar_url AS a_avatar, a.url AS a_url, a.bot AS a_bot,
+  a.raw_json AS a_raw`;
 
 interface PostRow {
   id: number;
@@ -40,11 +42,21 @@ interface PostRow {
   reblogs_count: number;
   favourites_count: number;
   deleted_at: number | null;
+  raw_json: string;
+  raw_packed: Uint8Array | null;
+  mentions: string;
+  card: string | null;
+  poll: string | null;
+  in_reply_to_remote_id: string | null;
+  in_reply_to_account_remote_id: string | null;
+  reply_instance: string | null;
+  quote_uri: string | null;
   a_acct: string;
   a_name: string;
   a_avatar: string | null;
   a_url: string | null;
   a_bot: number;
+  a_raw: string | null;
 }
 
 interface SeenRow {
@@ -161,8 +173,12 @@ async function toViews(
       });
     }
   }
+  const links = await replyAndQuoteLinks(tx, rows);
   return rows.map((r) => {
     const contentHtml = storedText(r.content_packed, r.content_html);
+    const raw = parseJson(storedText(r.raw_packed, r.raw_json)) as Record<string, unknown> | null;
+    const authorRaw = (parseJson(r.a_raw) ?? raw?.account) as Record<string, unknown> | null;
+    const mentions = (parseJson(r.mentions) as { acct: string; url: string; id: string }[] | null) ?? [];
     return {
       id: r.id,
       uri: r.uri,
@@ -173,6 +189,7 @@ async function toViews(
         avatarUrl: r.a_avatar,
         url: r.a_url,
         bot: r.a_bot === 1,
+        emojis: emojisOf(authorRaw?.emojis),
       },
       createdAt: r.created_at,
       editedAt: r.edited_at,
@@ -184,7 +201,7 @@ async function toViews(
       language: r.language,
       visibility: r.visibility,
       tags: JSON.parse(r.tags) as string[],
-      media: JSON.parse(r.media) as MediaView[],
+      media: mediaOf(r.media, raw),
       replies: r.replies_count,
       reblogs: r.reblogs_count,
       favourites: r.favourites_count,
@@ -193,8 +210,55 @@ async function toViews(
       own: [...(own.get(r.id)?.values() ?? [])].sort((a, b) => a.accountId - b.accountId),
       filters: filters.get(r.id) ?? [],
       deleted: r.deleted_at !== null,
+      emojis: emojisOf(raw?.emojis),
+      mentions: mentions.map((m) => ({ acct: m.acct, url: m.url })),
+      card: cardOf(r.card),
+      poll: pollOf(r.poll),
+      inReplyTo:
+        r.in_reply_to_remote_id === null
+          ? null
+          : {
+              statusId: links.parents.get(`${r.reply_instance}\n${r.in_reply_to_remote_id}`) ?? null,
+              acct:
+                r.in_reply_to_account_remote_id === (raw?.account as { id?: unknown } | undefined)?.id
+                  ? r.a_acct
+                  : (mentions.find((m) => m.id === r.in_reply_to_account_remote_id)?.acct ?? null),
+            },
+      quoteId: r.quote_uri === null ? null : (links.quotes.get(r.quote_uri) ?? null),
     };
   });
+}
+
+/**
+ * The stored posts the rows answer and quote: a parent is known by its id on the server of the
+ * account that saw the reply, a quoted post by its URI.
+ */
+async function replyAndQuoteLinks(
+  tx: Tx,
+  rows: PostRow[],
+): Promise<{ parents: Map<string, number>; quotes: Map<string, number> }> {
+  const parents = new Map<string, number>();
+  const quotes = new Map<string, number>();
+  const parentIds = [...new Set(rows.map((r) => r.in_reply_to_remote_id).filter((id) => id !== null))];
+  if (parentIds.length > 0) {
+    const found = await tx.all<{ status_id: number; remote_id: string; instance: string }>(
+      // Each account's ids looked up by its primary key: a few accounts times the page's parents.
+      `SELECT r.status_id, r.remote_id, a.instance
+         FROM accounts a CROSS JOIN json_each(?) j CROSS JOIN status_refs r
+        WHERE r.account_id = a.id AND r.remote_id = j.value`,
+      [JSON.stringify(parentIds)],
+    );
+    for (const f of found) parents.set(`${f.instance}\n${f.remote_id}`, f.status_id);
+  }
+  const quoted = [...new Set(rows.map((r) => r.quote_uri).filter((uri) => uri !== null))];
+  if (quoted.length > 0) {
+    const found = await tx.all<{ id: number; uri: string }>(
+      'SELECT id, uri FROM statuses WHERE uri IN (SELECT value FROM json_each(?))',
+      [JSON.stringify(quoted)],
+    );
+    for (const f of found) quotes.set(f.uri, f.id);
+  }
+  return { parents, quotes };
 }
 
 /** Cursors are opaque to callers: "<score or time>:<id>" of the last post of the page. */
@@ -340,4 +404,22 @@ export async function countPosts(tx: Tx): Promise<number> {
             (SELECT count(*) FROM statuses INDEXED BY statuses_deleted WHERE deleted_at IS NOT NULL) AS n`,
   );
   return row?.n ?? 0;
+}
+
+/**
+ * The posts with these ids as they are now (their counts, the person's own flags, an edit or a
+ * deletion), in the order asked; ids no longer stored are left out. Deleted posts come back marked
+ * `deleted`, so that a screen showing one can say so.
+ */
+export async function postsById(tx: Tx, ids: readonly number[]): Promise<PostView[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.all<PostRow>(
+    `SELECT ${POST_COLUMNS}
+       FROM statuses s JOIN authors a ON a.id = s.author_id
+      WHERE s.id IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(ids.slice(0, MAX_PAGE_SIZE))],
+  );
+  const order = new Map(ids.map((id, i) => [id, i]));
+  rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  return toViews(tx, rows);
 }

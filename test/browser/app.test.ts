@@ -26,7 +26,7 @@ declare global {
 
 async function openApp(page: Page): Promise<void> {
   await page.goto(server.url);
-  await page.getByText(/posts stored/).waitFor();
+  await page.getByText(/^\d+ posts? stored$/).waitFor();
 }
 
 /** Signs in a demo identity the way the sign-in flow will, and ingests the docs' real statuses. */
@@ -157,6 +157,7 @@ describe('the web edition', () => {
         downloads.push({ name: download.suggestedFilename(), bytes: fs.readFileSync(file!) });
       });
     });
+    await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Export everything' }).click();
     await page
       .getByRole('status')
@@ -181,10 +182,12 @@ describe('the web edition', () => {
     // (A post's text is stored packed; its address is not.)
     expect(before.text).toContain('mastodon.social/users/Gargron');
 
+    await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Delete everything' }).click();
     await page.getByRole('button', { name: 'Delete for good' }).click();
     await page.getByText('Everything was deleted.').waitFor();
     await page.getByText('0 posts stored').waitFor();
+    await page.getByRole('link', { name: 'Home' }).click();
     await page.getByText('No posts stored yet.').waitFor();
 
     const after = await opfsContents(page);

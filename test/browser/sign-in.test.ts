@@ -62,7 +62,7 @@ describe.each(FLAVOUR_NAMES)('signing in from the web edition to %s', (flavourNa
   it('signs in through the server’s pages, syncs, survives a reload, signs in again when the token is refused, and signs out', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${app.url}?server=${encodeURIComponent(simulator.url)}`);
-    await page.getByText(/posts stored/).waitFor();
+    await page.getByText(/^\d+ posts? stored$/).waitFor();
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     // The simulator's own login and consent pages.

@@ -30,7 +30,7 @@ describe('storage', () => {
   it('keeps posts for the months chosen, after showing what that drops, and drops the rest in the background', async () => {
     const page = await browser.context.newPage();
     await page.goto(server.url);
-    await page.getByText(/posts stored/).waitFor();
+    await page.getByText(/^\d+ posts? stored$/).waitFor();
     // The documentation's statuses are years old; the person favourited one of them.
     const statuses = docsStatuses().map((d) => d.status);
     await page.evaluate(async (statuses) => {
@@ -45,6 +45,7 @@ describe('storage', () => {
       await corgi.interactions.record({ statusId: post!.id, kind: 'favourite' });
     }, statuses);
     await page.reload();
+    await page.getByRole('link', { name: 'Settings' }).click();
     const storage = page.getByRole('region', { name: 'Storage' });
     await storage.getByText(/^4 posts in [\d.]+ [kMG]B on this computer\.$/).waitFor();
 

@@ -82,6 +82,8 @@ describe('desktop sign-in through the app', () => {
       redirectUri: LOOPBACK_REDIRECT,
     });
     services.push(holder.service);
+    const heard: string[][] = [];
+    await api.events.subscribe((change) => heard.push(change.domains));
     await api.mastodon.start({
       vault: {
         get: (k) => host.vaultGet(k),
@@ -117,6 +119,8 @@ describe('desktop sign-in through the app', () => {
     await expect.poll(trending, { timeout: 20_000 }).toBe(40);
     // What the accounts panel shows: how the account syncs and what its server does not offer.
     await expect.poll(async () => (await api.mastodon.status())[0]?.state, { timeout: 20_000 }).toBe('live');
+    // The accounts panel hears each change of state (syncing, then live), none of them a table's.
+    expect(heard.filter((domains) => domains.includes('sync')).length).toBeGreaterThanOrEqual(2);
     const [status] = await api.mastodon.status();
     expect(status).toMatchObject({ accountId: account.id, reason: null, failingSteps: [] });
     expect(status?.server).toMatchObject({ software: 'mastodon', apiVersion: 7 });

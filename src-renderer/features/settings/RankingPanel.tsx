@@ -1,28 +1,8 @@
-import { RANKING_PRESETS, type RankingFeature, type RankingPreset } from '../../src-shared/worker-api';
-import { useAppStore } from '../store';
-
-export const PRESET_LABELS: Record<RankingPreset, string> = {
-  balanced: 'Balanced',
-  chronological: 'Chronological',
-  friends: 'Friends',
-  discussions: 'Discussions',
-  discover: 'Discover',
-  quiet: 'Quiet voices',
-};
-
-export const FEATURE_LABELS: Record<RankingFeature, string> = {
-  author: 'People you engage with',
-  tags: 'Hashtags you like and follow',
-  content: 'Like what you engaged with',
-  engagement: 'Popular for its age and audience',
-  recency: 'Newer',
-  social: 'Boosted by people you follow',
-  conversation: 'Mentions and your conversations',
-  quiet: 'People who post rarely',
-  language: 'Languages you read',
-  seen: 'Already seen',
-  collaborative: 'Liked by readers like you',
-};
+import { useQuery } from '@tanstack/react-query';
+import { RANKING_PRESETS, type RankingPreset } from '../../../src-shared/worker-api';
+import { updateRanking as update } from './commands';
+import { FEATURE_LABELS, PRESET_LABELS } from './labels';
+import { rankingQuery } from './queries';
 
 function signed(x: number): string {
   return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
@@ -30,8 +10,7 @@ function signed(x: number): string {
 
 /** How the timeline is ranked: the preset, a weight per feature, and what learning changed. */
 export function RankingPanel() {
-  const ranking = useAppStore((s) => s.ranking);
-  const update = useAppStore((s) => s.updateRanking);
+  const ranking = useQuery(rankingQuery).data;
   if (!ranking) return null;
   const chronological = ranking.preset === 'chronological';
   return (

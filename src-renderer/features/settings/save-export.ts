@@ -1,5 +1,5 @@
-import type { ExportBundle } from '../src-shared/worker-api';
-import { desktopHost } from './host';
+import type { ExportBundle } from '../../../src-shared/worker-api';
+import { desktopHost } from '../../host';
 
 function download(name: string, data: BlobPart, type: string): void {
   const url = URL.createObjectURL(new Blob([data], { type }));

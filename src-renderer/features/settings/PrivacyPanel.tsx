@@ -1,7 +1,11 @@
 import { useState } from 'react';
-import { PRIVACY_LEVELS, type PrivacyLevel } from '../../src-shared/worker-api';
-import { useAppStore } from '../store';
-import { saveExport } from '../save-export';
+import { useQuery } from '@tanstack/react-query';
+import { PRIVACY_LEVELS, type PrivacyLevel } from '../../../src-shared/worker-api';
+import { engine } from '../../app/engine';
+import { useUi } from '../../state/store';
+import { deleteEverything, updatePrivacy } from './commands';
+import { privacyQuery } from './queries';
+import { saveExport } from './save-export';
 
 const LEVEL_TEXT: Record<PrivacyLevel, string> = {
   NONE: 'Keep only my Mastodon actions; record no views, reading time or feedback.',
@@ -10,18 +14,15 @@ const LEVEL_TEXT: Record<PrivacyLevel, string> = {
 };
 
 export function PrivacyPanel() {
-  const privacy = useAppStore((s) => s.privacy);
-  const api = useAppStore((s) => s.api);
-  const updatePrivacy = useAppStore((s) => s.updatePrivacy);
-  const deleteEverything = useAppStore((s) => s.deleteEverything);
-  const report = useAppStore((s) => s.report);
+  const privacy = useQuery(privacyQuery).data;
+  const report = useUi((s) => s.report);
   const [confirming, setConfirming] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  if (!privacy || !api) return null;
+  if (!privacy) return null;
 
   async function exportAll() {
     try {
-      const bundle = await api!.privacy.exportEverything();
+      const bundle = await engine().privacy.exportEverything();
       const where = await saveExport(bundle);
       setMessage(where ? `Exported to ${where}.` : 'Export cancelled.');
     } catch (error) {
@@ -71,7 +72,7 @@ export function PrivacyPanel() {
               className="danger"
               onClick={() => {
                 setConfirming(false);
-                void deleteEverything().then(() => setMessage('Everything was deleted.'));
+                void deleteEverything().then((done) => done && setMessage('Everything was deleted.'));
               }}
             >
               Delete for good

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actingAccount } from './index';
-import type { Account, PostView } from '../../src-shared/worker-api';
+import { actingAccount } from './acting-account';
+import type { Account, PostView } from '../../../src-shared/worker-api';
 
 const account = (id: number, extra: Partial<Account> = {}): Account => ({
   id,

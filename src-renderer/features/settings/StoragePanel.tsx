@@ -1,6 +1,10 @@
-import { useEffect, useState } from 'react';
-import type { PostRetentionView } from '../../src-shared/worker-api';
-import { useAppStore } from '../store';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { PostRetentionView } from '../../../src-shared/worker-api';
+import { engine } from '../../app/engine';
+import { keys, queryClient } from '../../app/query';
+import { useUi } from '../../state/store';
+import { retentionQuery } from './queries';
 
 /** The choices offered; the engine takes any whole number of months from 1 to 120. */
 const CHOICES: { months: number | null; label: string }[] = [
@@ -29,39 +33,23 @@ const count = (n: number, one: string, many: string): string =>
  * and about how much room that makes; the posts go in the background, while the app is idle.
  */
 export function StoragePanel() {
-  const api = useAppStore((s) => s.api);
-  const report = useAppStore((s) => s.report);
-  const [view, setView] = useState<PostRetentionView | null>(null);
+  const view = useQuery(retentionQuery).data;
+  const report = useUi((s) => s.report);
   const [asking, setAsking] = useState<PostRetentionView | null>(null);
   const [counting, setCounting] = useState(false);
 
-  useEffect(() => {
-    if (!api) return;
-    let live = true;
-    const load = (): Promise<void> =>
-      api.storage.retention().then((next) => {
-        if (live) setView(next);
-      }, report);
-    void load();
-    // The background pass and the sync change what is stored: kept current, now and then.
-    const timer = setInterval(() => void load(), 30_000);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [api, report]);
-
-  if (!api || !view) return null;
+  if (!view) return null;
+  const setView = (next: PostRetentionView) => queryClient.setQueryData(keys.retention, next);
 
   async function choose(months: number | null) {
     try {
       if (months === null) {
         setAsking(null);
-        setView(await api!.storage.setRetention(null));
+        setView(await engine().storage.setRetention(null));
         return;
       }
       setCounting(true);
-      setAsking(await api!.storage.retention(months));
+      setAsking(await engine().storage.retention(months));
     } catch (error) {
       report(error);
     } finally {
@@ -71,7 +59,7 @@ export function StoragePanel() {
 
   async function confirm(months: number) {
     try {
-      setView(await api!.storage.setRetention(months));
+      setView(await engine().storage.setRetention(months));
       setAsking(null);
     } catch (error) {
       report(error);

@@ -1,12 +1,15 @@
-import { useEffect, useState } from 'react';
-import { useAppStore } from '../store';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useUi } from '../../state/store';
+import { accountsQuery, failedActionsQuery, syncStatusQuery } from './queries';
+import { retryNow, signIn, signOut } from './commands';
 import type {
   Account,
   MastodonAccountState,
   MastodonAccountStatus,
   MastodonAction,
   ServerFeature,
-} from '../../src-shared/worker-api';
+} from '../../../src-shared/worker-api';
 
 const ACTION_TEXT: Record<MastodonAction, string> = {
   favourite: 'favourite a post',
@@ -77,10 +80,7 @@ function time(ms: number): string {
 
 /** One account: how it syncs, what is wrong and what to do, and what its server lacks. */
 function AccountRow({ account, status }: { account: Account; status: MastodonAccountStatus | undefined }) {
-  const signIn = useAppStore((s) => s.signIn);
-  const signOut = useAppStore((s) => s.signOut);
-  const retryNow = useAppStore((s) => s.retryNow);
-  const signingIn = useAppStore((s) => s.signingIn);
+  const signingIn = useUi((s) => s.signingIn);
   const state: MastodonAccountState | undefined =
     account.state === 'needs_sign_in'
       ? 'needs_sign_in'
@@ -150,30 +150,11 @@ function AccountRow({ account, status }: { account: Account; status: MastodonAcc
 
 /** The signed-in accounts, their sync state, and signing in and out. */
 export function AccountsPanel({ defaultServer }: { defaultServer: string }) {
-  const accounts = useAppStore((s) => s.accounts);
-  const syncing = useAppStore((s) => s.syncing);
-  const signingIn = useAppStore((s) => s.signingIn);
-  const signIn = useAppStore((s) => s.signIn);
-  const loadAccounts = useAppStore((s) => s.loadAccounts);
-  const loadFirstPage = useAppStore((s) => s.loadFirstPage);
-  const refreshStatus = useAppStore((s) => s.refreshStatus);
-  const failedActions = useAppStore((s) => s.failedActions);
+  const accounts = useQuery(accountsQuery).data ?? [];
+  const syncing = useQuery(syncStatusQuery).data ?? [];
+  const failedActions = useQuery(failedActionsQuery).data ?? [];
+  const signingIn = useUi((s) => s.signingIn);
   const [server, setServer] = useState(defaultServer);
-  const busy = syncing.some((s) => s.state === 'syncing');
-
-  // While an account syncs, show what has arrived every couple of seconds; afterwards keep the
-  // accounts' state and the post count current without reordering what is on screen.
-  useEffect(() => {
-    if (accounts.length === 0) return;
-    const timer = setInterval(
-      () =>
-        void (busy
-          ? Promise.all([loadAccounts(), loadFirstPage()])
-          : Promise.all([loadAccounts(), refreshStatus()])),
-      busy ? 2000 : 5000,
-    );
-    return () => clearInterval(timer);
-  }, [accounts.length, busy, loadAccounts, loadFirstPage, refreshStatus]);
 
   return (
     <section className="accounts" aria-label="Accounts">

@@ -1,0 +1,142 @@
+import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Link, Route, Router, Switch, useLocation } from 'wouter';
+import { useHashLocation } from 'wouter/use-hash-location';
+import { Home, Search, Settings } from 'lucide-react';
+import { AccountsPanel } from '../features/accounts/AccountsPanel';
+import { SearchScreen } from '../features/search/SearchScreen';
+import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { TimelineScreen } from '../features/timeline/TimelineScreen';
+import { engineStatusQuery } from '../features/timeline/queries';
+import { useUi } from '../state/store';
+import { ShortcutsDialog } from './ShortcutsDialog';
+import { isTyping } from './shortcuts';
+import { StatusBanner } from './StatusBanner';
+
+/** `?server=…` (the demo sets it) fills in the sign-in form. */
+const DEFAULT_SERVER = new URLSearchParams(window.location.search).get('server') ?? '';
+
+const NAV = [
+  { to: '/', label: 'Home', icon: Home },
+  { to: '/search', label: 'Search', icon: Search },
+  { to: '/settings', label: 'Settings', icon: Settings },
+] as const;
+
+export function App() {
+  return (
+    <Router hook={useHashLocation}>
+      <Shell />
+    </Router>
+  );
+}
+
+function Shell() {
+  const [location, navigate] = useLocation();
+  const status = useQuery(engineStatusQuery).data;
+  const rankings = useUi((s) => s.rankings);
+  const searchText = useUi((s) => s.searchText);
+  const setSearchText = useUi((s) => s.setSearchText);
+  const theme = useUi((s) => s.theme);
+  const textSize = useUi((s) => s.textSize);
+  const [shortcuts, setShortcuts] = useState(false);
+  const searchBox = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = theme;
+    root.dataset.textSize = textSize;
+  }, [theme, textSize]);
+
+  // Keys that work anywhere; a post's own keys are handled by the post in focus.
+  useEffect(() => {
+    let pending: string | null = null;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+      const onPost = (event.target as HTMLElement).tagName === 'ARTICLE';
+      if (pending === 'g') {
+        pending = null;
+        const to = { h: '/', s: '/settings' }[event.key];
+        if (to) {
+          event.preventDefault();
+          navigate(to);
+        }
+        return;
+      }
+      if (event.key === 'g') pending = 'g';
+      else if (event.key === '/') {
+        event.preventDefault();
+        searchBox.current?.focus();
+      } else if (event.key === '?') setShortcuts(true);
+      else if ((event.key === 'j' || event.key === 'k') && !onPost) {
+        event.preventDefault();
+        document.querySelector<HTMLElement>('main .post-list article')?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navigate]);
+
+  return (
+    <div className="app">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}
+      >
+        Skip to the posts
+      </a>
+      <header className="app-header">
+        <span className="brand">Corgi</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map(({ to, label, icon: Icon }) => (
+              <li key={to}>
+                <Link href={to} aria-current={location === to ? 'page' : undefined}>
+                  <Icon aria-hidden="true" size={20} />
+                  <span>{label}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <input
+          ref={searchBox}
+          type="search"
+          aria-label="Search posts"
+          placeholder="Search posts, #tags, @people"
+          value={searchText}
+          onChange={(e) => {
+            const text = e.currentTarget.value;
+            setSearchText(text);
+            if (text.trim() !== '' && location !== '/search') navigate('/search');
+          }}
+        />
+        <span className="app-status" aria-live="polite">
+          {status?.state === 'ready'
+            ? `${status.statuses} ${status.statuses === 1 ? 'post' : 'posts'} stored`
+            : 'Opening…'}
+        </span>
+      </header>
+      <StatusBanner />
+      <main id="main" tabIndex={-1} data-rankings={rankings}>
+        <Switch>
+          <Route path="/" component={TimelineScreen} />
+          <Route path="/search" component={SearchScreen} />
+          <Route path="/settings" component={SettingsScreen} />
+          <Route>
+            <div className="screen">
+              <p className="empty">
+                Nothing here. <Link href="/">Back to the timeline</Link>
+              </p>
+            </div>
+          </Route>
+        </Switch>
+      </main>
+      <aside aria-label="Accounts">
+        <AccountsPanel defaultServer={DEFAULT_SERVER} />
+      </aside>
+      {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
+    </div>
+  );
+}

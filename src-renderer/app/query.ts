@@ -1,0 +1,89 @@
+/**
+ * Worker data lives in one query cache. Nothing in it goes stale by time: it goes stale when the
+ * worker says a committed write changed its domain, so no screen polls.
+ */
+import * as Comlink from 'comlink';
+import { QueryClient, type Query, type QueryKey } from '@tanstack/react-query';
+import type { ChangeDomain, DataChange, TimelineQuery } from '../../src-shared/worker-api';
+import type { EngineClient } from '../engine-client';
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: Number.POSITIVE_INFINITY,
+      // The worker is on this machine: an error is not a network blip that a retry would cure.
+      retry: false,
+      refetchOnWindowFocus: false,
+      refetchOnReconnect: false,
+    },
+  },
+});
+
+export const keys = {
+  status: ['status'],
+  timeline: (order: TimelineQuery['order'], accountId: number | null) => ['timeline', order, accountId],
+  post: (id: number) => ['post', id],
+  newPosts: ['new-posts'],
+  search: (query: string) => ['search', query],
+  accounts: ['accounts'],
+  syncStatus: ['sync-status'],
+  failedActions: ['outbox', 'failed'],
+  ranking: ['ranking-settings'],
+  privacy: ['privacy'],
+  retention: ['retention'],
+} as const;
+
+/**
+ * The queries each domain's change makes stale. A timeline's order is not among them: what is on
+ * screen never reshuffles under the reader; new posts wait behind "new posts", and the posts shown
+ * are read again (their counts, flags, edits) through `post`.
+ */
+const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
+  posts: [keys.status, ['post'], ['search'], keys.newPosts, keys.retention],
+  timelines: [keys.newPosts],
+  feed: [keys.newPosts],
+  interactions: [['post'], keys.ranking],
+  outbox: [['post'], ['outbox']],
+  // An account removed takes its posts' flags and its queued actions with it (by foreign key).
+  accounts: [keys.accounts, keys.syncStatus, ['post'], ['outbox']],
+  servers: [keys.syncStatus],
+  sync: [keys.syncStatus],
+  settings: [keys.privacy, keys.ranking, keys.retention],
+  ranking: [keys.ranking],
+};
+
+/** Changes are gathered this long before the cache hears them: a sync commits many pages a second. */
+const GATHER_MS = 150;
+
+/** A timeline with nothing in it has nothing to reshuffle: it shows what arrives. */
+function isEmptyTimeline(query: Query): boolean {
+  const data = query.state.data as { pages?: { posts: unknown[] }[] } | undefined;
+  return data?.pages?.[0]?.posts.length === 0;
+}
+
+/** Subscribes the cache to the worker's change events; returns how to stop. */
+export async function invalidateOnChange(api: EngineClient, client = queryClient): Promise<() => void> {
+  let pending = new Set<ChangeDomain>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = (): void => {
+    timer = null;
+    const domains = pending;
+    pending = new Set();
+    const stale = new Map<string, QueryKey>();
+    for (const domain of domains)
+      for (const key of STALE_AFTER[domain] ?? []) stale.set(JSON.stringify(key), key);
+    for (const key of stale.values()) void client.invalidateQueries({ queryKey: key });
+    if (domains.has('timelines') || domains.has('feed') || domains.has('posts'))
+      void client.invalidateQueries({ queryKey: ['timeline'], predicate: isEmptyTimeline });
+  };
+  const id = await api.events.subscribe(
+    Comlink.proxy((change: DataChange) => {
+      for (const domain of change.domains) pending.add(domain);
+      timer ??= setTimeout(flush, GATHER_MS);
+    }),
+  );
+  return () => {
+    if (timer) clearTimeout(timer);
+    void api.events.unsubscribe(id);
+  };
+}

@@ -1,0 +1,159 @@
+import { memo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { MoreHorizontal } from 'lucide-react';
+import type { PostView } from '../../../src-shared/worker-api';
+import { Avatar } from '../../ui/Avatar';
+import { Menu } from '../../ui/Menu';
+import { RelativeTime } from '../../ui/RelativeTime';
+import { accountsQuery } from '../accounts/queries';
+import { actingAccount } from './acting-account';
+import { POST_ACTIONS, type PostActionContext } from './actions';
+import { usePost } from './queries';
+import { RankingReason } from './RankingReason';
+import { ReplyForm } from './ReplyForm';
+import { sanitizeStatusHtml } from './sanitize';
+
+/**
+ * One post: who wrote it (and who boosted it), why it is here, its text behind any content warning,
+ * its media, and what the person can do with it. `served` is the post as a page brought it; what
+ * changed since is read through the cache.
+ */
+export const PostCard = memo(function PostCard({ served }: { served: PostView }) {
+  const post = usePost(served);
+  const warning = post.filters.find((f) => f.action === 'warn');
+  const blurred = post.filters.some((f) => f.action === 'blur');
+  const hasHidden = post.spoilerText !== '' || warning !== undefined;
+  const [revealed, setRevealed] = useState(!hasHidden);
+  const [mediaShown, setMediaShown] = useState(!blurred);
+  const accounts = useQuery(accountsQuery).data ?? [];
+  // Which of the person's accounts acts: the default one, unless they pick another that saw it.
+  const [chosen, setChosen] = useState<number | null>(null);
+  const acting = chosen ?? actingAccount(post, accounts);
+  const own = post.own.find((o) => o.accountId === acting) ?? null;
+  const able = accounts.filter((a) => a.state === 'active' && post.own.some((o) => o.accountId === a.id));
+  const [replying, setReplying] = useState(false);
+  const name = post.author.displayName || post.author.acct;
+  const context: PostActionContext = {
+    post,
+    own,
+    card: {
+      toggleReply: () => setReplying(!replying),
+      toggleHidden: () => setRevealed(!revealed),
+      hasHidden,
+    },
+  };
+  return (
+    <article
+      className="post"
+      tabIndex={-1}
+      data-post-id={post.id}
+      data-post-uri={post.uri}
+      aria-label={`${name}, ${post.spoilerText ? `content warning: ${post.spoilerText}` : post.contentText.slice(0, 80)}`}
+      onKeyDown={(event) => {
+        if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey) return;
+        const action = POST_ACTIONS.find((a) => a.key === event.key);
+        if (!action || !action.enabled(context)) return;
+        event.preventDefault();
+        void action.perform(context);
+      }}
+    >
+      {post.ranking && <RankingReason post={post} />}
+      {post.boostedBy && (
+        <p className="post-boost">Boosted by {post.boostedBy.displayName || post.boostedBy.acct}</p>
+      )}
+      <header className="post-header">
+        <Avatar author={post.author} />
+        <div className="post-names">
+          <strong className="post-author">{name}</strong>
+          <span className="post-acct">@{post.author.acct}</span>
+        </div>
+        <span className="post-when">
+          <RelativeTime at={post.createdAt} className="post-time" />
+          {post.editedAt !== null && <span className="post-edited">Edited</span>}
+        </span>
+      </header>
+      {post.deleted && <p className="post-deleted">This post was deleted.</p>}
+      {hasHidden && (
+        <p className={warning ? 'post-warning post-filtered' : 'post-warning'}>
+          <span>{warning ? `Filtered: ${warning.title}` : post.spoilerText}</span>{' '}
+          <button type="button" aria-expanded={revealed} onClick={() => setRevealed(!revealed)}>
+            {revealed ? 'Hide' : warning ? 'Show anyway' : 'Show'}
+          </button>
+        </p>
+      )}
+      {revealed && (
+        <div
+          className="post-content"
+          lang={post.language ?? undefined}
+          dangerouslySetInnerHTML={{ __html: sanitizeStatusHtml(post.contentHtml) }}
+        />
+      )}
+      {revealed && post.media.length > 0 && !mediaShown && (
+        <p className="post-media-hidden">
+          Media hidden by a filter{' '}
+          <button type="button" onClick={() => setMediaShown(true)}>
+            Show media
+          </button>
+        </p>
+      )}
+      {revealed && mediaShown && post.media.length > 0 && (
+        <ul className="post-media">
+          {post.media.map((m, i) => (
+            <li key={i}>{m.description ? `${m.type}: ${m.description}` : `${m.type} (no description)`}</li>
+          ))}
+        </ul>
+      )}
+      {post.tags.length > 0 && <p className="post-tags">{post.tags.map((t) => `#${t}`).join(' ')}</p>}
+      <footer className="post-actions" role="group" aria-label="Actions">
+        {POST_ACTIONS.filter((a) => a.place === 'bar').map((action) => {
+          const active = action.active?.(context) ?? false;
+          const label = active && action.activeLabel ? action.activeLabel : action.label;
+          const Icon = action.icon;
+          const count = action.count?.(post);
+          return (
+            <button
+              key={action.id}
+              type="button"
+              className={`icon-button action-${action.id}`}
+              aria-label={label}
+              title={action.key ? `${label} (${action.key})` : label}
+              aria-pressed={action.activeLabel ? active : undefined}
+              aria-expanded={action.id === 'reply' ? replying : undefined}
+              disabled={!action.enabled(context)}
+              onClick={() => void action.perform(context)}
+            >
+              <Icon aria-hidden="true" size={18} />
+              {count !== undefined && count > 0 && <span className="count">{count}</span>}
+            </button>
+          );
+        })}
+        <Menu
+          label="More actions"
+          icon={<MoreHorizontal aria-hidden="true" size={18} />}
+          items={POST_ACTIONS.filter((a) => a.place === 'menu' && a.enabled(context)).map((a) => ({
+            id: a.id,
+            label: a.label,
+            icon: <a.icon aria-hidden="true" size={16} />,
+            onSelect: () => void a.perform(context),
+          }))}
+        />
+        {own && able.length > 1 && (
+          <select
+            aria-label="Act as"
+            value={own.accountId}
+            onChange={(e) => setChosen(Number(e.currentTarget.value))}
+          >
+            {able.map((a) => (
+              <option key={a.id} value={a.id}>
+                as @{a.acct}
+              </option>
+            ))}
+          </select>
+        )}
+      </footer>
+      {own && replying && (
+        <ReplyForm post={post} accountId={own.accountId} onDone={() => setReplying(false)} />
+      )}
+    </article>
+  );
+});
