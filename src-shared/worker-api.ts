@@ -341,6 +341,24 @@ export interface TimelineQuery {
   accountId?: number;
 }
 
+/**
+ * Posts stored here, newest first, of one kind: the entries of one timeline ("bookmarks",
+ * "favourites", "list:<id>", "tag:<name>"), one author's (by acct), or every post with a hashtag.
+ */
+export interface PostListQuery {
+  of: { timeline: TimelineName } | { author: string } | { tag: string };
+  limit?: number;
+  cursor?: string | null;
+}
+
+/** A post with what it answers above it and what answers it below, as far as is stored. */
+export interface ThreadView {
+  ancestors: PostView[];
+  post: PostView | null;
+  /** Depth-first, each reply after the post it answers. */
+  descendants: { post: PostView; depth: number }[];
+}
+
 export interface TimelinePage {
   posts: PostView[];
   nextCursor: string | null;
@@ -582,6 +600,10 @@ export interface WorkerApi {
      * are left out. Screens show a page's order as it was served and read its posts again here.
      */
     posts(ids: readonly number[]): Promise<PostView[]>;
+    /** Posts of one timeline, one author or one hashtag, newest first. */
+    list(query: PostListQuery): Promise<TimelinePage>;
+    /** The thread around a post, as far as it is stored. */
+    thread(statusId: number): Promise<ThreadView>;
     gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
   };
   mastodon: {

@@ -29,6 +29,7 @@ import { getSyncCursor, recentRemoteIds, saveSyncCursor } from './store/sync-cur
 import { cancelAction, listOutbox, performAction } from './store/outbox';
 import { replaceFilters, replaceRelations } from './store/account-rules';
 import { countPosts, postsById, searchPosts, timelinePage } from './store/posts';
+import { postList, threadOf } from './store/post-lists';
 import {
   fieldDiagnostics,
   forgetSteps,
@@ -477,6 +478,8 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
       },
       gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
       posts: (ids) => engine.read((tx) => postsById(tx, ids)),
+      list: (query) => engine.read((tx) => postList(tx, query)),
+      thread: (statusId) => engine.read((tx) => threadOf(tx, statusId)),
     },
     mastodon: {
       start: async (options) => (mastodon ?? unavailable)().start(options),

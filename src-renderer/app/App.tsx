@@ -2,11 +2,14 @@ import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
-import { Home, Search, Settings } from 'lucide-react';
+import { Bookmark, Home, Search, Settings, Star } from 'lucide-react';
 import { AccountsPanel } from '../features/accounts/AccountsPanel';
 import { SearchScreen } from '../features/search/SearchScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { TimelineScreen } from '../features/timeline/TimelineScreen';
+import { PostListScreen } from '../features/timeline/PostListScreen';
+import { ProfileScreen } from '../features/profile/ProfileScreen';
+import { ThreadScreen } from '../features/thread/ThreadScreen';
 import { engineStatusQuery } from '../features/timeline/queries';
 import { useUi } from '../state/store';
 import { ShortcutsDialog } from './ShortcutsDialog';
@@ -19,6 +22,8 @@ const DEFAULT_SERVER = new URLSearchParams(window.location.search).get('server')
 const NAV = [
   { to: '/', label: 'Home', icon: Home },
   { to: '/search', label: 'Search', icon: Search },
+  { to: '/bookmarks', label: 'Bookmarks', icon: Bookmark },
+  { to: '/favourites', label: 'Favourites', icon: Star },
   { to: '/settings', label: 'Settings', icon: Settings },
 ] as const;
 
@@ -56,7 +61,7 @@ function Shell() {
       const onPost = (event.target as HTMLElement).tagName === 'ARTICLE';
       if (pending === 'g') {
         pending = null;
-        const to = { h: '/', s: '/settings' }[event.key];
+        const to = { h: '/', s: '/settings', b: '/bookmarks', f: '/favourites' }[event.key];
         if (to) {
           event.preventDefault();
           navigate(to);
@@ -124,6 +129,36 @@ function Shell() {
           <Route path="/" component={TimelineScreen} />
           <Route path="/search" component={SearchScreen} />
           <Route path="/settings" component={SettingsScreen} />
+          <Route path="/bookmarks">
+            <PostListScreen
+              title="Bookmarks"
+              of={{ timeline: 'bookmarks' }}
+              empty="No bookmarks stored yet."
+            />
+          </Route>
+          <Route path="/favourites">
+            <PostListScreen
+              title="Favourites"
+              of={{ timeline: 'favourites' }}
+              empty="No favourites stored yet."
+            />
+          </Route>
+          <Route path="/tags/:tag">
+            {(params) => (
+              <PostListScreen
+                key={params.tag}
+                title={`#${decodeURIComponent(params.tag)}`}
+                of={{ tag: decodeURIComponent(params.tag) }}
+                empty="No posts with this hashtag are stored here."
+              />
+            )}
+          </Route>
+          <Route path="/thread/:id">
+            {(params) => <ThreadScreen key={params.id} id={Number(params.id)} />}
+          </Route>
+          <Route path="/@:acct">
+            {(params) => <ProfileScreen key={params.acct} acct={decodeURIComponent(params.acct)} />}
+          </Route>
           <Route>
             <div className="screen">
               <p className="empty">

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { QueryClient, type Query, type QueryKey } from '@tanstack/react-query';
-import type { ChangeDomain, DataChange, TimelineQuery } from '../../src-shared/worker-api';
+import type { ChangeDomain, DataChange, PostListQuery, TimelineQuery } from '../../src-shared/worker-api';
 import type { EngineClient } from '../engine-client';
 
 export const queryClient = new QueryClient({
@@ -23,6 +23,8 @@ export const keys = {
   status: ['status'],
   timeline: (order: TimelineQuery['order'], accountId: number | null) => ['timeline', order, accountId],
   post: (id: number) => ['post', id],
+  list: (of: PostListQuery['of']) => ['list', of],
+  thread: (id: number) => ['thread', id],
   newPosts: ['new-posts'],
   search: (query: string) => ['search', query],
   accounts: ['accounts'],
@@ -39,7 +41,7 @@ export const keys = {
  * are read again (their counts, flags, edits) through `post`.
  */
 const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
-  posts: [keys.status, ['post'], ['search'], keys.newPosts, keys.retention],
+  posts: [keys.status, ['post'], ['search'], ['thread'], keys.newPosts, keys.retention],
   timelines: [keys.newPosts],
   feed: [keys.newPosts],
   interactions: [['post'], keys.ranking],
@@ -74,7 +76,8 @@ export async function invalidateOnChange(api: EngineClient, client = queryClient
       for (const key of STALE_AFTER[domain] ?? []) stale.set(JSON.stringify(key), key);
     for (const key of stale.values()) void client.invalidateQueries({ queryKey: key });
     if (domains.has('timelines') || domains.has('feed') || domains.has('posts'))
-      void client.invalidateQueries({ queryKey: ['timeline'], predicate: isEmptyTimeline });
+      for (const list of ['timeline', 'list'])
+        void client.invalidateQueries({ queryKey: [list], predicate: isEmptyTimeline });
   };
   const id = await api.events.subscribe(
     Comlink.proxy((change: DataChange) => {

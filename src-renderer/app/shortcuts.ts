@@ -12,6 +12,8 @@ export const GLOBAL_SHORTCUTS: readonly GlobalShortcut[] = [
   { keys: 'k', label: 'Previous post' },
   { keys: '/', label: 'Search' },
   { keys: 'g h', label: 'Go to the home timeline' },
+  { keys: 'g b', label: 'Go to bookmarks' },
+  { keys: 'g f', label: 'Go to favourites' },
   { keys: 'g s', label: 'Go to settings' },
   { keys: '?', label: 'Show the keyboard shortcuts' },
 ];

@@ -15,7 +15,7 @@ import { htmlToText } from '../ingest/html-text';
 import { storedText } from './packed-text';
 import { cardOf, emojisOf, mediaOf, parseJson, pollOf } from './post-extras';
 
-const POST_COLUMNS = `
+export const POST_COLUMNS = `
   s.id, s.uri, s.url, s.created_at, s.edited_at, s.content_html, s.content_text, s.content_packed, s.spoiler_text,
   s.sensitive, s.language, s.visibility, s.tags, s.media, s.replies_count, s.reblogs_count,
   s.favourites_count, s.deleted_at, s.raw_json, s.raw_packed, s.mentions, s.card, s.poll,
@@ -23,7 +23,7 @@ const POST_COLUMNS = `
   a.acct AS a_acct, a.display_name AS a_name, a.avatar_url AS a_avatar, a.url AS a_url, a.bot AS a_bot,
   a.raw_json AS a_raw`;
 
-interface PostRow {
+export interface PostRow {
   id: number;
   uri: string;
   url: string | null;
@@ -74,7 +74,7 @@ interface SeenRow {
 }
 
 export const DEFAULT_PAGE_SIZE = 40;
-const MAX_PAGE_SIZE = 200;
+export const MAX_PAGE_SIZE = 200;
 
 /** Whether any post carries a server filter match (a partial index makes this one lookup). */
 async function hasFilteredRefs(tx: Tx): Promise<boolean> {
@@ -111,7 +111,7 @@ function activeFilters(json: string, nowIso: string): PostView['filters'] {
 }
 
 /** Turns rows into views, adding who saw each post, who boosted it and each account's view of it. */
-async function toViews(
+export async function toViews(
   tx: Tx,
   rows: PostRow[],
   now = Date.now(),
@@ -262,7 +262,7 @@ async function replyAndQuoteLinks(
 }
 
 /** Cursors are opaque to callers: "<score or time>:<id>" of the last post of the page. */
-function parseCursor(cursor: string | null | undefined): { key: number; id: number } | null {
+export function parseCursor(cursor: string | null | undefined): { key: number; id: number } | null {
   if (!cursor) return null;
   const match = /^(-?[\d.e+-]+):(\d+)$/.exec(cursor);
   const key = Number(match?.[1]);

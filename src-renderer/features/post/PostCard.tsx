@@ -1,8 +1,10 @@
-import { memo, useState } from 'react';
+import { memo, useMemo, useState, type MouseEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { useLocation } from 'wouter';
 import { MoreHorizontal } from 'lucide-react';
 import type { PostView } from '../../../src-shared/worker-api';
 import { Avatar } from '../../ui/Avatar';
+import { EmojiText } from '../../ui/EmojiText';
 import { Menu } from '../../ui/Menu';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { accountsQuery } from '../accounts/queries';
@@ -11,7 +13,12 @@ import { POST_ACTIONS, type PostActionContext } from './actions';
 import { usePost } from './queries';
 import { RankingReason } from './RankingReason';
 import { ReplyForm } from './ReplyForm';
-import { sanitizeStatusHtml } from './sanitize';
+import { LinkCard } from './LinkCard';
+import { MediaGrid } from './MediaGrid';
+import { PollResults } from './PollResults';
+import { QuotedPost } from './QuotedPost';
+import { richContent } from './rich-content';
+import { recordOpen } from './commands';
 
 /**
  * One post: who wrote it (and who boosted it), why it is here, its text behind any content warning,
@@ -32,7 +39,24 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
   const own = post.own.find((o) => o.accountId === acting) ?? null;
   const able = accounts.filter((a) => a.state === 'active' && post.own.some((o) => o.accountId === a.id));
   const [replying, setReplying] = useState(false);
+  const [, navigate] = useLocation();
+  const html = useMemo(() => richContent(post), [post]);
   const name = post.author.displayName || post.author.acct;
+  const openThread = () => {
+    recordOpen(post);
+    navigate(`/thread/${post.id}`);
+  };
+  // Mentions and hashtags open in the app; other links in the browser, and count as opening the post.
+  const followLink = (event: MouseEvent<HTMLElement>) => {
+    const link = (event.target as HTMLElement).closest('a');
+    if (!link) return;
+    const acct = link.dataset.corgiAcct;
+    const tag = link.dataset.corgiTag;
+    if (acct || tag) {
+      event.preventDefault();
+      navigate(acct ? `/@${acct}` : `/tags/${encodeURIComponent(tag!)}`);
+    } else recordOpen(post);
+  };
   const context: PostActionContext = {
     post,
     own,
@@ -40,6 +64,7 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
       toggleReply: () => setReplying(!replying),
       toggleHidden: () => setRevealed(!revealed),
       hasHidden,
+      openThread,
     },
   };
   return (
@@ -59,33 +84,66 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
     >
       {post.ranking && <RankingReason post={post} />}
       {post.boostedBy && (
-        <p className="post-boost">Boosted by {post.boostedBy.displayName || post.boostedBy.acct}</p>
+        <p className="post-boost">
+          Boosted by{' '}
+          <EmojiText
+            text={post.boostedBy.displayName || post.boostedBy.acct}
+            emojis={post.boostedBy.emojis}
+          />
+        </p>
       )}
       <header className="post-header">
         <Avatar author={post.author} />
-        <div className="post-names">
-          <strong className="post-author">{name}</strong>
+        <a
+          className="post-names"
+          href={`#/@${post.author.acct}`}
+          aria-label={`${name}, @${post.author.acct}: profile`}
+        >
+          <strong className="post-author">
+            <EmojiText text={name} emojis={post.author.emojis} />
+          </strong>
           <span className="post-acct">@{post.author.acct}</span>
-        </div>
+        </a>
         <span className="post-when">
-          <RelativeTime at={post.createdAt} className="post-time" />
+          <a href={`#/thread/${post.id}`} className="post-permalink" onClick={() => recordOpen(post)}>
+            <RelativeTime at={post.createdAt} className="post-time" />
+          </a>
           {post.editedAt !== null && <span className="post-edited">Edited</span>}
         </span>
       </header>
       {post.deleted && <p className="post-deleted">This post was deleted.</p>}
+      {post.inReplyTo && (
+        <p className="post-reply-to">
+          {post.inReplyTo.statusId !== null ? (
+            <a href={`#/thread/${post.inReplyTo.statusId}`}>
+              Replying to {post.inReplyTo.acct ? `@${post.inReplyTo.acct}` : 'a post'}
+            </a>
+          ) : (
+            <>Replying to {post.inReplyTo.acct ? `@${post.inReplyTo.acct}` : 'a post'}</>
+          )}
+        </p>
+      )}
       {hasHidden && (
         <p className={warning ? 'post-warning post-filtered' : 'post-warning'}>
-          <span>{warning ? `Filtered: ${warning.title}` : post.spoilerText}</span>{' '}
+          <span>
+            {warning ? (
+              `Filtered: ${warning.title}`
+            ) : (
+              <EmojiText text={post.spoilerText} emojis={post.emojis} />
+            )}
+          </span>{' '}
           <button type="button" aria-expanded={revealed} onClick={() => setRevealed(!revealed)}>
             {revealed ? 'Hide' : warning ? 'Show anyway' : 'Show'}
           </button>
         </p>
       )}
       {revealed && (
+        // Clicks on the links inside are handled here (the links are in HTML the app does not build).
         <div
           className="post-content"
           lang={post.language ?? undefined}
-          dangerouslySetInnerHTML={{ __html: sanitizeStatusHtml(post.contentHtml) }}
+          onClick={followLink}
+          dangerouslySetInnerHTML={{ __html: html }}
         />
       )}
       {revealed && post.media.length > 0 && !mediaShown && (
@@ -97,13 +155,11 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
         </p>
       )}
       {revealed && mediaShown && post.media.length > 0 && (
-        <ul className="post-media">
-          {post.media.map((m, i) => (
-            <li key={i}>{m.description ? `${m.type}: ${m.description}` : `${m.type} (no description)`}</li>
-          ))}
-        </ul>
+        <MediaGrid media={post.media} sensitive={post.sensitive} />
       )}
-      {post.tags.length > 0 && <p className="post-tags">{post.tags.map((t) => `#${t}`).join(' ')}</p>}
+      {revealed && post.poll && <PollResults poll={post.poll} />}
+      {revealed && post.card && post.media.length === 0 && <LinkCard card={post.card} />}
+      {post.quoteId !== null && <QuotedPost id={post.quoteId} />}
       <footer className="post-actions" role="group" aria-label="Actions">
         {POST_ACTIONS.filter((a) => a.place === 'bar').map((action) => {
           const active = action.active?.(context) ?? false;

@@ -69,3 +69,10 @@ export async function feedback(post: PostView, direction: 'more' | 'less'): Prom
     useUi.getState().report(error);
   }
 }
+
+/** Opening a post's thread or one of its links: a strong sign of interest, for the ranking. */
+export function recordOpen(post: PostView): void {
+  engine()
+    .interactions.record({ statusId: post.id, kind: 'open' })
+    .catch((error: unknown) => useUi.getState().report(error));
+}

@@ -31,7 +31,7 @@ function flush(): void {
   }
 }
 
-function readPost(id: number): Promise<PostView | null> {
+export function readPost(id: number): Promise<PostView | null> {
   return new Promise((resolve, reject) => {
     if (waiting.size === 0) setTimeout(flush, 0);
     const list = waiting.get(id) ?? [];
@@ -51,4 +51,13 @@ export function usePost(served: PostView): PostView {
     initialData: served,
   });
   return served.ranking && data !== served ? { ...data, ranking: served.ranking } : data;
+}
+
+/** A post known only by its id (a quoted post, a thread's parent): null until read, or if gone. */
+export function usePostById(id: number): PostView | null {
+  const { data } = useQuery({
+    queryKey: keys.post(id),
+    queryFn: async () => (await readPost(id)) ?? null,
+  });
+  return data ?? null;
 }

@@ -41,13 +41,20 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
+const CONFIG = {
+  ALLOWED_TAGS,
+  ALLOWED_ATTR,
+  ALLOWED_URI_REGEXP,
+  // A post must not speak to a screen reader in words it does not show, nor carry data for scripts.
+  ALLOW_ARIA_ATTR: false,
+  ALLOW_DATA_ATTR: false,
+};
+
 export function sanitizeStatusHtml(html: string): string {
-  return DOMPurify.sanitize(html, {
-    ALLOWED_TAGS,
-    ALLOWED_ATTR,
-    ALLOWED_URI_REGEXP,
-    // A post must not speak to a screen reader in words it does not show, nor carry data for scripts.
-    ALLOW_ARIA_ATTR: false,
-    ALLOW_DATA_ATTR: false,
-  });
+  return DOMPurify.sanitize(html, CONFIG);
+}
+
+/** The same, as nodes to work on before they are shown. */
+export function sanitizeStatusFragment(html: string): DocumentFragment {
+  return DOMPurify.sanitize(html, { ...CONFIG, RETURN_DOM_FRAGMENT: true });
 }

@@ -1,0 +1,30 @@
+import { useMemo } from 'react';
+import type { PostView } from '../../../src-shared/worker-api';
+import { Avatar } from '../../ui/Avatar';
+import { EmojiText } from '../../ui/EmojiText';
+import { usePostById } from './queries';
+import { richContent } from './rich-content';
+
+/** The post a post quotes, small, opening its thread. */
+export function QuotedPost({ id }: { id: number }) {
+  const post = usePostById(id);
+  if (!post) return null;
+  return <Quoted post={post} />;
+}
+
+function Quoted({ post }: { post: PostView }) {
+  const html = useMemo(() => richContent(post), [post]);
+  return (
+    <a className="quoted-post" href={`#/thread/${post.id}`} aria-label={`Quoted post by ${post.author.acct}`}>
+      <span className="quoted-author">
+        <Avatar author={post.author} size={20} />
+        <EmojiText text={post.author.displayName || post.author.acct} emojis={post.author.emojis} />
+      </span>
+      {post.spoilerText ? (
+        <span className="quoted-warning">{post.spoilerText}</span>
+      ) : (
+        <span className="quoted-content" dangerouslySetInnerHTML={{ __html: html }} />
+      )}
+    </a>
+  );
+}
