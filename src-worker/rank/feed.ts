@@ -331,6 +331,7 @@ export interface SettingsPatch {
   discoveryShare?: number;
 }
 
+/** Applies a patch of the person's ranking settings (as parsed at the worker's edge, src-shared/renderer-api-schemas.ts). */
 export async function updateRankingSettings(tx: Tx, patch: SettingsPatch): Promise<RankingSettings> {
   let settings = await loadRankingSettings(tx);
   if (patch.preset !== undefined) {
@@ -344,12 +345,8 @@ export async function updateRankingSettings(tx: Tx, patch: SettingsPatch): Promi
   if (patch.weights) {
     const manual = { ...settings.manual };
     for (const [feature, weight] of Object.entries(patch.weights)) {
-      if (!FEATURES.includes(feature as Feature))
-        throw new EngineError('invalid_input', `Unknown feature: ${feature}`);
       if (weight === null) delete manual[feature as Feature];
-      else if (!Number.isFinite(weight) || Math.abs(weight!) > 20)
-        throw new EngineError('invalid_input', `A weight must be a number between -20 and 20`);
-      else manual[feature as Feature] = weight!;
+      else if (weight !== undefined) manual[feature as Feature] = weight;
     }
     settings = { ...settings, manual };
   }
@@ -365,11 +362,7 @@ export async function updateRankingSettings(tx: Tx, patch: SettingsPatch): Promi
       [SERVED_UP_TO],
     );
   }
-  if (patch.discoveryShare !== undefined) {
-    if (!(patch.discoveryShare >= 0 && patch.discoveryShare <= 1))
-      throw new EngineError('invalid_input', 'The discovery share is between 0 and 1');
-    settings = { ...settings, discoveryShare: patch.discoveryShare };
-  }
+  if (patch.discoveryShare !== undefined) settings = { ...settings, discoveryShare: patch.discoveryShare };
   await saveRankingSettings(tx, settings);
   return settings;
 }

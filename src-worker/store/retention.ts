@@ -14,14 +14,12 @@
  */
 import type { PostRetentionView } from '../../src-shared/worker-api';
 import type { Tx } from '../db/database';
-import { EngineError } from '../errors';
 import { countPosts } from './posts';
 import { readSetting, writeSetting } from './privacy';
 
 const DAY = 24 * 3600 * 1000;
 /** A month, as the setting counts them. */
 export const MONTH = 30.44 * DAY;
-export const MAX_KEEP_MONTHS = 120;
 const SETTING = 'posts.keepMonths';
 const PROGRESS = 'posts.retention';
 /** A pass is begun again after this long. */
@@ -56,12 +54,8 @@ export async function keepMonths(tx: Tx): Promise<number | null> {
   return readSetting<number | null>(tx, SETTING, null);
 }
 
+/** Keeps posts for `months` (as parsed at the worker's edge, src-shared/renderer-api-schemas.ts), or for ever (null). */
 export async function setKeepMonths(tx: Tx, months: number | null): Promise<void> {
-  if (months !== null && (!Number.isInteger(months) || months < 1 || months > MAX_KEEP_MONTHS))
-    throw new EngineError(
-      'invalid_input',
-      `Posts are kept for ever, or for a whole number of months from 1 to ${MAX_KEEP_MONTHS}.`,
-    );
   await writeSetting(tx, SETTING, months);
   // A new choice starts a new pass.
   const progress = await readSetting<Progress>(tx, PROGRESS, NO_PROGRESS);
