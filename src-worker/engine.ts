@@ -13,9 +13,10 @@ import {
   vfsFileSize,
   type EngineHost,
 } from './host';
-import { checkSlice, checkTargets, type CheckProgress, type Target } from './db/integrity';
+import { checkSlice, checkTargets, type Target } from './db/integrity';
 import { EngineError, toErrorShape } from './errors';
 import { countPosts } from './store/posts';
+import { readSetting, writeSetting, type IntegrityState } from './store/settings';
 import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
 import { EVERYTHING } from './changes';
 import { createCommandContext } from './commands/context';
@@ -242,10 +243,7 @@ export class Engine {
    * has gone all the way through. Where it is and when it last finished are kept in `settings`.
    */
   async checkSlice(): Promise<{ done: boolean; completedAt: number | null }> {
-    const state = await this.read(async (tx) => {
-      const row = await tx.get<{ value: string }>("SELECT value FROM settings WHERE key = 'integrity'");
-      return row ? (JSON.parse(row.value) as IntegrityState) : { completedAt: null, progress: null };
-    });
+    const state = await this.read((tx) => readSetting(tx, 'integrity'));
     // Once a week is enough: it runs only while nothing else does.
     if (
       state.progress === null &&
@@ -260,26 +258,13 @@ export class Engine {
     const saved: IntegrityState = next
       ? { ...state, progress: next }
       : { completedAt: this.now, progress: null };
-    await this.write((tx) =>
-      tx.run(
-        `INSERT INTO settings (key, value) VALUES ('integrity', ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [JSON.stringify(saved)],
-      ),
-    );
+    await this.write((tx) => writeSetting(tx, 'integrity', saved));
     return { done: next === null, completedAt: saved.completedAt };
   }
 }
 
 /** How often the whole database is read again in the background. */
 const CHECK_EVERY_MS = 7 * 24 * 3600_000;
-
-interface IntegrityState {
-  /** When the last background check went all the way through. */
-  completedAt: number | null;
-  /** Where the one under way has got to. */
-  progress: CheckProgress | null;
-}
 
 /**
  * Commands that say the person is there, reading or choosing: not the screen's own polling (the

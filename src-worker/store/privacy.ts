@@ -5,35 +5,19 @@
 import { htmlToText } from '../ingest/html-text';
 import { storedText } from './packed-text';
 import type { Tx } from '../db/database';
-import type {
-  ExportBundle,
-  PrivacyLevel,
-  PrivacySettings,
-  RetentionResult,
-} from '../../src-shared/worker-api';
+import type { ExportBundle, PrivacySettings, RetentionResult } from '../../src-shared/worker-api';
 import type { Engine } from '../engine';
 import { schemaVersion } from '../db/migrate';
 import { foldInteractionsBefore, rebuildAllAffinities } from './interactions';
 import { forgetModelSnapshot } from '../rank/ranking-store';
+import { readSetting, writeSetting } from './settings';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export async function readSetting<T>(tx: Tx, key: string, fallback: T): Promise<T> {
-  const row = await tx.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]);
-  return row ? (JSON.parse(row.value) as T) : fallback;
-}
-
-export async function writeSetting(tx: Tx, key: string, value: unknown): Promise<void> {
-  await tx.run(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    [key, JSON.stringify(value)],
-  );
-}
-
 export async function getPrivacy(tx: Tx): Promise<PrivacySettings> {
   return {
-    level: await readSetting<PrivacyLevel>(tx, 'privacy.level', 'LIMITED'),
-    retentionDays: await readSetting<number>(tx, 'privacy.retentionDays', 30),
+    level: await readSetting(tx, 'privacy.level'),
+    retentionDays: await readSetting(tx, 'privacy.retentionDays'),
   };
 }
 
