@@ -112,7 +112,7 @@ const remoteObject = <T>(what: string) =>
     `${what} must be an object`,
   );
 
-/** A command's arguments: each one given a name for the messages that refuse it. */
+/** One schema per command of T, whose output must be that command's arguments: a misfit does not compile. */
 type ArgumentSchemas<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => unknown ? z.ZodType<A> : ArgumentSchemas<T[K]>;
 };
