@@ -23,6 +23,8 @@ export default defineConfig({
     root: resolve(__dirname, 'src-renderer'),
     plugins: [react()],
     worker: { format: 'es' },
+    // The engine's own commands stay inside the worker (see vite.web.config.ts).
+    define: { __CORGI_TEST_HOOKS__: 'false' },
     optimizeDeps: { exclude: ['@journeyapps/wa-sqlite'] },
     build: {
       outDir: 'out/renderer',

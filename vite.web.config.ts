@@ -9,6 +9,9 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   worker: { format: 'es' },
+  // The end-to-end tests' build (CORGI_TEST_HOOKS=1) lets the page reach the engine's own commands
+  // under `corgi.testing`, to seed the database; a shipped build never does.
+  define: { __CORGI_TEST_HOOKS__: JSON.stringify(process.env.CORGI_TEST_HOOKS === '1') },
   optimizeDeps: { exclude: ['@journeyapps/wa-sqlite'] },
   server: { port: 5173, strictPort: false },
   build: {

@@ -1,20 +1,20 @@
 /**
- * Starts the data worker and wraps it in the typed WorkerApi.
+ * Starts the data worker and wraps what the screen may call of it (`RendererApi`).
  */
 import * as Comlink from 'comlink';
-import type { WorkerApi } from '../src-shared/worker-api';
+import type { RendererApi } from '../src-shared/worker-api';
 
 /**
- * Every WorkerApi command already returns a promise, so the comlink proxy has exactly the
+ * Every RendererApi command already returns a promise, so the comlink proxy has exactly the
  * interface's shape, nested groups included; comlink's own Remote type would wrap the groups in
  * promises it does not actually create.
  */
-export type EngineClient = WorkerApi;
+export type EngineClient = RendererApi;
 
 export function startEngine(): { api: EngineClient; worker: Worker } {
   const worker = new Worker(new URL('../src-worker/worker.ts', import.meta.url), {
     type: 'module',
     name: 'corgi-data',
   });
-  return { api: Comlink.wrap<WorkerApi>(worker) as unknown as WorkerApi, worker };
+  return { api: Comlink.wrap<RendererApi>(worker) as unknown as RendererApi, worker };
 }

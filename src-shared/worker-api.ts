@@ -1,6 +1,7 @@
 /**
- * The contract between the renderer and the data worker. The worker implements `WorkerApi`; the
- * renderer calls it through `Comlink.wrap<WorkerApi>()`. Everything here is structured-cloneable.
+ * The contract between the renderer and the data worker. The worker exposes `RendererApi` to the
+ * page, which calls it through `Comlink.wrap<RendererApi>()`; the engine's own parts also call
+ * `EngineApi`, and implement both as `WorkerApi`. Everything here is structured-cloneable.
  */
 
 export const PRIVACY_LEVELS = ['NONE', 'LIMITED', 'FULL'] as const;
@@ -560,26 +561,17 @@ export interface MastodonAccountStatus {
   failingSteps: SyncStepState[];
 }
 
-export interface WorkerApi {
+/**
+ * What the screen may call: the only commands the worker exposes to the page. Each command's
+ * arguments are parsed at the worker's edge by its schema in `renderer-api-schemas.ts`.
+ */
+export interface RendererApi {
   status(): Promise<EngineStatus>;
   /** Moves a damaged database aside (kept as a copy) and starts an empty one. */
   recoverDamagedDatabase(): Promise<EngineStatus>;
   accounts: {
     list(): Promise<Account[]>;
-    upsert(input: AccountInput): Promise<Account>;
     setDefault(accountId: number): Promise<void>;
-    /**
-     * "needs_sign_in" when the server stopped accepting the account's token, "unreachable" when it
-     * stops answering, "active" again when it does; `reason` says why, in words the person can
-     * act on.
-     */
-    setState(accountId: number, state: AccountState, reason?: string | null): Promise<void>;
-    remove(accountId: number): Promise<void>;
-  };
-  ingest: {
-    statuses(page: IngestPage): Promise<IngestResult>;
-    /** Tombstones posts deleted on the server (ids as that account's server knows them). */
-    deletions(accountId: number, remoteIds: readonly string[]): Promise<number>;
   };
   ranking: {
     settings(): Promise<RankingSettingsView>;
@@ -590,8 +582,6 @@ export interface WorkerApi {
     newPosts(): Promise<number>;
     /** "More/less like this" on a post's reason; the not yet shown part is re-ranked at once. */
     feedback(input: ReasonFeedback): Promise<void>;
-    /** Embeds up to `limit` posts that lack a vector; 0 when every post has one. */
-    embedPending(limit?: number): Promise<number>;
   };
   timeline: {
     page(query: TimelineQuery): Promise<TimelinePage>;
@@ -604,7 +594,6 @@ export interface WorkerApi {
     list(query: PostListQuery): Promise<TimelinePage>;
     /** The thread around a post, as far as it is stored. */
     thread(statusId: number): Promise<ThreadView>;
-    gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
   };
   mastodon: {
     /**
@@ -646,6 +635,70 @@ export interface WorkerApi {
      */
     cancel(outboxId: number): Promise<boolean>;
   };
+  /** What each account's server offers and how its sync goes. */
+  servers: {
+    info(accountId: number): Promise<ServerInfo | null>;
+    features(accountId: number): Promise<FeatureState[]>;
+    steps(accountId: number): Promise<SyncStepState[]>;
+    /** Fields servers sent that could not be read, per server; all servers when none is named. */
+    diagnostics(instance?: string): Promise<FieldDiagnostic[]>;
+  };
+  search: {
+    posts(query: string, limit?: number): Promise<PostView[]>;
+  };
+  interactions: {
+    record(input: InteractionInput): Promise<boolean>;
+    undo(input: InteractionInput): Promise<boolean>;
+  };
+  storage: {
+    /** The setting and what is stored; given `keepMonths`, what keeping posts that long would drop now. */
+    retention(keepMonths?: number | null): Promise<PostRetentionView>;
+    /** Keeps posts for `keepMonths` months, or for ever (null); dropped in the background. */
+    setRetention(keepMonths: number | null): Promise<PostRetentionView>;
+  };
+  events: {
+    /**
+     * Hears each committed write's change (through a comlink proxy in the app); returns an id to
+     * stop with.
+     */
+    subscribe(listener: (change: DataChange) => void): Promise<number>;
+    unsubscribe(id: number): Promise<void>;
+  };
+  privacy: {
+    get(): Promise<PrivacySettings>;
+    set(settings: Partial<PrivacySettings>): Promise<PrivacySettings>;
+    exportEverything(): Promise<ExportBundle>;
+    deleteEverything(): Promise<void>;
+  };
+}
+
+/**
+ * What only the engine's own parts call: the Mastodon client's ingest, sync and account state,
+ * background embedding and upkeep. The page cannot reach these.
+ */
+export interface EngineApi {
+  accounts: {
+    upsert(input: AccountInput): Promise<Account>;
+    /**
+     * "needs_sign_in" when the server stopped accepting the account's token, "unreachable" when it
+     * stops answering, "active" again when it does; `reason` says why, in words the person can
+     * act on.
+     */
+    setState(accountId: number, state: AccountState, reason?: string | null): Promise<void>;
+    remove(accountId: number): Promise<void>;
+  };
+  ingest: {
+    statuses(page: IngestPage): Promise<IngestResult>;
+    /** Tombstones posts deleted on the server (ids as that account's server knows them). */
+    deletions(accountId: number, remoteIds: readonly string[]): Promise<number>;
+  };
+  ranking: {
+    /** Embeds up to `limit` posts that lack a vector; 0 when every post has one. */
+    embedPending(limit?: number): Promise<number>;
+  };
+  timeline: {
+    gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
+  };
   sync: {
     cursor(accountId: number, source: string): Promise<SyncCursor | null>;
     /** Stores a cursor on its own (for a page with no statuses in it). */
@@ -661,7 +714,7 @@ export interface WorkerApi {
       accounts: readonly unknown[],
     ): Promise<RulesResult>;
   };
-  /** What each account's server offers and how its sync goes (kept by the Mastodon client). */
+  /** What the Mastodon client learns of each account's server and sync. */
   servers: {
     /** Stores what the instance document said, and the features it settles. */
     save(
@@ -670,14 +723,12 @@ export interface WorkerApi {
       raw: unknown,
       features: Partial<Record<ServerFeature, { available: boolean; reason: string }>>,
     ): Promise<void>;
-    info(accountId: number): Promise<ServerInfo | null>;
     /** Switches a feature on or off; off ones name why and when to ask again. */
     setFeature(
       accountId: number,
       feature: ServerFeature,
       state: { available: boolean; reason?: string | null; retryAt?: number | null },
     ): Promise<void>;
-    features(accountId: number): Promise<FeatureState[]>;
     /** Records how a step went: `error` null for a success, or with `skipped` for a step not run. */
     recordStep(
       accountId: number,
@@ -686,18 +737,8 @@ export interface WorkerApi {
     ): Promise<SyncStepState>;
     /** Forgets the records of steps that no longer exist (a list deleted, a hashtag unfollowed). */
     forgetSteps(accountId: number, steps: readonly string[]): Promise<void>;
-    steps(accountId: number): Promise<SyncStepState[]>;
-    /** Fields servers sent that could not be read, per server; all servers when none is named. */
-    diagnostics(instance?: string): Promise<FieldDiagnostic[]>;
     /** Counts fields dropped from entities read outside ingest (lists, markers…) for the account's server. */
     recordDiagnostics(accountId: number, dropped: Record<string, number>): Promise<void>;
-  };
-  search: {
-    posts(query: string, limit?: number): Promise<PostView[]>;
-  };
-  interactions: {
-    record(input: InteractionInput): Promise<boolean>;
-    undo(input: InteractionInput): Promise<boolean>;
   };
   /** What the worker does in the background while the person is away. */
   upkeep: {
@@ -718,25 +759,13 @@ export interface WorkerApi {
      */
     dropOldPosts(): Promise<{ dropped: number; done: boolean }>;
   };
-  storage: {
-    /** The setting and what is stored; given `keepMonths`, what keeping posts that long would drop now. */
-    retention(keepMonths?: number | null): Promise<PostRetentionView>;
-    /** Keeps posts for `keepMonths` months, or for ever (null); dropped in the background. */
-    setRetention(keepMonths: number | null): Promise<PostRetentionView>;
-  };
-  events: {
-    /**
-     * Hears each committed write's change (through a comlink proxy in the app); returns an id to
-     * stop with.
-     */
-    subscribe(listener: (change: DataChange) => void): Promise<number>;
-    unsubscribe(id: number): Promise<void>;
-  };
   privacy: {
-    get(): Promise<PrivacySettings>;
-    set(settings: Partial<PrivacySettings>): Promise<PrivacySettings>;
     applyRetention(now?: number): Promise<RetentionResult>;
-    exportEverything(): Promise<ExportBundle>;
-    deleteEverything(): Promise<void>;
   };
 }
+
+/**
+ * Everything the engine implements, group by group both parts together: what the engine's own
+ * parts (the Mastodon client, the CLI), tests and benches call in the same process.
+ */
+export type WorkerApi = RendererApi & EngineApi;

@@ -1,7 +1,7 @@
 /**
  * The data engine: opens (and checks) the database on a host, and implements `WorkerApi` as one
- * table of named commands. Each command is timed and its errors are shaped as {kind, message};
- * writes run in one transaction each.
+ * table of named commands, assembled from the groups in commands/. Each command is timed and its
+ * errors are shaped as {kind, message}; writes run in one transaction each.
  */
 import { Database, type Tx, type Written } from './db/database';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './db/migrate';
@@ -13,48 +13,28 @@ import {
   vfsFileSize,
   type EngineHost,
 } from './host';
-import { checkSlice, checkTargets, type CheckProgress, type Target } from './db/integrity';
+import { checkSlice, checkTargets, type Target } from './db/integrity';
 import { EngineError, toErrorShape } from './errors';
-import { ingestStatuses } from './ingest/ingest-statuses';
-import { timelineGaps } from './ingest/stretches';
-import {
-  applyDeletions,
-  listAccounts,
-  removeAccount,
-  setAccountState,
-  setDefaultAccount,
-  upsertAccount,
-} from './store/accounts';
-import { getSyncCursor, recentRemoteIds, saveSyncCursor } from './store/sync-cursors';
-import { cancelAction, listOutbox, performAction } from './store/outbox';
-import { replaceFilters, replaceRelations } from './store/account-rules';
-import { countPosts, postsById, searchPosts, timelinePage } from './store/posts';
-import { postList, threadOf } from './store/post-lists';
-import {
-  fieldDiagnostics,
-  forgetSteps,
-  listFeatures,
-  listSteps,
-  recordAccountDiagnostics,
-  recordStep,
-  saveServer,
-  serverInfo,
-  setFeature,
-} from './store/servers';
-import { recordInteraction, undoInteraction } from './store/interactions';
-import { applyRetention, exportEverything, getPrivacy, setPrivacy } from './store/privacy';
+import { countPosts } from './store/posts';
+import { readSetting, writeSetting, type IntegrityState } from './store/settings';
 import type { EngineStatus, WorkerApi } from '../src-shared/worker-api';
-import { dropOldPosts, retentionView, setKeepMonths } from './store/retention';
-import { domainsOf, EVERYTHING, SYNC_STATE } from './changes';
-import { countNewPosts, embedPending, forgetModelSnapshot, RankingMemory } from './rank/ranking-store';
-import {
-  feedbackOnReason,
-  learnFromDayOld,
-  logServedPage,
-  rankingSettingsView,
-  refreshFeed,
-  updateRankingSettings,
-} from './rank/feed';
+import { EVERYTHING, SYNC_STATE } from './changes';
+import { createCommandContext } from './commands/context';
+import { databaseCommands } from './commands/database';
+import { accountCommands } from './commands/accounts';
+import { ingestCommands } from './commands/ingest';
+import { rankingCommands } from './commands/ranking';
+import { timelineCommands } from './commands/timeline';
+import { mastodonCommands, type MastodonCommands } from './commands/mastodon';
+import { actionCommands } from './commands/actions';
+import { syncCommands } from './commands/sync';
+import { serverCommands } from './commands/servers';
+import { searchCommands } from './commands/search';
+import { interactionCommands } from './commands/interactions';
+import { upkeepCommands } from './commands/upkeep';
+import { storageCommands } from './commands/storage';
+import { eventCommands } from './commands/events';
+import { privacyCommands } from './commands/privacy';
 
 export interface EngineOptions {
   /** Clock, for tests. */
@@ -271,10 +251,7 @@ export class Engine {
    * has gone all the way through. Where it is and when it last finished are kept in `settings`.
    */
   async checkSlice(): Promise<{ done: boolean; completedAt: number | null }> {
-    const state = await this.read(async (tx) => {
-      const row = await tx.get<{ value: string }>("SELECT value FROM settings WHERE key = 'integrity'");
-      return row ? (JSON.parse(row.value) as IntegrityState) : { completedAt: null, progress: null };
-    });
+    const state = await this.read((tx) => readSetting(tx, 'integrity'));
     // Once a week is enough: it runs only while nothing else does.
     if (
       state.progress === null &&
@@ -289,26 +266,13 @@ export class Engine {
     const saved: IntegrityState = next
       ? { ...state, progress: next }
       : { completedAt: this.now, progress: null };
-    await this.write((tx) =>
-      tx.run(
-        `INSERT INTO settings (key, value) VALUES ('integrity', ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [JSON.stringify(saved)],
-      ),
-    );
+    await this.write((tx) => writeSetting(tx, 'integrity', saved));
     return { done: next === null, completedAt: saved.completedAt };
   }
 }
 
 /** How often the whole database is read again in the background. */
 const CHECK_EVERY_MS = 7 * 24 * 3600_000;
-
-interface IntegrityState {
-  /** When the last background check went all the way through. */
-  completedAt: number | null;
-  /** Where the one under way has got to. */
-  progress: CheckProgress | null;
-}
 
 /**
  * Commands that say the person is there, reading or choosing: not the screen's own polling (the
@@ -344,263 +308,26 @@ function instrument<T extends object>(table: T, engine: Engine, prefix = ''): T 
   return wrapped as T;
 }
 
-/** The Mastodon side of the API, where the platform provides one (the app's worker). */
-export interface MastodonCommands {
-  start(options?: { vault?: import('../src-shared/host-api').HostVault }): Promise<void>;
-  startSignIn(instance: string, options?: { redirectUri?: string; state?: string }): Promise<{ url: string }>;
-  finishSignIn(callbackUrl: string): Promise<import('../src-shared/worker-api').Account>;
-  signOut(accountId: number): Promise<void>;
-  status(): Promise<import('../src-shared/worker-api').MastodonAccountStatus[]>;
-  setForeground(foreground: boolean): void;
-  retryNow(accountId: number): void;
-  kick(): void;
-  forgetEverything(): Promise<void>;
-}
-
-function unavailable(): never {
-  throw new EngineError('not_found', 'Signing in to Mastodon is not available here.');
-}
+export type { MastodonCommands };
 
 export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommands): WorkerApi {
-  const memory = new RankingMemory();
-  // Whatever makes the person model wrong deletes its saved snapshot in the same transaction
-  // (`forgetModelSnapshot`): the model in memory goes when that commits.
-  engine.onChange((written) => {
-    if (written.get('person_model_snapshot')?.has('delete')) memory.forgetModel();
-  });
-  let listeners = 0;
-  const subscriptions = new Map<number, () => void>();
-  let pages = 0;
-  /** A write that may bring the ranking's memory up to date: if it rolls back, that memory goes too. */
-  const rankingWrite = <T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> =>
-    engine.write(work).catch((error: unknown) => {
-      memory.forgetModel();
-      throw error;
-    });
-  /** A change to the signed-in accounts: whose timelines the person model reads. */
-  const accountsWrite = <T>(work: (tx: Tx, now: number) => Promise<T>): Promise<T> => {
-    return engine.write(async (tx, now) => {
-      const done = await work(tx, now);
-      await forgetModelSnapshot(tx);
-      return done;
-    });
-  };
-  /**
-   * A write that may delete posts: their vectors leave memory at once, and the person model, which
-   * learned from them, is built again; if it rolls back, the vectors are read again.
-   */
-  const deletingWrite = async <T>(
-    work: (tx: Tx, now: number, tombstoned: (statusId: number) => void) => Promise<T>,
-  ): Promise<T> => {
-    let emptied = false;
-    const tombstoned = (statusId: number): void => {
-      memory.index.delete(statusId);
-      emptied = true;
-    };
-    try {
-      return await engine.write(async (tx, now) => {
-        const done = await work(tx, now, tombstoned);
-        if (emptied) await forgetModelSnapshot(tx);
-        return done;
-      });
-    } catch (error) {
-      if (emptied) memory.forget();
-      throw error;
-    }
-  };
+  const context = createCommandContext(engine, mastodon);
   const api: WorkerApi = {
-    status: () => engine.status(),
-    recoverDamagedDatabase: async () => {
-      const status = await engine.recoverDamagedDatabase();
-      // What memory held came from the database that is gone.
-      memory.forget();
-      return status;
-    },
-    accounts: {
-      list: () => engine.read((tx) => listAccounts(tx)),
-      upsert: (input) => accountsWrite((tx, now) => upsertAccount(tx, input, now)),
-      setDefault: (accountId) => engine.write((tx) => setDefaultAccount(tx, accountId)),
-      setState: (accountId, state, reason) =>
-        engine.write((tx, now) => setAccountState(tx, accountId, state, reason ?? null, now)),
-      remove: async (accountId) => {
-        await accountsWrite((tx) => removeAccount(tx, accountId));
-        // Its posts may have gone with it: their vectors are read again.
-        memory.forget();
-      },
-    },
-    ingest: {
-      statuses: (page) => engine.write((tx, now) => ingestStatuses(tx, page, now)),
-      deletions: (accountId, remoteIds) =>
-        deletingWrite((tx, now, tombstoned) => applyDeletions(tx, accountId, remoteIds, now, tombstoned)),
-    },
-    ranking: {
-      settings: () => engine.read((tx) => rankingSettingsView(tx)),
-      update: (patch) =>
-        rankingWrite(async (tx, now) => {
-          // A ranking due to be learned from is learned from under the weights it was made with.
-          await learnFromDayOld(tx, now);
-          await updateRankingSettings(tx, patch);
-          await refreshFeed(tx, memory, now, { learn: false });
-          return rankingSettingsView(tx);
-        }),
-      refresh: () => rankingWrite((tx, now) => refreshFeed(tx, memory, now)),
-      newPosts: () => engine.read((tx, now) => countNewPosts(tx, now)),
-      feedback: (input) => rankingWrite((tx, now) => feedbackOnReason(tx, memory, input, now)),
-      embedPending: (limit) =>
-        engine
-          .write((tx, now) => embedPending(tx, memory, now, limit))
-          .catch((error: unknown) => {
-            // The batch was rolled back: what it counted and indexed in memory is read again.
-            memory.forget();
-            throw error;
-          }),
-    },
-    timeline: {
-      page: (query) => {
-        if (query.order !== 'ranked') return engine.read((tx, now) => timelinePage(tx, query, now));
-        // Serving a ranked page is a write: the first one ranks, and every one is logged.
-        return rankingWrite(async (tx, now) => {
-          if (!query.cursor) {
-            const ranked = await tx.get<{ n: number }>(
-              'SELECT count(*) AS n FROM feed WHERE position IS NOT NULL',
-            );
-            if (!ranked?.n) await refreshFeed(tx, memory, now);
-          }
-          const page = await timelinePage(tx, query, now);
-          await logServedPage(
-            tx,
-            page.posts.map((p) => p.id),
-            `${now}-${++pages}`,
-            now,
-          );
-          return page;
-        });
-      },
-      gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
-      posts: (ids) => engine.read((tx) => postsById(tx, ids)),
-      list: (query) => engine.read((tx) => postList(tx, query)),
-      thread: (statusId) => engine.read((tx) => threadOf(tx, statusId)),
-    },
-    mastodon: {
-      start: async (options) => (mastodon ?? unavailable)().start(options),
-      startSignIn: async (instance, options) => (mastodon ?? unavailable)().startSignIn(instance, options),
-      finishSignIn: async (url) => (mastodon ?? unavailable)().finishSignIn(url),
-      signOut: async (accountId) => (mastodon ?? unavailable)().signOut(accountId),
-      status: async () => (mastodon ? mastodon().status() : []),
-      setForeground: async (foreground) => mastodon?.().setForeground(foreground === true),
-      retryNow: async (accountId) => mastodon?.().retryNow(accountId),
-    },
-    actions: {
-      perform: async (input) => {
-        const item = await deletingWrite((tx, now, tombstoned) => performAction(tx, input, now, tombstoned));
-        mastodon?.().kick();
-        return item;
-      },
-      list: (states) => engine.read((tx) => listOutbox(tx, states)),
-      cancel: (outboxId) => engine.write((tx, now) => cancelAction(tx, outboxId, now)),
-    },
-    sync: {
-      cursor: (accountId, source) => engine.read((tx) => getSyncCursor(tx, accountId, source)),
-      saveCursor: (accountId, update) =>
-        engine.write((tx, now) => saveSyncCursor(tx, accountId, update, now)),
-      recentRemoteIds: (accountId, sinceMs, limit) =>
-        engine.read((tx) => recentRemoteIds(tx, accountId, sinceMs, limit)),
-      saveFilters: (accountId, filters) =>
-        engine.write((tx, now) => replaceFilters(tx, accountId, filters, now)),
-      saveRelations: async (accountId, kind, accounts) => {
-        // Followed authors' rates are kept apart from strangers' from the first observation on:
-        // when whom the person follows changes, the model is built again.
-        const follows = (tx: Tx): Promise<{ list: string | null } | undefined> =>
-          tx.get(
-            'SELECT group_concat(acct) AS list FROM (SELECT acct FROM account_follows WHERE account_id = ? ORDER BY acct)',
-            [accountId],
-          );
-        return engine.write(async (tx) => {
-          const before = kind === 'follow' ? await follows(tx) : undefined;
-          const saved = await replaceRelations(tx, accountId, kind, accounts);
-          if (kind === 'follow' && (await follows(tx))?.list !== before?.list) await forgetModelSnapshot(tx);
-          return saved;
-        });
-      },
-    },
-    servers: {
-      save: (accountId, info, raw, features) =>
-        engine.write((tx, now) => saveServer(tx, accountId, info, raw, features, now)),
-      info: (accountId) => engine.read((tx) => serverInfo(tx, accountId)),
-      setFeature: (accountId, feature, state) =>
-        engine.write((tx, now) => setFeature(tx, accountId, feature, state, now)),
-      features: (accountId) => engine.read((tx) => listFeatures(tx, accountId)),
-      recordStep: (accountId, step, outcome) =>
-        engine.write((tx, now) => recordStep(tx, accountId, step, outcome, now)),
-      steps: (accountId) => engine.read((tx) => listSteps(tx, accountId)),
-      forgetSteps: (accountId, steps) => engine.write((tx) => forgetSteps(tx, accountId, steps)),
-      diagnostics: (instance) => engine.read((tx) => fieldDiagnostics(tx, instance)),
-      recordDiagnostics: (accountId, dropped) =>
-        engine.write((tx, now) => recordAccountDiagnostics(tx, accountId, dropped, now)),
-    },
-    search: {
-      posts: (query, limit) => engine.read((tx) => searchPosts(tx, query, limit)),
-    },
-    interactions: {
-      record: (input) =>
-        engine.write(async (tx, now) => recordInteraction(tx, input, (await getPrivacy(tx)).level, now)),
-      undo: (input) => engine.write((tx, now) => undoInteraction(tx, input, now)),
-    },
-    upkeep: {
-      checkIntegrity: () => engine.checkSlice(),
-      idleMs: async () =>
-        engine.lastCallAt === 0 ? Number.POSITIVE_INFINITY : Date.now() - engine.lastCallAt,
-      dropOldPosts: async () => {
-        const result = await deletingWrite((tx, now, dropped) => dropOldPosts(tx, now, dropped));
-        // The room they took goes back to the disk (in a database made since it could).
-        if (result.dropped > 0) await engine.write((tx) => tx.exec('PRAGMA incremental_vacuum'));
-        return result;
-      },
-    },
-    storage: {
-      retention: async (months) => {
-        const bytes = (await vfsFileSize(engine.host.vfs, DATABASE_FILE)) ?? 0;
-        return engine.read((tx, now) => retentionView(tx, now, months, bytes));
-      },
-      setRetention: async (months) => {
-        await engine.write((tx) => setKeepMonths(tx, months));
-        const bytes = (await vfsFileSize(engine.host.vfs, DATABASE_FILE)) ?? 0;
-        return engine.read((tx, now) => retentionView(tx, now, undefined, bytes));
-      },
-    },
-    events: {
-      subscribe: async (listener) => {
-        const id = ++listeners;
-        const stop = engine.onChange((written) => {
-          const domains = domainsOf(written);
-          if (domains.length === 0) return;
-          try {
-            void Promise.resolve(listener({ domains })).catch(() => undefined);
-          } catch {
-            // A listener that can no longer be called (its page went): it stops hearing.
-            stop();
-            subscriptions.delete(id);
-          }
-        });
-        subscriptions.set(id, stop);
-        return id;
-      },
-      unsubscribe: async (id) => {
-        subscriptions.get(id)?.();
-        subscriptions.delete(id);
-      },
-    },
-    privacy: {
-      get: () => engine.read((tx) => getPrivacy(tx)),
-      set: (settings) => engine.write((tx, now) => setPrivacy(tx, settings, now)),
-      applyRetention: (now) => engine.write((tx, clock) => applyRetention(tx, now ?? clock)),
-      exportEverything: () => exportEverything(engine),
-      deleteEverything: async () => {
-        await mastodon?.().forgetEverything();
-        await engine.deleteEverything();
-        memory.forget();
-      },
-    },
+    ...databaseCommands(context),
+    accounts: accountCommands(context),
+    ingest: ingestCommands(context),
+    ranking: rankingCommands(context),
+    timeline: timelineCommands(context),
+    mastodon: mastodonCommands(context),
+    actions: actionCommands(context),
+    sync: syncCommands(context),
+    servers: serverCommands(context),
+    search: searchCommands(context),
+    interactions: interactionCommands(context),
+    upkeep: upkeepCommands(context),
+    storage: storageCommands(context),
+    events: eventCommands(context),
+    privacy: privacyCommands(context),
   };
   return instrument(api, engine);
 }

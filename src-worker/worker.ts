@@ -1,6 +1,6 @@
 /**
  * The data worker in the app: wa-sqlite on OPFS (AccessHandlePoolVFS: this worker alone owns the
- * database, and it writes fastest), exposed to the renderer with comlink.
+ * database, and it writes fastest), its renderer-facing commands exposed to the page with comlink.
  */
 import * as Comlink from 'comlink';
 import * as SQLite from '@journeyapps/wa-sqlite';
@@ -10,7 +10,8 @@ import { AccessHandlePoolVFS } from '@journeyapps/wa-sqlite/src/examples/AccessH
 import { Engine, createWorkerApi } from './engine';
 import { EngineError } from './errors';
 import { DATABASE_DIRECTORY, type EngineHost, type FileVFS } from './host';
-import type { WorkerApi } from '../src-shared/worker-api';
+import type { RendererApi, WorkerApi } from '../src-shared/worker-api';
+import { createRendererApi, deferredSurface, withTestHooks } from './edge';
 import { systemClock } from './mastodon/clock';
 import { MastodonService } from './mastodon/service';
 import { WebVault } from './mastodon/web-vault';
@@ -147,26 +148,10 @@ function upkeepInBackground(api: WorkerApi): void {
   setTimeout(() => void step(), 1_000);
 }
 
-/**
- * The API is exposed at once; each call waits for the engine to open, so the renderer can start
- * asking before the database is ready, and sees a clear error if it cannot open.
- */
-function deferred<T extends object>(path: string[] = []): T {
-  return new Proxy(function () {} as unknown as T, {
-    get(target, key) {
-      // comlink calls commands with Function.prototype.apply: leave those to the function itself.
-      if (typeof key !== 'string' || key in Function.prototype) return Reflect.get(target, key);
-      if (key === 'then') return undefined;
-      return deferred([...path, key]);
-    },
-    async apply(_target, _this, args: unknown[]) {
-      let target: unknown = await apiReady;
-      for (const key of path) target = (target as Record<string, unknown>)[key];
-      if (typeof target !== 'function')
-        throw new EngineError('not_found', `No such command: ${path.join('.')}`);
-      return (target as (...a: unknown[]) => unknown)(...args);
-    },
-  });
-}
-
-Comlink.expose(deferred<WorkerApi>());
+// The page reaches the renderer's commands only; a test build (CORGI_TEST_HOOKS=1) adds the engine's
+// under `testing`, for the end-to-end tests to seed the database with.
+// (The shipped build's minifier drops the test branch, and `withTestHooks` with it.)
+const surfaceReady = apiReady.then((api) =>
+  __CORGI_TEST_HOOKS__ ? withTestHooks(api) : createRendererApi(api),
+);
+Comlink.expose(deferredSurface<RendererApi>(surfaceReady));

@@ -83,6 +83,13 @@ describe('the corgi command', () => {
     expect(await corgi('privacy', '--level', 'limited', '--retention-days', '7')).toBe(0);
     expect(out[0]).toBe('LIMITED, raw interactions kept 7 days');
     expect(await corgi('privacy', '--level', 'most')).toBe(2);
+    // Refused by the engine as the page's call would be, and nothing changed.
+    expect(await corgi('privacy', '--retention-days', '5000')).toBe(1);
+    expect(err[0]).toBe(
+      'corgi: privacy.set: settings.retentionDays: Retention must be a whole number of days from 1 to 3650.',
+    );
+    await corgi('privacy');
+    expect(out[0]).toBe('LIMITED, raw interactions kept 7 days');
 
     expect(await corgi('export', path.join(dir, 'export'), '--json')).toBe(0);
     const files = JSON.parse(out[0]!) as { json: string; sqlite: string };

@@ -9,11 +9,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { createWorkerApi } from '../engine';
+import { createRendererApi, engineApiOf } from '../edge';
 import {
   PRIVACY_LEVELS,
+  type EngineApi,
   type PostView,
   type PrivacyLevel,
-  type WorkerApi,
+  type RendererApi,
 } from '../../src-shared/worker-api';
 import { openNodeEngine } from './open-node-engine';
 
@@ -112,14 +114,25 @@ function formatPost(post: PostView): string {
   return `${when}  @${post.author.acct}${boost}\n  ${warning}${clipped}\n  ${counts}  ${post.url ?? post.uri}`;
 }
 
-async function defaultAccountId(api: WorkerApi): Promise<number> {
+async function defaultAccountId(api: RendererApi): Promise<number> {
   const accounts = await api.accounts.list();
   const account = accounts.find((a) => a.isDefault) ?? accounts[0];
   if (!account) throw new UsageError('No account yet: add one with `add-account ACCT@SERVER --id ID`.');
   return account.id;
 }
 
-async function run(api: WorkerApi, command: string, rest: string[], values: Values, io: CliIo) {
+/**
+ * What a person types reaches the screen's commands as the page's calls do, parsed at the edge;
+ * adding accounts and posts by hand is the engine's own business.
+ */
+async function run(
+  api: RendererApi,
+  engineApi: EngineApi,
+  command: string,
+  rest: string[],
+  values: Values,
+  io: CliIo,
+) {
   const print = (json: unknown, text: () => string) =>
     io.out(values.json ? JSON.stringify(json, null, 2) : text());
   switch (command) {
@@ -147,7 +160,7 @@ async function run(api: WorkerApi, command: string, rest: string[], values: Valu
       const match = handle ? /^@?([^@\s]+)@([^@\s]+)$/.exec(handle) : null;
       if (!match) throw new UsageError('add-account needs ACCT@SERVER, e.g. ana@mastodon.social.');
       if (!values.id) throw new UsageError('add-account needs --id, the account id on its server.');
-      const account = await api.accounts.upsert({
+      const account = await engineApi.accounts.upsert({
         instance: match[2]!,
         remoteId: values.id,
         acct: match[1]!,
@@ -162,7 +175,7 @@ async function run(api: WorkerApi, command: string, rest: string[], values: Valu
       const results = [];
       for (const file of rest) {
         const { statuses, notJson } = readStatusFile(file);
-        const result = await api.ingest.statuses({ accountId, timeline: values.timeline, statuses });
+        const result = await engineApi.ingest.statuses({ accountId, timeline: values.timeline, statuses });
         results.push({ file, ...result, notJson });
         if (!values.json) {
           io.out(
@@ -253,7 +266,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   fs.mkdirSync(directory, { recursive: true });
   const engine = await openNodeEngine({ directory });
   try {
-    await run(createWorkerApi(engine), command, rest, values, io);
+    const api = createWorkerApi(engine);
+    await run(createRendererApi(api), engineApiOf(api), command, rest, values, io);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -10,14 +10,8 @@ import type { RankingSettingsView, ReasonFeedback } from '../../src-shared/worke
 import { explainRanked, MODEL_VERSION, rankCandidates, type Ranking } from './ranker';
 import { FEATURE_COUNT, FEATURES, type Candidate, type Feature } from './features';
 import type { ReasonSubject } from './explain';
-import {
-  loadCandidates,
-  loadPersonModel,
-  saveModelSnapshot,
-  loadRankingSettings,
-  saveRankingSettings,
-  type RankingMemory,
-} from './ranking-store';
+import { readSetting, writeSetting } from '../store/settings';
+import { loadCandidates, loadPersonModel, saveModelSnapshot, type RankingMemory } from './ranking-store';
 import {
   LEARNING_MEMORY,
   learnFromFeedback,
@@ -34,9 +28,6 @@ const POSITIVE_KINDS = "('favourite', 'boost', 'reply', 'bookmark', 'more_like_t
 /** A ranking is learned from once this long has passed: what the person did with it by then. */
 export const LEARNING_WINDOW = 24 * 3600 * 1000;
 
-/** Served posts up to this time have been taken in as examples (a key of `settings`). */
-const SERVED_UP_TO = 'learning_served_up_to';
-
 /**
  * Learns once the ranking kept a day ago is a day old. Its candidates not acted on before it become
  * examples, and so do the posts served since the last time that the person looked at within a day
@@ -48,7 +39,7 @@ const SERVED_UP_TO = 'learning_served_up_to';
  * ranking is then let go, learned from or not.
  */
 export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSettings> {
-  const settings = await loadRankingSettings(tx);
+  const settings = await readSetting(tx, 'ranking');
   const kept = await tx.get<{ at: number | null }>('SELECT min(taken_at) AS at FROM learning_snapshot');
   if (kept?.at == null || now - kept.at < LEARNING_WINDOW) return settings;
   const positive = `i.undone_at IS NULL AND (i.kind IN ${POSITIVE_KINDS} OR (i.kind = 'dwell' AND i.value >= ?))`;
@@ -74,8 +65,7 @@ export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSetti
     [kept.at, kept.at],
   );
   // Served since the last time and a day old: the first serving of each post looked at.
-  const upTo = await tx.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [SERVED_UP_TO]);
-  const from = Math.max(Number(upTo?.value ?? 0), now - LEARNING_MEMORY);
+  const from = Math.max(await readSetting(tx, 'learning_served_up_to'), now - LEARNING_MEMORY);
   const until = now - LEARNING_WINDOW;
   await tx.run(
     `INSERT INTO learning_examples (taken_at, features, positive, viewed, model_version)
@@ -88,10 +78,7 @@ export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSetti
         AND ${fresh('x.served_at')}`,
     [LONG_DWELL_MS, from, until, LONG_DWELL_MS],
   );
-  await tx.run(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    [SERVED_UP_TO, String(Math.max(until, from))],
-  );
+  await writeSetting(tx, 'learning_served_up_to', Math.max(until, from));
   await tx.run('DELETE FROM learning_snapshot');
   await tx.run('DELETE FROM learning_examples WHERE taken_at < ?', [now - LEARNING_MEMORY]);
   const rows = await tx.all<{ features: Uint8Array; positive: number; viewed: number }>(
@@ -105,7 +92,7 @@ export async function learnFromDayOld(tx: Tx, now: number): Promise<RankingSetti
       examples.push({ features, offset: 0, positive: row.positive === 1, viewed: row.viewed === 1 });
   }
   const learned = learnFromFeedback(settings, examples);
-  if (learned !== settings) await saveRankingSettings(tx, learned);
+  if (learned !== settings) await writeSetting(tx, 'ranking', learned);
   return learned;
 }
 
@@ -145,7 +132,8 @@ export async function refreshFeed(
   now: number,
   options: { learn?: boolean } = {},
 ): Promise<number> {
-  const settings = options.learn === false ? await loadRankingSettings(tx) : await learnFromDayOld(tx, now);
+  const settings =
+    options.learn === false ? await readSetting(tx, 'ranking') : await learnFromDayOld(tx, now);
   const model = await loadPersonModel(tx, memory, now);
   const candidates = await loadCandidates(tx, memory, now);
   const ranking = rankCandidates(model, candidates, memory.index, settings, now);
@@ -196,7 +184,7 @@ export async function rescoreUnshown(tx: Tx, memory: RankingMemory, now: number)
     'SELECT max(position) AS last FROM feed WHERE shown_at IS NOT NULL',
   );
   const last = shown?.last ?? 0;
-  const settings = await loadRankingSettings(tx);
+  const settings = await readSetting(tx, 'ranking');
   const model = await loadPersonModel(tx, memory, now);
   const waiting = new Set(
     (await tx.all<{ status_id: number }>('SELECT status_id FROM feed WHERE position > ?', [last])).map(
@@ -288,7 +276,7 @@ export async function feedbackOnReason(
       ],
     );
   } else {
-    const settings = await loadRankingSettings(tx);
+    const settings = await readSetting(tx, 'ranking');
     const index = FEATURES.indexOf(subject.feature);
     const current = priorWeights(settings)[index]!;
     const step = Math.max(0.25, Math.abs(current) * 0.5);
@@ -296,13 +284,13 @@ export async function feedbackOnReason(
       ...settings.manual,
       [subject.feature]: current + (input.direction === 'more' ? step : -step),
     };
-    await saveRankingSettings(tx, { ...settings, manual });
+    await writeSetting(tx, 'ranking', { ...settings, manual });
   }
   await rescoreUnshown(tx, memory, now);
 }
 
 export async function rankingSettingsView(tx: Tx): Promise<RankingSettingsView> {
-  const settings = await loadRankingSettings(tx);
+  const settings = await readSetting(tx, 'ranking');
   const prior = priorWeights(settings);
   return {
     preset: settings.preset,
@@ -331,8 +319,9 @@ export interface SettingsPatch {
   discoveryShare?: number;
 }
 
+/** Applies a patch of the person's ranking settings (as parsed at the worker's edge, src-shared/renderer-api-schemas.ts). */
 export async function updateRankingSettings(tx: Tx, patch: SettingsPatch): Promise<RankingSettings> {
-  let settings = await loadRankingSettings(tx);
+  let settings = await readSetting(tx, 'ranking');
   if (patch.preset !== undefined) {
     settings = {
       ...settings,
@@ -344,12 +333,8 @@ export async function updateRankingSettings(tx: Tx, patch: SettingsPatch): Promi
   if (patch.weights) {
     const manual = { ...settings.manual };
     for (const [feature, weight] of Object.entries(patch.weights)) {
-      if (!FEATURES.includes(feature as Feature))
-        throw new EngineError('invalid_input', `Unknown feature: ${feature}`);
       if (weight === null) delete manual[feature as Feature];
-      else if (!Number.isFinite(weight) || Math.abs(weight!) > 20)
-        throw new EngineError('invalid_input', `A weight must be a number between -20 and 20`);
-      else manual[feature as Feature] = weight!;
+      else if (weight !== undefined) manual[feature as Feature] = weight;
     }
     settings = { ...settings, manual };
   }
@@ -359,17 +344,10 @@ export async function updateRankingSettings(tx: Tx, patch: SettingsPatch): Promi
     settings = { ...settings, learned: {}, examples: 0 };
     await tx.run('DELETE FROM learning_examples');
     await tx.run('DELETE FROM learning_snapshot');
-    await tx.run(
-      `INSERT INTO settings (key, value) SELECT ?, CAST(ifnull(max(served_at) + 1, 0) AS TEXT) FROM ranking_log WHERE true
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      [SERVED_UP_TO],
-    );
+    const served = await tx.get<{ last: number | null }>('SELECT max(served_at) AS last FROM ranking_log');
+    await writeSetting(tx, 'learning_served_up_to', served?.last == null ? 0 : served.last + 1);
   }
-  if (patch.discoveryShare !== undefined) {
-    if (!(patch.discoveryShare >= 0 && patch.discoveryShare <= 1))
-      throw new EngineError('invalid_input', 'The discovery share is between 0 and 1');
-    settings = { ...settings, discoveryShare: patch.discoveryShare };
-  }
-  await saveRankingSettings(tx, settings);
+  if (patch.discoveryShare !== undefined) settings = { ...settings, discoveryShare: patch.discoveryShare };
+  await writeSetting(tx, 'ranking', settings);
   return settings;
 }

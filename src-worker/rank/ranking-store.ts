@@ -21,7 +21,6 @@ import {
 import type { Candidate, CandidateSource } from './features';
 import { PersonModel, type FeedbackKind, type PersonModelSnapshot } from './person-model';
 import { VectorIndex } from './vector-index';
-import { defaultSettings, NOT_LEARNED, PRESETS, type RankingSettings } from './weights';
 
 const HOUR = 3600 * 1000;
 /** How far back a ranking looks for candidates, and at most how many it ranks. */
@@ -75,27 +74,6 @@ export class RankingMemory {
     this.modelState = null;
     this.modelSavedAt = null;
   }
-}
-
-// ---- Settings -------------------------------------------------------------------------------
-
-export async function loadRankingSettings(tx: Tx): Promise<RankingSettings> {
-  const row = await tx.get<{ value: string }>("SELECT value FROM settings WHERE key = 'ranking'");
-  if (!row) return defaultSettings();
-  const stored = JSON.parse(row.value) as Partial<RankingSettings>;
-  const settings = { ...defaultSettings(), ...stored };
-  if (!PRESETS.includes(settings.preset)) settings.preset = 'balanced';
-  // Learning by an earlier version may have moved weights that are no longer learned.
-  const learned = { ...settings.learned };
-  for (const feature of NOT_LEARNED) delete learned[feature];
-  return { ...settings, learned };
-}
-
-export async function saveRankingSettings(tx: Tx, settings: RankingSettings): Promise<void> {
-  await tx.run(
-    "INSERT INTO settings (key, value) VALUES ('ranking', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    [JSON.stringify(settings)],
-  );
 }
 
 // ---- Embeddings -----------------------------------------------------------------------------

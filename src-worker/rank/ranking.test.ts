@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readDocsExample } from '../../test/fixtures/docs-statuses';
 import { useTestEngines } from '../../test/support/engine';
-import { RANKING_FEATURES, type Account, type PostView, type WorkerApi } from '../../src-shared/worker-api';
+import {
+  RANKING_FEATURES,
+  type Account,
+  type PostView,
+  type RendererApi,
+  type WorkerApi,
+} from '../../src-shared/worker-api';
 import type { Engine } from '../engine';
 import { computeFeatures, FEATURE_COUNT } from './features';
 import { HASHGRAM_VERSION } from './embedder';
@@ -58,6 +64,7 @@ const TOPICS = [
 /** A home timeline of 60 posts: ana writes about Rust, bob about bread, others about everything. */
 async function timeline(now?: () => number): Promise<{
   api: WorkerApi;
+  renderer: RendererApi;
   engine: Engine;
   account: Account;
   byAuthor: (posts: PostView[], who: string) => number;
@@ -188,7 +195,7 @@ describe('the ranked timeline', () => {
   });
 
   it('follows the chosen preset and the weights the person sets', async () => {
-    const { api } = await timeline();
+    const { api, renderer } = await timeline();
     await favouriteOldest(api, 'ana', 3);
     const settings = await api.ranking.update({ preset: 'chronological' });
     expect(settings.preset).toBe('chronological');
@@ -202,8 +209,8 @@ describe('the ranked timeline', () => {
     expect(view.features.find((f) => f.feature === 'author')).toMatchObject({ prior: 0, manual: true });
     const page = (await api.timeline.page({ order: 'ranked', limit: 6 })).posts;
     expect(page.filter((p) => p.author.acct.startsWith('ana'))).toHaveLength(1);
-    await expect(api.ranking.update({ weights: { author: Number.NaN } })).rejects.toThrow(/weight/);
-    await expect(api.ranking.update({ discoveryShare: 2 })).rejects.toThrow(/between 0 and 1/);
+    await expect(renderer.ranking.update({ weights: { author: Number.NaN } })).rejects.toThrow(/weight/);
+    await expect(renderer.ranking.update({ discoveryShare: 2 })).rejects.toThrow(/between 0 and 1/);
   });
 
   it('learns weights a day after a ranking from what was acted on; they can be reset and frozen', async () => {

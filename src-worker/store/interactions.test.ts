@@ -16,7 +16,7 @@ const tag = (name: string) => ({ name, url: `https://mastodon.social/tags/${name
 /** Two posts by Gargron (tagged corgis+dogs and corgis) and one by freon (tagged cats). */
 async function setup() {
   let clock = NOW;
-  const { engine, api, account } = await engines.openWithAccount({ now: () => clock });
+  const { engine, api, renderer, account } = await engines.openWithAccount({ now: () => clock });
   const statuses = [
     { ...doc('Status.json'), tags: [tag('Corgis'), tag('dogs')] },
     {
@@ -30,7 +30,7 @@ async function setup() {
   await api.ingest.statuses({ accountId: account.id, timeline: 'home', statuses });
   const ids = await engine.db.all<{ id: number }>('SELECT id FROM statuses ORDER BY id');
   const [gargron1, gargron2, freon] = ids.map((r) => r.id) as [number, number, number];
-  return { engine, api, account, gargron1, gargron2, freon, setClock: (t: number) => (clock = t) };
+  return { engine, api, renderer, account, gargron1, gargron2, freon, setClock: (t: number) => (clock = t) };
 }
 
 interface Affinity {
@@ -85,7 +85,7 @@ describe('interactions', () => {
   });
 
   it('undoes and redoes a toggle', async () => {
-    const { engine, api, gargron1 } = await setup();
+    const { engine, api, renderer, gargron1 } = await setup();
     const fav: InteractionInput = { statusId: gargron1, kind: 'favourite' };
     await api.interactions.record(fav);
     expect(await api.interactions.undo(fav)).toBe(true);
@@ -94,16 +94,18 @@ describe('interactions', () => {
     expect(await api.interactions.record(fav)).toBe(true);
     expect(await interactionCount(engine, 'undone_at IS NULL')).toBe(1);
     expect(await interactionCount(engine)).toBe(2);
-    expect(await errorName(api.interactions.undo({ statusId: gargron1, kind: 'view' }))).toBe(
+    expect(await errorName(renderer.interactions.undo({ statusId: gargron1, kind: 'view' }))).toBe(
       'invalid_input',
     );
   });
 
   it('refuses unknown posts and kinds', async () => {
-    const { api, gargron1 } = await setup();
-    expect(await errorName(api.interactions.record({ statusId: 9999, kind: 'favourite' }))).toBe('not_found');
+    const { renderer, gargron1 } = await setup();
+    expect(await errorName(renderer.interactions.record({ statusId: 9999, kind: 'favourite' }))).toBe(
+      'not_found',
+    );
     const bad = { statusId: gargron1, kind: 'poke' } as unknown as InteractionInput;
-    expect(await errorName(api.interactions.record(bad))).toBe('invalid_input');
+    expect(await errorName(renderer.interactions.record(bad))).toBe('invalid_input');
   });
 
   it('raises author and tag affinities with positive interactions and lowers them with less_like_this', async () => {
@@ -225,17 +227,17 @@ describe('privacy retention', () => {
   });
 
   it('refuses an unknown level or a retention out of range, keeping the settings', async () => {
-    const { api } = await setup();
-    await api.privacy.set({ level: 'FULL', retentionDays: 90 });
+    const { renderer } = await setup();
+    await renderer.privacy.set({ level: 'FULL', retentionDays: 90 });
     const level = 'SOMETIMES' as unknown as 'FULL';
-    expect(await errorName(api.privacy.set({ level }))).toBe('invalid_input');
+    expect(await errorName(renderer.privacy.set({ level }))).toBe('invalid_input');
     for (const retentionDays of [0, -1, 1.5, 100_000]) {
-      expect(await errorName(api.privacy.set({ retentionDays })), String(retentionDays)).toBe(
+      expect(await errorName(renderer.privacy.set({ retentionDays })), String(retentionDays)).toBe(
         'invalid_input',
       );
     }
     // A valid level beside an invalid retention is not half applied.
-    expect(await errorName(api.privacy.set({ level: 'NONE', retentionDays: 0 }))).toBe('invalid_input');
-    expect(await api.privacy.get()).toEqual({ level: 'FULL', retentionDays: 90 });
+    expect(await errorName(renderer.privacy.set({ level: 'NONE', retentionDays: 0 }))).toBe('invalid_input');
+    expect(await renderer.privacy.get()).toEqual({ level: 'FULL', retentionDays: 90 });
   });
 });

@@ -6,13 +6,7 @@
  * retention summarised before deleting raw rows) plus the interactions still stored.
  */
 import type { Tx } from '../db/database';
-import {
-  INTERACTION_KINDS,
-  TOGGLE_KINDS,
-  type InteractionInput,
-  type InteractionKind,
-  type PrivacyLevel,
-} from '../../src-shared/worker-api';
+import type { InteractionInput, InteractionKind, PrivacyLevel } from '../../src-shared/worker-api';
 import { EngineError } from '../errors';
 import { feedbackWeight } from '../rank/person-model';
 
@@ -35,25 +29,17 @@ export function interactionWeight(kind: InteractionKind, value: number): number 
   return kind === 'view' ? 0 : feedbackWeight(kind, value);
 }
 
-function checkInput(input: InteractionInput): void {
-  if (!INTERACTION_KINDS.includes(input.kind)) {
-    throw new EngineError('invalid_input', `Unknown interaction kind: ${String(input.kind)}`);
-  }
-  if (!Number.isInteger(input.statusId))
-    throw new EngineError('invalid_input', 'statusId must be an integer');
-  if (input.value !== undefined && !Number.isFinite(input.value)) {
-    throw new EngineError('invalid_input', 'value must be a finite number');
-  }
-}
-
-/** Records an interaction; false when nothing changed (a toggle already on, or level NONE). */
+/**
+ * Records an interaction; false when nothing changed (a toggle already on, or level NONE). Its kind
+ * and numbers were checked at the worker's edge (src-shared/renderer-api-schemas.ts), and only
+ * toggles reach `undoInteraction`.
+ */
 export async function recordInteraction(
   tx: Tx,
   input: InteractionInput,
   level: PrivacyLevel,
   now: number,
 ): Promise<boolean> {
-  checkInput(input);
   if (level === 'NONE' && LOCAL_ONLY_KINDS.has(input.kind)) return false;
   const status = await tx.get<{ author_id: number }>('SELECT author_id FROM statuses WHERE id = ?', [
     input.statusId,
@@ -78,10 +64,6 @@ export async function recordInteraction(
 
 /** Switches a toggle off; false when it was not on. */
 export async function undoInteraction(tx: Tx, input: InteractionInput, now: number): Promise<boolean> {
-  checkInput(input);
-  if (!TOGGLE_KINDS.includes(input.kind)) {
-    throw new EngineError('invalid_input', `${input.kind} cannot be undone`);
-  }
   const result = await tx.run(
     `UPDATE interactions SET undone_at = ?
       WHERE ifnull(account_id, 0) = ifnull(?, 0) AND status_id = ? AND kind = ? AND undone_at IS NULL`,

@@ -5,63 +5,31 @@
 import { htmlToText } from '../ingest/html-text';
 import { storedText } from './packed-text';
 import type { Tx } from '../db/database';
-import {
-  PRIVACY_LEVELS,
-  type ExportBundle,
-  type PrivacyLevel,
-  type PrivacySettings,
-  type RetentionResult,
-} from '../../src-shared/worker-api';
-import { EngineError } from '../errors';
+import type { ExportBundle, PrivacySettings, RetentionResult } from '../../src-shared/worker-api';
 import type { Engine } from '../engine';
 import { schemaVersion } from '../db/migrate';
 import { foldInteractionsBefore, rebuildAllAffinities } from './interactions';
 import { forgetModelSnapshot } from '../rank/ranking-store';
+import { readSetting, writeSetting } from './settings';
 
 const DAY_MS = 24 * 3600 * 1000;
-const MIN_RETENTION_DAYS = 1;
-const MAX_RETENTION_DAYS = 3650;
-
-export async function readSetting<T>(tx: Tx, key: string, fallback: T): Promise<T> {
-  const row = await tx.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]);
-  return row ? (JSON.parse(row.value) as T) : fallback;
-}
-
-export async function writeSetting(tx: Tx, key: string, value: unknown): Promise<void> {
-  await tx.run(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    [key, JSON.stringify(value)],
-  );
-}
 
 export async function getPrivacy(tx: Tx): Promise<PrivacySettings> {
   return {
-    level: await readSetting<PrivacyLevel>(tx, 'privacy.level', 'LIMITED'),
-    retentionDays: await readSetting<number>(tx, 'privacy.retentionDays', 30),
+    level: await readSetting(tx, 'privacy.level'),
+    retentionDays: await readSetting(tx, 'privacy.retentionDays'),
   };
 }
 
+/** Sets the level and retention given (as parsed at the worker's edge, src-shared/renderer-api-schemas.ts); tightening applies at once. */
 export async function setPrivacy(
   tx: Tx,
   settings: Partial<PrivacySettings>,
   now: number,
 ): Promise<PrivacySettings> {
-  if (settings.level !== undefined) {
-    if (!PRIVACY_LEVELS.includes(settings.level)) {
-      throw new EngineError('invalid_input', `Privacy level must be one of ${PRIVACY_LEVELS.join(', ')}.`);
-    }
-    await writeSetting(tx, 'privacy.level', settings.level);
-  }
-  if (settings.retentionDays !== undefined) {
-    const days = settings.retentionDays;
-    if (!Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
-      throw new EngineError(
-        'invalid_input',
-        `Retention must be a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.`,
-      );
-    }
-    await writeSetting(tx, 'privacy.retentionDays', days);
-  }
+  if (settings.level !== undefined) await writeSetting(tx, 'privacy.level', settings.level);
+  if (settings.retentionDays !== undefined)
+    await writeSetting(tx, 'privacy.retentionDays', settings.retentionDays);
   const result = await getPrivacy(tx);
   // Tightening the level takes effect at once rather than at the next daily pass.
   if (result.level !== 'FULL') await applyRetention(tx, now);

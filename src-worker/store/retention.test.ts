@@ -74,14 +74,16 @@ async function runPass(api: WorkerApi): Promise<number> {
 
 describe('keeping posts for some months', () => {
   it('keeps everything by default, and refuses a choice that is not a number of months', async () => {
-    const { api, ingest, now } = await setup();
+    const { api, renderer, ingest, now } = await setup();
     await ingest([post(now(), 400, 'ancient'), post(now(), 1, 'recent')]);
     expect(await api.storage.retention()).toMatchObject({ keepMonths: null, posts: 2, preview: null });
     expect((await api.storage.retention(null)).preview).toEqual({ keepMonths: null, posts: 0, bytes: 0 });
     expect(await runPass(api)).toBe(0);
     expect((await api.storage.retention()).posts).toBe(2);
     for (const bad of [0, 1.5, 121, -3])
-      await expect(api.storage.setRetention(bad)).rejects.toThrow(/whole number of months from 1 to 120/);
+      await expect(renderer.storage.setRetention(bad)).rejects.toThrow(
+        /whole number of months from 1 to 120/,
+      );
   });
 
   it('drops, in the background, old posts the person never acted on and nothing kept leans on; shows first what it would drop', async () => {

@@ -14,32 +14,16 @@
  */
 import type { PostRetentionView } from '../../src-shared/worker-api';
 import type { Tx } from '../db/database';
-import { EngineError } from '../errors';
 import { countPosts } from './posts';
-import { readSetting, writeSetting } from './privacy';
+import { readSetting, writeSetting } from './settings';
 
 const DAY = 24 * 3600 * 1000;
 /** A month, as the setting counts them. */
 export const MONTH = 30.44 * DAY;
-export const MAX_KEEP_MONTHS = 120;
-const SETTING = 'posts.keepMonths';
-const PROGRESS = 'posts.retention';
 /** A pass is begun again after this long. */
 const PASS_EVERY = DAY;
 /** Posts looked at in one transaction. */
 const BATCH = 200;
-
-interface Progress {
-  /** Where the pass under way has got to: posts older than this (time, then id) are left. */
-  cursor: { at: number; id: number } | null;
-  /** The pass's cut-off, fixed when it began. */
-  cutoff: number | null;
-  lastRunAt: number | null;
-  lastDropped: number;
-  dropping: number;
-}
-
-const NO_PROGRESS: Progress = { cursor: null, cutoff: null, lastRunAt: null, lastDropped: 0, dropping: 0 };
 
 /** Posts that may go, by what is known of each alone: `?1` is the cut-off. */
 const ELIGIBLE = `
@@ -53,19 +37,21 @@ const ELIGIBLE = `
   AND s.author_id NOT IN (SELECT au.id FROM authors au JOIN accounts ac ON ac.acct = au.acct)`;
 
 export async function keepMonths(tx: Tx): Promise<number | null> {
-  return readSetting<number | null>(tx, SETTING, null);
+  return readSetting(tx, 'posts.keepMonths');
 }
 
+/** Keeps posts for `months` (as parsed at the worker's edge, src-shared/renderer-api-schemas.ts), or for ever (null). */
 export async function setKeepMonths(tx: Tx, months: number | null): Promise<void> {
-  if (months !== null && (!Number.isInteger(months) || months < 1 || months > MAX_KEEP_MONTHS))
-    throw new EngineError(
-      'invalid_input',
-      `Posts are kept for ever, or for a whole number of months from 1 to ${MAX_KEEP_MONTHS}.`,
-    );
-  await writeSetting(tx, SETTING, months);
+  await writeSetting(tx, 'posts.keepMonths', months);
   // A new choice starts a new pass.
-  const progress = await readSetting<Progress>(tx, PROGRESS, NO_PROGRESS);
-  await writeSetting(tx, PROGRESS, { ...progress, cursor: null, cutoff: null, dropping: 0, lastRunAt: null });
+  const progress = await readSetting(tx, 'posts.retention');
+  await writeSetting(tx, 'posts.retention', {
+    ...progress,
+    cursor: null,
+    cutoff: null,
+    dropping: 0,
+    lastRunAt: null,
+  });
 }
 
 /**
@@ -79,7 +65,7 @@ export async function retentionView(
   databaseBytes = 0,
 ): Promise<PostRetentionView> {
   const setting = await keepMonths(tx);
-  const progress = await readSetting<Progress>(tx, PROGRESS, NO_PROGRESS);
+  const progress = await readSetting(tx, 'posts.retention');
   const posts = await countPosts(tx);
   let preview: PostRetentionView['preview'] = null;
   if (months !== undefined) {
@@ -135,7 +121,7 @@ export async function dropOldPosts(
   dropped: (statusId: number) => void,
 ): Promise<{ dropped: number; done: boolean }> {
   const months = await keepMonths(tx);
-  const progress = await readSetting<Progress>(tx, PROGRESS, NO_PROGRESS);
+  const progress = await readSetting(tx, 'posts.retention');
   if (months === null) return { dropped: 0, done: true };
   if (progress.cutoff === null && progress.lastRunAt !== null && now - progress.lastRunAt < PASS_EVERY)
     return { dropped: 0, done: true };
@@ -164,7 +150,7 @@ export async function dropOldPosts(
   const done = rows.length < BATCH;
   await writeSetting(
     tx,
-    PROGRESS,
+    'posts.retention',
     done
       ? {
           cursor: null,

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from '../support/browser';
 import { serveDirectory, type StaticServer } from '../support/static-server';
 import { docsStatuses, readDocsExample } from '../fixtures/docs-statuses';
-import type { WorkerApi } from '../../src-shared/worker-api';
+import type { TestHooksApi } from '../../src-worker/edge';
 
 const DIST = path.join(import.meta.dirname, '../../dist-web');
 
@@ -20,8 +20,9 @@ afterAll(async () => {
 });
 
 declare global {
-  // The engine handle the web edition puts on the page.
-  var corgi: WorkerApi;
+  // The engine handle the web edition puts on the page; the tests' build (CORGI_TEST_HOOKS=1) adds
+  // the engine's own commands under `testing`, to seed the database with.
+  var corgi: TestHooksApi;
 }
 
 async function openApp(page: Page): Promise<void> {
@@ -35,13 +36,13 @@ async function ingestDocsStatuses(page: Page) {
   const incomplete = (readDocsExample('Context.json') as { ancestors: unknown[] }).ancestors;
   return page.evaluate(
     async ({ statuses, incomplete }) => {
-      const account = await corgi.accounts.upsert({
+      const account = await corgi.testing.accounts.upsert({
         instance: 'mastodon.social',
         remoteId: '1',
         acct: 'Gargron',
         displayName: 'Eugen',
       });
-      return corgi.ingest.statuses({
+      return corgi.testing.ingest.statuses({
         accountId: account.id,
         timeline: 'home',
         statuses: [...statuses, ...incomplete],

@@ -79,7 +79,7 @@ describe('crash safety', () => {
           checkedAtOpen: boolean;
         };
         const account = (await host.callWorker(
-          ['accounts', 'upsert'],
+          ['testing', 'accounts', 'upsert'],
           [{ instance: 'crash.example', remoteId: '1', acct: 'tester', displayName: 'Tester' }],
         )) as { id: number };
         return { ...status, accountId: account.id };
@@ -113,7 +113,7 @@ describe('crash safety', () => {
           host.committed = false;
           const started = performance.now();
           void host
-            .callWorker(['ingest', 'statuses'], [{ accountId, timeline: 'home', statuses }])
+            .callWorker(['testing', 'ingest', 'statuses'], [{ accountId, timeline: 'home', statuses }])
             .then(() => {
               host.committed = true;
               host.ingestMs = performance.now() - started;

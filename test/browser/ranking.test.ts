@@ -8,10 +8,10 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from '../support/browser';
 import { serveDirectory, type StaticServer } from '../support/static-server';
 import { readDocsExample } from '../fixtures/docs-statuses';
-import type { WorkerApi } from '../../src-shared/worker-api';
+import type { TestHooksApi } from '../../src-worker/edge';
 
 declare global {
-  var corgi: WorkerApi;
+  var corgi: TestHooksApi;
 }
 
 type Json = Record<string, unknown>;
@@ -46,16 +46,16 @@ async function ingest(page: Page, statuses: Json[]): Promise<void> {
     const id =
       account?.id ??
       (
-        await corgi.accounts.upsert({
+        await corgi.testing.accounts.upsert({
           instance: 'example.social',
           remoteId: '1',
           acct: 'me',
           displayName: '',
         })
       ).id;
-    const result = await corgi.ingest.statuses({ accountId: id, timeline: 'home', statuses });
+    const result = await corgi.testing.ingest.statuses({ accountId: id, timeline: 'home', statuses });
     if (result.rejected.length) throw new Error(JSON.stringify(result.rejected));
-    while ((await corgi.ranking.embedPending(200)) > 0);
+    while ((await corgi.testing.ranking.embedPending(200)) > 0);
   }, statuses);
 }
 

@@ -7,12 +7,12 @@ import path from 'node:path';
 import { launchBrowser, type Browser } from '../support/browser';
 import { serveDirectory, type StaticServer } from '../support/static-server';
 import { docsStatuses } from '../fixtures/docs-statuses';
-import type { WorkerApi } from '../../src-shared/worker-api';
+import type { TestHooksApi } from '../../src-worker/edge';
 
 const DIST = path.join(import.meta.dirname, '../../dist-web');
 
 declare global {
-  var corgi: WorkerApi;
+  var corgi: TestHooksApi;
 }
 
 let server: StaticServer;
@@ -34,13 +34,13 @@ describe('storage', () => {
     // The documentation's statuses are years old; the person favourited one of them.
     const statuses = docsStatuses().map((d) => d.status);
     await page.evaluate(async (statuses) => {
-      const account = await corgi.accounts.upsert({
+      const account = await corgi.testing.accounts.upsert({
         instance: 'mastodon.social',
         remoteId: '1',
         acct: 'reader',
         displayName: 'Reader',
       });
-      await corgi.ingest.statuses({ accountId: account.id, timeline: 'home', statuses });
+      await corgi.testing.ingest.statuses({ accountId: account.id, timeline: 'home', statuses });
       const [post] = await corgi.search.posts('inheritance');
       await corgi.interactions.record({ statusId: post!.id, kind: 'favourite' });
     }, statuses);

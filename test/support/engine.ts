@@ -7,12 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { createWorkerApi, type Engine } from '../../src-worker/engine';
+import { createRendererApi } from '../../src-worker/edge';
 import { openNodeEngine, type NodeEngineOptions } from '../../src-worker/node/open-node-engine';
-import type { Account, AccountInput, WorkerApi } from '../../src-shared/worker-api';
+import type { Account, AccountInput, RendererApi, WorkerApi } from '../../src-shared/worker-api';
 
 export interface OpenedEngine {
   engine: Engine;
   api: WorkerApi;
+  /** The same commands as the page reaches them: arguments parsed at the worker's edge. */
+  renderer: RendererApi;
 }
 
 export function useTestEngines() {
@@ -26,7 +29,8 @@ export function useTestEngines() {
   async function open(options: NodeEngineOptions = {}): Promise<OpenedEngine> {
     const engine = await openNodeEngine(options);
     engines.push(engine);
-    return { engine, api: createWorkerApi(engine) };
+    const api = createWorkerApi(engine);
+    return { engine, api, renderer: createRendererApi(api) };
   }
 
   return {

@@ -1,0 +1,114 @@
+/**
+ * The worker's edge: what the page can reach. Only `RendererApi` is exposed, each call's arguments
+ * parsed by its schema (src-shared/renderer-api-schemas.ts) before the command runs; the engine's
+ * own commands (ingest, sync, account state, embedding, upkeep) stay inside the worker. A test
+ * build adds them under `testing`, for the end-to-end tests to seed the database with.
+ */
+import type { z } from 'zod';
+import { RENDERER_API_ARGUMENTS } from '../src-shared/renderer-api-schemas';
+import type { EngineApi, RendererApi, WorkerApi } from '../src-shared/worker-api';
+import { EngineError } from './errors';
+
+type Command = (...args: unknown[]) => Promise<unknown>;
+type CommandTable = { [name: string]: Command | CommandTable };
+type SchemaTable = { [name: string]: z.ZodTuple | SchemaTable };
+
+/** The surface a test build exposes: the screen's commands, and the engine's under `testing`. */
+export type TestHooksApi = RendererApi & { testing: EngineApi };
+
+/** The renderer's commands over `api`, each refusing arguments its schema does not accept. */
+export function createRendererApi(api: WorkerApi): RendererApi {
+  return parsedSurface(RENDERER_API_ARGUMENTS, api as unknown as CommandTable, '') as unknown as RendererApi;
+}
+
+function parsedSurface(schemas: SchemaTable, commands: CommandTable, prefix: string): CommandTable {
+  const surface: CommandTable = {};
+  for (const [name, schema] of Object.entries(schemas)) {
+    const fullName = `${prefix}${name}`;
+    const target = commands[name];
+    if (target === undefined) throw new Error(`The engine has no command ${fullName}`);
+    if (typeof target === 'function') {
+      const parse = schema as z.ZodTuple;
+      surface[name] = async (...args: unknown[]) => {
+        const parsed = parse.safeParse(args);
+        if (!parsed.success) throw refusal(fullName, parse, args, parsed.error);
+        return target(...(parsed.data as unknown[]));
+      };
+    } else {
+      surface[name] = parsedSurface(schema as SchemaTable, target, `${fullName}.`);
+    }
+  }
+  return surface;
+}
+
+/** "privacy.set: settings.retentionDays: Retention must be…", one clause per problem. */
+function refusal(command: string, schema: z.ZodTuple, args: unknown[], error: z.ZodError): EngineError {
+  const items = schema.def.items as z.ZodType[];
+  const problems = error.issues.map((issue) => {
+    const [index, ...path] = issue.path;
+    if (typeof index !== 'number') {
+      // The argument list itself: too many or too few.
+      const names = items.map((item) => `${item.description}${item.safeParse(undefined).success ? '?' : ''}`);
+      const takes = names.length === 0 ? 'no arguments' : `(${names.join(', ')})`;
+      return `takes ${takes}, not ${args.length} argument${args.length === 1 ? '' : 's'}`;
+    }
+    const name = items[index]?.description ?? `argument ${index + 1}`;
+    return `${[name, ...path.map(String)].join('.')}: ${issue.message}`;
+  });
+  return new EngineError('invalid_input', `${command}: ${problems.join('; ')}`);
+}
+
+/** The engine's own commands, group by group: what the page never reaches. */
+const ENGINE_COMMANDS: { [G in keyof EngineApi]: { [C in keyof EngineApi[G]]: true } } = {
+  accounts: { upsert: true, setState: true, remove: true },
+  ingest: { statuses: true, deletions: true },
+  ranking: { embedPending: true },
+  timeline: { gaps: true },
+  sync: { cursor: true, saveCursor: true, recentRemoteIds: true, saveFilters: true, saveRelations: true },
+  servers: { save: true, setFeature: true, recordStep: true, forgetSteps: true, recordDiagnostics: true },
+  upkeep: { checkIntegrity: true, idleMs: true, dropOldPosts: true },
+  privacy: { applyRetention: true },
+};
+
+/** The engine-only commands of `api`, and nothing else. */
+export function engineApiOf(api: WorkerApi): EngineApi {
+  const table = api as unknown as Record<string, CommandTable>;
+  const picked: Record<string, CommandTable> = {};
+  for (const [group, names] of Object.entries(ENGINE_COMMANDS)) {
+    picked[group] = Object.fromEntries(Object.keys(names).map((name) => [name, table[group]![name]!]));
+  }
+  return picked as unknown as EngineApi;
+}
+
+/** What a test build exposes to the page: the renderer's commands, and the engine's under `testing`. */
+export function withTestHooks(api: WorkerApi): TestHooksApi {
+  return { ...createRendererApi(api), testing: engineApiOf(api) };
+}
+
+/**
+ * A surface that can be exposed before it exists: each call waits for `ready`, then finds its
+ * command by path, so the renderer can start asking before the database is open, and sees a clear
+ * error if it cannot open or asks for a command the surface does not have.
+ */
+export function deferredSurface<T extends object>(ready: Promise<object>, path: string[] = []): T {
+  return new Proxy(function () {} as unknown as T, {
+    get(target, key) {
+      // comlink calls commands with Function.prototype.apply: leave those to the function itself.
+      if (typeof key !== 'string' || key in Function.prototype) return Reflect.get(target, key);
+      if (key === 'then') return undefined;
+      return deferredSurface(ready, [...path, key]);
+    },
+    async apply(_target, _this, args: unknown[]) {
+      let target: unknown = await ready;
+      // Own properties only: nothing inherited (`constructor`, `__proto__`) is a command.
+      for (const key of path)
+        target =
+          typeof target === 'object' && target !== null && Object.hasOwn(target, key)
+            ? target[key as keyof typeof target]
+            : undefined;
+      if (typeof target !== 'function')
+        throw new EngineError('not_found', `No such command: ${path.join('.')}`);
+      return (target as (...a: unknown[]) => unknown)(...args);
+    },
+  });
+}
