@@ -98,7 +98,26 @@ const actionInput = z
   .refine((input) => input.action !== 'reply' || (input.reply?.text.trim() ?? '') !== '', {
     message: 'A reply needs some text.',
     path: ['reply', 'text'],
+  })
+  .refine((input) => input.action !== 'post', {
+    message: 'A new post is published with actions.publish.',
+    path: ['action'],
   });
+
+const publishInput = z.object({
+  accountId: id,
+  text: z
+    .string()
+    .max(100_000, 'A post can be at most 100,000 characters.')
+    .refine((text) => text.trim() !== '', 'A post needs some text.'),
+  spoilerText: z.string().max(10_000).optional(),
+  visibility: z.enum(['public', 'unlisted', 'private', 'direct']).optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, 'A language is a two- or three-letter ISO 639 code.')
+    .nullable()
+    .optional(),
+});
 
 /**
  * Objects that cross as comlink proxies (a listener, the desktop's vault) are passed on untouched:
@@ -181,6 +200,7 @@ export const RENDERER_API_ARGUMENTS = {
   },
   actions: {
     perform: z.tuple([actionInput.describe('input')]),
+    publish: z.tuple([publishInput.describe('input')]),
     list: z.tuple([
       z
         .array(z.enum(['pending', 'sending', 'sent', 'failed']))

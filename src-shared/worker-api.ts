@@ -397,6 +397,8 @@ export interface InteractionInput {
 }
 
 export const MASTODON_ACTIONS = [
+  /** A new post, answering nothing (actions.publish). */
+  'post',
   'favourite',
   'unfavourite',
   'reblog',
@@ -417,6 +419,16 @@ export interface ActionInput {
   reply?: { text: string; spoilerText?: string; visibility?: 'public' | 'unlisted' | 'private' | 'direct' };
 }
 
+/** A new post, written in the app and sent through one of the person's accounts. */
+export interface PublishInput {
+  accountId: number;
+  text: string;
+  spoilerText?: string;
+  visibility?: 'public' | 'unlisted' | 'private' | 'direct';
+  /** ISO 639-1, as the person chose it; the server guesses when absent. */
+  language?: string | null;
+}
+
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** An action on its way to the server. `failed` ones carry the server's reason. */
@@ -430,7 +442,8 @@ export interface OutboxItem {
   lastError: string | null;
   createdAt: number;
   remoteId: string | null;
-  reply: { text: string; spoilerText?: string; visibility?: string } | null;
+  /** A reply's or a new post's text and settings. */
+  reply: { text: string; spoilerText?: string; visibility?: string; language?: string | null } | null;
 }
 
 export interface PrivacySettings {
@@ -628,6 +641,8 @@ export interface RendererApi {
      * still-waiting opposite (favourite then unfavourite while offline).
      */
     perform(input: ActionInput): Promise<OutboxItem | null>;
+    /** Queues a new post for the account's server; it is sent when the account can be reached. */
+    publish(input: PublishInput): Promise<OutboxItem>;
     list(states?: readonly OutboxState[]): Promise<OutboxItem[]>;
     /**
      * Takes back an action not yet sent (a reply written offline, say): it is dropped and its

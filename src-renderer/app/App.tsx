@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
-import { Bookmark, Home, Search, Settings, Star } from 'lucide-react';
+import { Bookmark, Home, PenSquare, Search, Settings, Star, Users } from 'lucide-react';
 import { AccountsPanel } from '../features/accounts/AccountsPanel';
 import { SearchScreen } from '../features/search/SearchScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
@@ -15,6 +15,7 @@ import { useUi } from '../state/store';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { isTyping } from './shortcuts';
 import { StatusBanner } from './StatusBanner';
+import { ComposeDialog } from '../features/compose/ComposeDialog';
 
 /** `?server=…` (the demo sets it) fills in the sign-in form. */
 const DEFAULT_SERVER = new URLSearchParams(window.location.search).get('server') ?? '';
@@ -25,6 +26,8 @@ const NAV = [
   { to: '/bookmarks', label: 'Bookmarks', icon: Bookmark },
   { to: '/favourites', label: 'Favourites', icon: Star },
   { to: '/settings', label: 'Settings', icon: Settings },
+  // Beside every screen in a wide window; a screen of its own in a narrow one.
+  { to: '/accounts', label: 'Accounts', icon: Users, narrowOnly: true },
 ] as const;
 
 export function App() {
@@ -44,6 +47,8 @@ function Shell() {
   const theme = useUi((s) => s.theme);
   const textSize = useUi((s) => s.textSize);
   const [shortcuts, setShortcuts] = useState(false);
+  const composing = useUi((s) => s.composing);
+  const openCompose = useUi((s) => s.openCompose);
   const searchBox = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -73,7 +78,10 @@ function Shell() {
         event.preventDefault();
         searchBox.current?.focus();
       } else if (event.key === '?') setShortcuts(true);
-      else if ((event.key === 'j' || event.key === 'k') && !onPost) {
+      else if (event.key === 'n') {
+        event.preventDefault();
+        useUi.getState().openCompose();
+      } else if ((event.key === 'j' || event.key === 'k') && !onPost) {
         event.preventDefault();
         document.querySelector<HTMLElement>('main .post-list article')?.focus();
       }
@@ -95,8 +103,8 @@ function Shell() {
         <span className="brand">Corgi</span>
         <nav aria-label="Main">
           <ul>
-            {NAV.map(({ to, label, icon: Icon }) => (
-              <li key={to}>
+            {NAV.map(({ to, label, icon: Icon, ...rest }) => (
+              <li key={to} className={'narrowOnly' in rest ? 'narrow-only' : undefined}>
                 <Link href={to} aria-current={location === to ? 'page' : undefined}>
                   <Icon aria-hidden="true" size={20} />
                   <span>{label}</span>
@@ -105,6 +113,9 @@ function Shell() {
             ))}
           </ul>
         </nav>
+        <button type="button" className="primary compose-button" onClick={openCompose} title="New post (n)">
+          <PenSquare aria-hidden="true" size={18} /> New post
+        </button>
         <input
           ref={searchBox}
           type="search"
@@ -129,6 +140,12 @@ function Shell() {
           <Route path="/" component={TimelineScreen} />
           <Route path="/search" component={SearchScreen} />
           <Route path="/settings" component={SettingsScreen} />
+          <Route path="/accounts">
+            <div className="screen settings-screen">
+              <h1 className="screen-title">Accounts</h1>
+              <AccountsPanel defaultServer={DEFAULT_SERVER} />
+            </div>
+          </Route>
           <Route path="/bookmarks">
             <PostListScreen
               title="Bookmarks"
@@ -156,8 +173,11 @@ function Shell() {
           <Route path="/thread/:id">
             {(params) => <ThreadScreen key={params.id} id={Number(params.id)} />}
           </Route>
-          <Route path="/@:acct">
-            {(params) => <ProfileScreen key={params.acct} acct={decodeURIComponent(params.acct)} />}
+          {/* Mastodon's own form of a profile's address; a pattern, since "@" is not a path segment's start. */}
+          <Route path={/^\/@(?<acct>[^/]+)$/}>
+            {(params: { acct?: string }) => (
+              <ProfileScreen key={params.acct} acct={decodeURIComponent(params.acct ?? '')} />
+            )}
           </Route>
           <Route>
             <div className="screen">
@@ -168,10 +188,13 @@ function Shell() {
           </Route>
         </Switch>
       </main>
-      <aside aria-label="Accounts">
-        <AccountsPanel defaultServer={DEFAULT_SERVER} />
-      </aside>
+      {location !== '/accounts' && (
+        <aside aria-label="Accounts and sync">
+          <AccountsPanel defaultServer={DEFAULT_SERVER} />
+        </aside>
+      )}
       {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
+      {composing && <ComposeDialog />}
     </div>
   );
 }

@@ -10,6 +10,7 @@ export interface GlobalShortcut {
 export const GLOBAL_SHORTCUTS: readonly GlobalShortcut[] = [
   { keys: 'j', label: 'Next post' },
   { keys: 'k', label: 'Previous post' },
+  { keys: 'n', label: 'New post' },
   { keys: '/', label: 'Search' },
   { keys: 'g h', label: 'Go to the home timeline' },
   { keys: 'g b', label: 'Go to bookmarks' },

@@ -11,13 +11,15 @@ import { createReadingSlice, type ReadingSlice } from '../features/post/reading-
 import { createAccountsSlice, type AccountsSlice } from '../features/accounts/slice';
 import { createSearchSlice, type SearchSlice } from '../features/search/slice';
 import { createPrefsSlice, type PrefsSlice } from '../features/settings/prefs-slice';
+import { createComposeSlice, type ComposeSlice } from '../features/compose/slice';
 
 export type UiState = ErrorsSlice &
   TimelineSlice &
   ReadingSlice &
   AccountsSlice &
   SearchSlice &
-  PrefsSlice & { reset(): void };
+  PrefsSlice &
+  ComposeSlice & { reset(): void };
 
 export const useUi = create<UiState>()(
   persist(
@@ -29,14 +31,15 @@ export const useUi = create<UiState>()(
         ...createAccountsSlice(set, get, store),
         ...createSearchSlice(set, get, store),
         ...createPrefsSlice(set, get, store),
+        ...createComposeSlice(set, get, store),
       });
       return { ...initial(), reset: () => set(initial()) };
     },
     {
       name: 'corgi-ui',
       version: 1,
-      // Only preferences outlive the page; the rest belongs to what is on screen now.
-      partialize: (state) => ({ theme: state.theme, textSize: state.textSize }),
+      // Preferences and the draft outlive the page; the rest belongs to what is on screen now.
+      partialize: (state) => ({ theme: state.theme, textSize: state.textSize, draft: state.draft }),
     },
   ),
 );

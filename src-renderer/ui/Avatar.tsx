@@ -4,7 +4,8 @@ import type { AuthorView } from '../../src-shared/worker-api';
 /** The author's picture; their initial on a colour of their own when there is none or it fails. */
 export function Avatar({ author, size = 40 }: { author: AuthorView; size?: number }) {
   const [failed, setFailed] = useState(false);
-  if (author.avatarUrl && !failed) {
+  // Pictures come over https only: a server's address of any other kind is not fetched.
+  if (author.avatarUrl && /^https:\/\//i.test(author.avatarUrl) && !failed) {
     return (
       <img
         className="avatar"

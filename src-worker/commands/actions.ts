@@ -1,11 +1,16 @@
 import type { WorkerApi } from '../../src-shared/worker-api';
-import { cancelAction, listOutbox, performAction } from '../store/outbox';
+import { cancelAction, listOutbox, performAction, queueNewPost } from '../store/outbox';
 import type { CommandContext } from './context';
 
 export function actionCommands({ engine, mastodon, deletingWrite }: CommandContext): WorkerApi['actions'] {
   return {
     perform: async (input) => {
       const item = await deletingWrite((tx, now, tombstoned) => performAction(tx, input, now, tombstoned));
+      mastodon?.().kick();
+      return item;
+    },
+    publish: async (input) => {
+      const item = await engine.write((tx, now) => queueNewPost(tx, input, now));
       mastodon?.().kick();
       return item;
     },

@@ -536,6 +536,38 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
       );
       expect(interactions).toEqual([]);
     });
+
+    it('publishes a new post once, with its warning, audience and language, and stores it as the person wrote it', async () => {
+      const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+      const ana = await t.signInAs('ana', 'pw');
+      const { http } = t.syncFor(ana);
+      const item = await t.api.actions.publish({
+        accountId: ana.id,
+        text: 'Hello from Corgi',
+        spoilerText: 'greetings',
+        visibility: 'unlisted',
+        language: 'en',
+      });
+      expect(item).toMatchObject({ action: 'post', statusId: null, state: 'pending' });
+      // A post needs some text, and its account: refused at once, nothing queued.
+      await expect(t.api.actions.publish({ accountId: 999, text: 'x' })).rejects.toThrow(/No account/);
+
+      const result = await senderFor(t.engine, t.api, http, t.f).flush();
+      expect(result.sent).toBe(1);
+      await senderFor(t.engine, t.api, http, t.f).flush();
+      const published = [...t.f.world.statuses.values()].filter((s) =>
+        String(s.json.content).includes('Hello from Corgi'),
+      );
+      expect(published).toHaveLength(1);
+      expect(published[0]!.json).toMatchObject({
+        spoiler_text: 'greetings',
+        visibility: 'unlisted',
+        language: 'en',
+      });
+      const [stored] = await t.api.search.posts('Hello from Corgi');
+      expect(stored?.spoilerText).toBe('greetings');
+      expect((await t.api.actions.list())[0]?.state).toBe('sent');
+    });
   });
 
   describe('what the timeline holds', () => {

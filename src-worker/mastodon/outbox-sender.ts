@@ -52,15 +52,16 @@ export class OutboxSender {
       try {
         if (!http) throw new MastodonError('unauthorized', 'This account needs to sign in again.');
         const response =
-          item.action === 'reply'
+          item.action === 'reply' || item.action === 'post'
             ? await http.request({
                 method: 'POST',
                 path: '/api/v1/statuses',
                 body: {
                   status: payload.reply!.text,
-                  in_reply_to_id: payload.remoteId,
+                  ...(item.action === 'reply' ? { in_reply_to_id: payload.remoteId } : {}),
                   spoiler_text: payload.reply!.spoilerText ?? '',
                   visibility: payload.reply!.visibility,
+                  ...(payload.reply!.language ? { language: payload.reply!.language } : {}),
                 },
                 headers: { 'Idempotency-Key': item.idempotencyKey },
                 kind: 'interactive',

@@ -13,11 +13,12 @@ import type {
   ActionInput,
   MastodonAction,
   OutboxItem,
+  PublishInput,
   OutboxState,
   InteractionKind,
 } from '../../src-shared/worker-api';
 
-type Toggle = Exclude<MastodonAction, 'reply' | 'delete'>;
+type Toggle = Exclude<MastodonAction, 'post' | 'reply' | 'delete'>;
 
 const TOGGLES: Record<Toggle, { kind: InteractionKind; column: string; on: boolean }> = {
   favourite: { kind: 'favourite', column: 'favourited', on: true },
@@ -54,7 +55,8 @@ interface OutboxRow {
 export interface OutboxPayload {
   /** The post's id on the acting account's server. */
   remoteId: string | null;
-  reply?: { text: string; spoilerText?: string; visibility?: string };
+  /** A reply's or a new post's text and settings. */
+  reply?: { text: string; spoilerText?: string; visibility?: string; language?: string | null };
 }
 
 function toItem(row: OutboxRow): OutboxItem {
@@ -107,6 +109,31 @@ async function setFlag(
 }
 
 /**
+ * Queues a new post. Nothing changes here until the server has it: its answer is stored as the
+ * person's own post.
+ */
+export async function queueNewPost(tx: Tx, input: PublishInput, now: number): Promise<OutboxItem> {
+  const account = await tx.get<{ id: number }>('SELECT id FROM accounts WHERE id = ?', [input.accountId]);
+  if (!account) throw new EngineError('not_found', `No account with id ${input.accountId}.`);
+  const payload: OutboxPayload = {
+    remoteId: null,
+    reply: {
+      text: input.text,
+      spoilerText: input.spoilerText || undefined,
+      visibility: input.visibility,
+      language: input.language ?? undefined,
+    },
+  };
+  const result = await tx.run(
+    `INSERT INTO outbox (account_id, action, status_id, payload, idempotency_key, state, attempts,
+       next_attempt_at, created_at) VALUES (?, 'post', NULL, ?, ?, 'pending', 0, ?, ?)`,
+    [input.accountId, JSON.stringify(payload), randomKey(), now, now],
+  );
+  const row = await tx.get<OutboxRow>('SELECT * FROM outbox WHERE id = ?', [result.lastInsertRowid]);
+  return toItem(row!);
+}
+
+/**
  * Takes an action: the local change and its outbox row, in one transaction. The action's kind and
  * a reply's text were checked at the worker's edge (src-shared/renderer-api-schemas.ts).
  */
@@ -147,6 +174,8 @@ export async function performAction(
       (await getPrivacy(tx)).level,
       now,
     );
+  } else if (action === 'post') {
+    throw new EngineError('invalid_input', 'A new post is published with actions.publish.');
   } else {
     const toggle = TOGGLES[action];
     await setFlag(tx, accountId, statusId, toggle.column, toggle.on);
@@ -233,7 +262,7 @@ export async function failAction(tx: Tx, id: number, error: string, now: number)
 async function revertLocal(tx: Tx, row: OutboxRow, now: number): Promise<void> {
   if (row.status_id === null) return;
   // A reply that was refused was still meant: its interaction stays.
-  if (row.action === 'reply') return;
+  if (row.action === 'reply' || row.action === 'post') return;
   if (row.action === 'delete') {
     await tx.run('UPDATE statuses SET deleted_at = NULL WHERE id = ?', [row.status_id]);
     await tx.run('UPDATE timeline_entries SET deleted_at = NULL WHERE status_id = ? AND account_id = ?', [

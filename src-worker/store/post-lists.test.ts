@@ -82,14 +82,19 @@ describe('timeline.list', () => {
         post(4, {}, 'bob'),
       ],
     });
+    // The server's bookmarks say so of each status; a bookmark made here counts at once.
     await api.ingest.statuses({
       accountId: account.id,
       timeline: 'bookmarks',
-      statuses: [post(4, {}, 'bob')],
+      statuses: [post(4, { bookmarked: true }, 'bob')],
     });
     const uris = (page: { posts: { uri: string }[] }) => page.posts.map((p) => p.uri.split('-').at(-1));
 
     expect(uris(await api.timeline.list({ of: { timeline: 'bookmarks' } }))).toEqual(['4']);
+    const [three] = (await api.timeline.list({ of: { tag: 'corgis' }, limit: 1 })).posts;
+    await api.actions.perform({ accountId: account.id, statusId: three!.id, action: 'bookmark' });
+    expect(uris(await api.timeline.list({ of: { timeline: 'bookmarks' } }))).toEqual(['4', '3']);
+    expect(uris(await api.timeline.list({ of: { timeline: 'favourites' } }))).toEqual([]);
     expect(uris(await api.timeline.list({ of: { author: 'ana@example.social' } }))).toEqual(['2', '1']);
     expect(uris(await api.timeline.list({ of: { author: '@ANA@example.social' } }))).toEqual(['2', '1']);
     expect(uris(await api.timeline.list({ of: { tag: 'Corgis' } }))).toEqual(['3', '1']);

@@ -25,7 +25,12 @@ export async function postList(tx: Tx, query: PostListQuery): Promise<TimelinePa
   const { of } = query;
   let which: string;
   let params: SqlValue[];
-  if ('timeline' in of) {
+  if ('timeline' in of && (of.timeline === 'bookmarks' || of.timeline === 'favourites')) {
+    // What the person's accounts have bookmarked or favourited as Corgi knows it now, their own
+    // acts here included before the server has heard of them.
+    which = `s.id IN (SELECT status_id FROM status_refs WHERE ${of.timeline === 'bookmarks' ? 'bookmarked' : 'favourited'} = 1)`;
+    params = [];
+  } else if ('timeline' in of) {
     // Each account's entries of that timeline, read by the index that starts with the account.
     which = `s.id IN (SELECT e.status_id FROM accounts ac CROSS JOIN timeline_entries e
                        WHERE e.account_id = ac.id AND e.timeline = ? AND e.deleted_at IS NULL)`;

@@ -175,10 +175,11 @@ export class Simulator {
   #wss!: WebSocketServer;
   readonly #unsubscribe: () => void;
   readonly #responseMs: number;
-  readonly #autoApprove: string | undefined;
+  /** The user who is taken as logged in and approving (a test may change whom, between sign-ins). */
+  autoApprove: string | undefined;
 
   constructor(options: SimulatorOptions) {
-    this.#autoApprove = options.autoApprove;
+    this.autoApprove = options.autoApprove;
     this.#responseMs = options.responseMs ?? 0;
     this.world = options.world;
     this.clock = options.clock;
@@ -626,7 +627,7 @@ export class Simulator {
           .code(400)
           .type('text/html')
           .send(`<p class="error">${escapeHtml(problem)}</p>`);
-      const auto = this.#autoApprove ? world.userByName(this.#autoApprove, this.domain) : undefined;
+      const auto = this.autoApprove ? world.userByName(this.autoApprove, this.domain) : undefined;
       if (auto) return reply.redirect(this.#grant(query, auto.accountId), 302);
       const session = this.#session(request);
       const hidden = Object.entries(query)
@@ -1228,6 +1229,8 @@ export class Simulator {
       status.json.spoiler_text = typeof body.spoiler_text === 'string' ? body.spoiler_text : '';
       status.json.sensitive = status.json.spoiler_text !== '';
       if (typeof body.visibility === 'string') status.json.visibility = body.visibility;
+      // The language asked for is kept (else the author's usual one, as composed).
+      if (typeof body.language === 'string') status.json.language = body.language;
       status.json.media_attachments = [];
       status.json.poll = null;
       status.json.card = null;

@@ -12,6 +12,7 @@ import type {
 } from '../../../src-shared/worker-api';
 
 const ACTION_TEXT: Record<MastodonAction, string> = {
+  post: 'publish a post',
   favourite: 'favourite a post',
   unfavourite: 'undo a favourite',
   reblog: 'boost a post',

@@ -83,7 +83,7 @@ function MediaTile({ media, hidden, onOpen }: { media: MediaView; hidden: boolea
           type="button"
           className={description ? 'alt-badge' : 'alt-badge alt-missing'}
           aria-expanded={alt}
-          aria-label={description ? 'Show the description' : 'No description'}
+          aria-label={description ? 'ALT: show the description' : 'ALT: no description'}
           disabled={!description}
           onClick={() => setAlt(!alt)}
         >

@@ -94,11 +94,7 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
       )}
       <header className="post-header">
         <Avatar author={post.author} />
-        <a
-          className="post-names"
-          href={`#/@${post.author.acct}`}
-          aria-label={`${name}, @${post.author.acct}: profile`}
-        >
+        <a className="post-names" href={`#/@${post.author.acct}`}>
           <strong className="post-author">
             <EmojiText text={name} emojis={post.author.emojis} />
           </strong>
@@ -166,21 +162,23 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
           const label = active && action.activeLabel ? action.activeLabel : action.label;
           const Icon = action.icon;
           const count = action.count?.(post);
+          // The count is beside the button, not in it: the button's name is what it does.
           return (
-            <button
-              key={action.id}
-              type="button"
-              className={`icon-button action-${action.id}`}
-              aria-label={label}
-              title={action.key ? `${label} (${action.key})` : label}
-              aria-pressed={action.activeLabel ? active : undefined}
-              aria-expanded={action.id === 'reply' ? replying : undefined}
-              disabled={!action.enabled(context)}
-              onClick={() => void action.perform(context)}
-            >
-              <Icon aria-hidden="true" size={18} />
+            <span key={action.id} className={`action action-${action.id}`}>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={label}
+                title={action.key ? `${label} (${action.key})` : label}
+                aria-pressed={action.activeLabel ? active : undefined}
+                aria-expanded={action.id === 'reply' ? replying : undefined}
+                disabled={!action.enabled(context)}
+                onClick={() => void action.perform(context)}
+              >
+                <Icon aria-hidden="true" size={18} />
+              </button>
               {count !== undefined && count > 0 && <span className="count">{count}</span>}
-            </button>
+            </span>
           );
         })}
         <Menu

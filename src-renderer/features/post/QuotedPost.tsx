@@ -15,7 +15,7 @@ export function QuotedPost({ id }: { id: number }) {
 function Quoted({ post }: { post: PostView }) {
   const html = useMemo(() => richContent(post), [post]);
   return (
-    <a className="quoted-post" href={`#/thread/${post.id}`} aria-label={`Quoted post by ${post.author.acct}`}>
+    <a className="quoted-post" href={`#/thread/${post.id}`}>
       <span className="quoted-author">
         <Avatar author={post.author} size={20} />
         <EmojiText text={post.author.displayName || post.author.acct} emojis={post.author.emojis} />

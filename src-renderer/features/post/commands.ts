@@ -7,7 +7,7 @@ import { engine } from '../../app/engine';
 import { keys, queryClient } from '../../app/query';
 import { useUi } from '../../state/store';
 
-export type ToggleAction = Exclude<MastodonAction, 'reply' | 'delete'>;
+export type ToggleAction = Exclude<MastodonAction, 'post' | 'reply' | 'delete'>;
 
 const FLAG: Record<ToggleAction, ['favourited' | 'reblogged' | 'bookmarked', boolean]> = {
   favourite: ['favourited', true],

@@ -12,10 +12,11 @@ export async function showNewPosts(): Promise<void> {
     // Ranked again in either order, so that "new posts" counts from now on and the ranked order
     // is ready when the person switches back.
     await engine().ranking.refresh();
-    if (ui.order === 'ranked') ui.countRanking();
     ui.rememberScroll(`${ui.order}:${ui.timelineAccount ?? 'all'}`, 0);
     queryClient.setQueryData(keys.newPosts, 0);
     await queryClient.resetQueries({ queryKey: ['timeline'] });
+    // Counted once the new ranking is on screen.
+    if (ui.order === 'ranked') ui.countRanking();
   } catch (error) {
     ui.report(error);
   }

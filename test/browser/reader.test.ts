@@ -1,0 +1,333 @@
+/**
+ * The reader in Debian's Chromium, signed in to the Mastodon simulator: what a person sees on each
+ * screen and what reaches the server when they act, with the keyboard alone too; every main screen
+ * checked by axe-core and photographed (docs/screenshots, shown by the README).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { systemClock } from '../../src-worker/mastodon/clock';
+import { launchBrowser, type Browser } from '../support/browser';
+import { serveDirectory, type StaticServer } from '../support/static-server';
+import { startSimulator, type Simulator } from '../simulator/server';
+import { World } from '../simulator/world';
+import { MASTODON_LIMITS } from '../simulator/rate-limits';
+
+const DIST = path.join(import.meta.dirname, '../../dist-web');
+const SCREENSHOTS = path.join(import.meta.dirname, '../../docs/screenshots');
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const READERS = ['timeline', 'actions', 'thread', 'search', 'keyboard', 'compose', 'narrow'].map(
+  (name) => `reader_${name}`,
+);
+
+let app: StaticServer;
+let simulator: Simulator;
+let world: World;
+const browsers: Browser[] = [];
+
+beforeAll(async () => {
+  app = await serveDirectory(DIST);
+  world = new World({
+    clock: systemClock,
+    seed: 5,
+    statuses: 3000,
+    authors: 400,
+    // One person per test: each signs in, syncs and acts on their own, within their own rate limits.
+    users: READERS.map((username) => ({ username, password: 'pw', favourites: 20, bookmarks: 4 })),
+  });
+  for (const name of READERS) {
+    // Nothing in the home feed is favourited, boosted or bookmarked yet: each card offers to.
+    const reader = world.userByName(name)!;
+    const home = new Set(reader.home.map((id) => world.inner(world.statuses.get(id)!).id));
+    reader.favourites = reader.favourites.filter((f) => !home.has(f.statusId));
+    reader.favourited = new Set(reader.favourites.map((f) => f.statusId));
+    reader.bookmarks = reader.bookmarks.filter((b) => !home.has(b.statusId));
+    reader.bookmarked = new Set(reader.bookmarks.map((b) => b.statusId));
+  }
+  simulator = await startSimulator({
+    world,
+    clock: systemClock,
+    autoApprove: 'reader',
+    limits: MASTODON_LIMITS,
+  });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await simulator?.close();
+  await app?.close();
+});
+
+/** A fresh profile signed in to the simulator, its timeline synced and ranked. */
+async function signedIn(username: string, viewport = { width: 1280, height: 860 }): Promise<Page> {
+  simulator.autoApprove = username;
+  const browser = await launchBrowser();
+  browsers.push(browser);
+  const page = await browser.context.newPage();
+  await page.setViewportSize(viewport);
+  await page.goto(`${app.url}?server=${encodeURIComponent(simulator.url)}&signin=auto`);
+  // (In a narrow window the accounts are a screen of their own: the state is there, not shown.)
+  await page
+    .locator('.sync-state', { hasText: 'Up to date' })
+    .waitFor({ state: 'attached', timeout: 60_000 });
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  // The new ranking is on screen: the cards from before it are gone.
+  await page.locator('main[data-rankings="1"]').waitFor();
+  await page.locator('.post').first().waitFor();
+  return page;
+}
+
+/** The server's own status behind a card, by the URI the card carries. */
+function serverStatus(uri: string) {
+  for (const status of world.statuses.values()) if (status.json.uri === uri) return status;
+  throw new Error(`No status ${uri} on the server`);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  // Times shown move on: the pictures are of the screen, not of a moment.
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** axe-core on the screen as it is: no serious or critical violation. */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // Evaluated, not added as a script tag: the app's Content-Security-Policy forbids inline scripts.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            o: unknown,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run({ resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id}: ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(', ')}`,
+      );
+  });
+  expect(violations, screen).toEqual([]);
+}
+
+describe('the reader', () => {
+  it('reads the ranked timeline and newest first, explains a post, and looks right in light and dark', async () => {
+    const page = await signedIn('reader_timeline');
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    const first = timeline.getByRole('article').first();
+    await first.getByRole('button', { name: 'Why?' }).click();
+    await first.getByRole('table', { name: 'Score contributions' }).waitFor();
+    await expectAccessible(page, 'timeline');
+    await screenshot(page, 'timeline-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, 'timeline, dark');
+    await screenshot(page, 'timeline-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Newest first is one click away, in the server's order.
+    await page.getByRole('button', { name: 'Newest first' }).click();
+    await expect
+      .poll(async () => {
+        const uris = await timeline
+          .getByRole('article')
+          .evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.postUri!));
+        const times = uris.map((uri) => serverStatus(uri).createdMs);
+        return times.length > 3 && times.every((t, i) => i === 0 || t <= times[i - 1]!);
+      })
+      .toBe(true);
+  });
+
+  it('favourites, boosts and bookmarks at once, undoes each, and the server hears every one', async () => {
+    const page = await signedIn('reader_actions');
+    const card = page.getByRole('region', { name: 'Timeline' }).getByRole('article').first();
+    const uri = (await card.getAttribute('data-post-uri'))!;
+    const onServer = world.inner(serverStatus(uri));
+    const reader = world.userByName('reader_actions')!;
+
+    await card.getByRole('button', { name: 'Favourite', exact: true }).click();
+    await card.getByRole('button', { name: 'Favourited', exact: true }).waitFor();
+    await card.getByRole('button', { name: 'Boost', exact: true }).click();
+    await card.getByRole('button', { name: 'Boosted', exact: true }).waitFor();
+    await card.getByRole('button', { name: 'Bookmark', exact: true }).click();
+    await card.getByRole('button', { name: 'Bookmarked', exact: true }).waitFor();
+    await expect.poll(() => reader.favourited.has(onServer.id), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => reader.bookmarked.has(onServer.id), { timeout: 20_000 }).toBe(true);
+
+    // The bookmark is among the bookmarks.
+    await page.getByRole('link', { name: 'Bookmarks' }).click();
+    await page.getByRole('region', { name: 'Bookmarks' }).locator(`[data-post-uri="${uri}"]`).waitFor();
+    await page.getByRole('link', { name: 'Home' }).click();
+
+    const again = page.getByRole('region', { name: 'Timeline' }).locator(`article[data-post-uri="${uri}"]`);
+    await again.getByRole('button', { name: 'Favourited', exact: true }).click();
+    await again.getByRole('button', { name: 'Favourite', exact: true }).waitFor();
+    await again.getByRole('button', { name: 'Bookmarked', exact: true }).click();
+    await again.getByRole('button', { name: 'Bookmark', exact: true }).waitFor();
+    await expect.poll(() => reader.favourited.has(onServer.id), { timeout: 20_000 }).toBe(false);
+    await expect.poll(() => reader.bookmarked.has(onServer.id), { timeout: 20_000 }).toBe(false);
+  });
+
+  it('opens a thread with what a reply answers above it, and a profile and a hashtag from a post', async () => {
+    const page = await signedIn('reader_thread');
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    // A stored reply whose parent is stored too (the page's API, as the screen reads it).
+    const uri = await page.evaluate(async () => {
+      let cursor: string | null = null;
+      do {
+        const page = await corgi.timeline.page({ order: 'chronological', limit: 200, cursor });
+        const reply = page.posts.find((p) => p.inReplyTo?.statusId != null);
+        if (reply) {
+          location.hash = `#/thread/${reply.id}`;
+          return reply.uri;
+        }
+        cursor = page.nextCursor;
+      } while (cursor);
+      return null;
+    });
+    expect(uri).not.toBeNull();
+    const thread = page.getByRole('region', { name: 'Thread' });
+    const focus = thread.locator('.thread-focus article');
+    await thread.locator(`.thread-focus article[data-post-uri="${uri}"]`).waitFor();
+    // What it answers is above it; "Replying to" opens that post's thread, the reply below it.
+    const parentUri = await thread.locator('.thread-ancestor article').last().getAttribute('data-post-uri');
+    expect(world.inner(serverStatus(uri!)).inReplyTo).toBe(world.inner(serverStatus(parentUri!)).id);
+    await focus.locator('.post-reply-to a').click();
+    await thread.locator(`.thread-focus article[data-post-uri="${parentUri}"]`).waitFor();
+    await thread.locator(`.thread-reply article[data-post-uri="${uri}"]`).waitFor();
+    await expectAccessible(page, 'thread');
+    await screenshot(page, 'thread');
+
+    // The author of the post in focus, on a screen of their own.
+    const acct = (await focus.locator('.post-acct').textContent())!.replace(/^@/, '');
+    await focus.locator('.post-names').click();
+    const profile = page.locator('main .post-list');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/@${acct}`);
+    await profile.getByRole('article').first().waitFor();
+    for (const handle of await profile.locator('.post-acct').allTextContents())
+      expect(handle).toBe(`@${acct}`);
+    await expectAccessible(page, 'profile');
+    await screenshot(page, 'profile');
+
+    // A hashtag opens the posts stored with it.
+    await page.getByRole('link', { name: 'Home' }).click();
+    const tagged = timeline.locator('.post-content a[data-corgi-tag]').first();
+    const tag = (await tagged.getAttribute('data-corgi-tag'))!;
+    await tagged.click();
+    const list = page.getByRole('region', { name: `#${tag}` });
+    await list.getByRole('article').first().waitFor();
+    expect(await list.getByRole('article').count()).toBeGreaterThan(0);
+  });
+
+  it('searches what is stored, as the person types', async () => {
+    const page = await signedIn('reader_search');
+    const word = (await page.locator('.post-content p').first().textContent())!
+      .split(/\s+/)
+      .find((w) => /^[a-z]{5,}$/i.test(w))!;
+    await page.getByRole('searchbox', { name: 'Search posts' }).fill(word);
+    const results = page.getByRole('region', { name: 'Search results' });
+    await results.getByRole('article').first().waitFor();
+    expect((await results.getByRole('article').first().textContent())!.toLowerCase()).toContain(
+      word.toLowerCase(),
+    );
+    await expectAccessible(page, 'search');
+    await screenshot(page, 'search');
+  });
+
+  it('is read, acted on and replied to with the keyboard alone', async () => {
+    const page = await signedIn('reader_keyboard');
+    const reader = world.userByName('reader_keyboard')!;
+    await page.keyboard.press('j');
+    const focused = () =>
+      page.evaluate(() => (document.activeElement as HTMLElement).dataset.postUri ?? null);
+    const first = await focused();
+    expect(first).not.toBeNull();
+    await page.keyboard.press('j');
+    // Focus moves once the list has drawn the next card.
+    await expect.poll(focused).not.toBe(first);
+    await page.keyboard.press('k');
+    await expect.poll(focused).toBe(first);
+
+    await page.keyboard.press('f');
+    await expect
+      .poll(() => reader.favourited.has(world.inner(serverStatus(first!)).id), { timeout: 20_000 })
+      .toBe(true);
+
+    await page.keyboard.press('r');
+    await page.keyboard.type('Keyboard reply');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(
+        () => [...world.statuses.values()].some((s) => (s.json.content as string).includes('Keyboard reply')),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+
+    // o opens the thread of the post in focus; ? lists every shortcut.
+    await page.locator(`article[data-post-uri="${first}"]`).focus();
+    await page.keyboard.press('o');
+    await page.getByRole('region', { name: 'Thread' }).locator('.thread-focus article').waitFor();
+    await page.keyboard.press('?');
+    const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await sheet.getByText('Favourite (the post in focus)').waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('g');
+    await page.keyboard.press('h');
+    await page.getByRole('region', { name: 'Timeline' }).waitFor();
+  });
+
+  it('writes a new post in a dialog that keeps the draft, counts characters and publishes it', async () => {
+    const page = await signedIn('reader_compose');
+    await page.keyboard.press('n');
+    const dialog = page.getByRole('dialog', { name: 'New post' });
+    await dialog
+      .getByLabel('Post text')
+      .fill('A walk with the corgi https://example.com/a/very/long/link/indeed');
+    // A link counts as 23 characters, whatever its length: 500 − 23 − 22.
+    await dialog.getByText('455 characters left').waitFor();
+    await dialog.getByRole('button', { name: 'Close (keep the draft)' }).click();
+    await page.getByRole('button', { name: 'New post' }).click();
+    expect(await dialog.getByLabel('Post text').inputValue()).toContain('A walk with the corgi');
+    await dialog.getByLabel('Content warning', { exact: true }).check();
+    await dialog.getByRole('textbox', { name: 'Content warning' }).fill('dogs');
+    await dialog.getByLabel('Visibility').selectOption('unlisted');
+    await dialog.getByLabel('Language').selectOption('en');
+    await expectAccessible(page, 'compose');
+    await screenshot(page, 'compose');
+    await dialog.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect
+      .poll(
+        () =>
+          [...world.statuses.values()].find((s) => String(s.json.content).includes('A walk with the corgi'))
+            ?.json,
+        { timeout: 20_000 },
+      )
+      .toMatchObject({ spoiler_text: 'dogs', visibility: 'unlisted', language: 'en' });
+    // The draft went with it.
+    await page.keyboard.press('n');
+    expect(await dialog.getByLabel('Post text').inputValue()).toBe('');
+  });
+
+  it('fits a narrow window in one column', async () => {
+    const page = await signedIn('reader_narrow', { width: 390, height: 844 });
+    const card = page.getByRole('region', { name: 'Timeline' }).getByRole('article').first();
+    const box = (await card.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await expectAccessible(page, 'narrow');
+    await screenshot(page, 'narrow');
+  });
+});
