@@ -197,6 +197,7 @@ export const RENDERER_API_ARGUMENTS = {
     status: z.tuple([]),
     setForeground: z.tuple([z.boolean().describe('foreground')]),
     retryNow: z.tuple([id.describe('accountId')]),
+    fetchThread: z.tuple([id.describe('statusId')]),
   },
   actions: {
     perform: z.tuple([actionInput.describe('input')]),

@@ -634,6 +634,11 @@ export interface RendererApi {
     setForeground(foreground: boolean): Promise<void>;
     /** Tries an account's failing steps, or its server that could not be reached, again now. */
     retryNow(accountId: number): Promise<void>;
+    /**
+     * Completes a post's thread (what it answers, every reply) from the server of an account that
+     * saw it; how many posts the server sent. The thread is then read with timeline.thread.
+     */
+    fetchThread(statusId: number): Promise<number>;
   };
   actions: {
     /**

@@ -12,6 +12,7 @@ export interface MastodonCommands {
   status(): Promise<MastodonAccountStatus[]>;
   setForeground(foreground: boolean): void;
   retryNow(accountId: number): void;
+  fetchThread(statusId: number): Promise<number>;
   kick(): void;
   forgetEverything(): Promise<void>;
 }
@@ -29,5 +30,6 @@ export function mastodonCommands({ mastodon }: CommandContext): WorkerApi['masto
     status: async () => (mastodon ? mastodon().status() : []),
     setForeground: async (foreground) => mastodon?.().setForeground(foreground === true),
     retryNow: async (accountId) => mastodon?.().retryNow(accountId),
+    fetchThread: async (statusId) => (mastodon ?? unavailable)().fetchThread(statusId),
   };
 }

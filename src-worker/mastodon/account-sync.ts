@@ -403,6 +403,27 @@ export class AccountSync {
     return refreshed;
   }
 
+  /**
+   * The thread around one of the account's posts, as its server knows it (GET …/context): what it
+   * answers and every reply the server has, stored as posts (not timeline entries). Returns how many
+   * the server sent.
+   */
+  async fetchThread(remoteId: string, signal?: AbortSignal): Promise<number> {
+    const { api, http, accountId, clock } = this.#options;
+    const response = await http.request<unknown>({
+      path: `/api/v1/statuses/${encodeURIComponent(remoteId)}/context`,
+      kind: 'interactive',
+      signal,
+    });
+    const body = response.body as { ancestors?: unknown; descendants?: unknown } | null;
+    const statuses = [body?.ancestors, body?.descendants].flatMap((list) =>
+      Array.isArray(list) ? list : [],
+    );
+    if (statuses.length === 0) return 0;
+    await api.ingest.statuses({ accountId, timeline: REFRESH, statuses, fetchedAt: clock.now() });
+    return statuses.length;
+  }
+
   /** Runs a step; a token the server no longer accepts marks the account and stops its sync. */
   async #guard<T>(step: () => Promise<T>): Promise<T> {
     try {

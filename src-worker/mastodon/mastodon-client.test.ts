@@ -537,6 +537,35 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
       expect(interactions).toEqual([]);
     });
 
+    it('completes a thread from the server: what a post answers and replies nobody here was shown', async () => {
+      const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+      const ana = await t.signInAs('ana', 'pw');
+      const { sync } = t.syncFor(ana);
+      await sync.backfill(SOURCES.home);
+      const user = t.f.world.userByName('ana')!;
+      const post = user.home.map((id) => t.f.world.statuses.get(id)!).find((s) => !s.reblogOf)!;
+      // Someone she does not follow answers: nothing of it reaches her home timeline.
+      const stranger = [...t.f.world.accounts.keys()].find(
+        (id) => !user.follows.has(id) && id !== user.accountId,
+      )!;
+      const reply = t.f.world.publish(stranger, { inReplyTo: post.id, text: 'A reply from afar' });
+      const localId = (await t.engine.read((tx) =>
+        tx.get<{ id: number }>('SELECT id FROM statuses WHERE uri = ?', [String(post.json.uri)]),
+      ))!.id;
+      expect((await t.api.timeline.thread(localId)).descendants).toEqual([]);
+
+      // By its id on her server (which need not be the simulator's own).
+      const remote = (await t.engine.read((tx) =>
+        tx.get<{ remote_id: string }>('SELECT remote_id FROM status_refs WHERE status_id = ?', [localId]),
+      ))!.remote_id;
+      expect(await sync.fetchThread(remote)).toBeGreaterThan(0);
+      const thread = await t.api.timeline.thread(localId);
+      expect(thread.descendants.map((d) => d.post.uri)).toContain(reply.json.uri);
+      // Stored as a post, not as an entry of her home timeline.
+      const page = await t.api.timeline.page({ order: 'chronological', limit: 200 });
+      expect(page.posts.map((p) => p.uri)).not.toContain(reply.json.uri);
+    });
+
     it('publishes a new post once, with its warning, audience and language, and stores it as the person wrote it', async () => {
       const t = await fediverse([{ username: 'ana', password: 'pw' }]);
       const ana = await t.signInAs('ana', 'pw');

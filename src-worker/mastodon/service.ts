@@ -9,6 +9,7 @@ import { AccountRunner } from './account-runner';
 import { AccountSync } from './account-sync';
 import type { Clock } from './clock';
 import { MastodonHttp } from './http';
+import { EngineError } from '../errors';
 import { OutboxSender, ingestRefresh } from './outbox-sender';
 import { SignIn, type TokenVault } from './sign-in';
 import type { HostVault as HostVaultStore } from '../../src-shared/host-api';
@@ -16,6 +17,7 @@ import type { HostVault as HostVaultStore } from '../../src-shared/host-api';
 interface Running {
   account: Account;
   http: MastodonHttp;
+  sync: AccountSync;
   runner: AccountRunner;
 }
 
@@ -106,6 +108,27 @@ export class MastodonService {
         void this.#startAccount(account);
     }
     void this.#sender.run(this.#stop.signal);
+  }
+
+  /**
+   * Completes a post's thread from the server of an account that saw it (the default account's
+   * first, then any running one); how many posts the server sent.
+   */
+  async fetchThread(statusId: number): Promise<number> {
+    const refs = await this.#options.engine.read((tx) =>
+      tx.all<{ account_id: number; remote_id: string }>(
+        `SELECT r.account_id, r.remote_id FROM status_refs r JOIN accounts a ON a.id = r.account_id
+          WHERE r.status_id = ? ORDER BY a.is_default DESC, a.id`,
+        [statusId],
+      ),
+    );
+    const ref = refs.find((r) => {
+      const state = this.#running.get(r.account_id)?.runner.state;
+      return state !== undefined && state !== 'needs_sign_in' && state !== 'stopped';
+    });
+    if (!ref)
+      throw new EngineError('not_found', 'None of your signed-in accounts has this post on its server.');
+    return this.#running.get(ref.account_id)!.sync.fetchThread(ref.remote_id);
   }
 
   /** Each running account's state, what its server lacks, and the steps that are failing. */
@@ -211,7 +234,7 @@ export class MastodonService {
         if (state === 'live' || state === 'polling') this.#sender.kick();
       },
     });
-    this.#running.set(account.id, { account, http, runner });
+    this.#running.set(account.id, { account, http, sync, runner });
     await runner.run().catch((error: unknown) => console.warn(`corgi: ${account.acct}:`, error));
   }
 }

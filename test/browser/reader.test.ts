@@ -181,19 +181,27 @@ describe('the reader', () => {
     const page = await signedIn('reader_thread');
     const timeline = page.getByRole('region', { name: 'Timeline' });
     // A stored reply whose parent is stored too (the page's API, as the screen reads it).
-    const uri = await page.evaluate(async () => {
+    const found = await page.evaluate(async () => {
       let cursor: string | null = null;
       do {
         const page = await corgi.timeline.page({ order: 'chronological', limit: 200, cursor });
         const reply = page.posts.find((p) => p.inReplyTo?.statusId != null);
-        if (reply) {
-          location.hash = `#/thread/${reply.id}`;
-          return reply.uri;
-        }
+        if (reply) return { id: reply.id, uri: reply.uri };
         cursor = page.nextCursor;
       } while (cursor);
       return null;
     });
+    const uri = found?.uri ?? null;
+    // Someone nobody here follows answers it: only the server knows.
+    const reader = world.userByName('reader_thread')!;
+    const stranger = [...world.accounts.keys()].find(
+      (id) => !reader.follows.has(id) && id !== reader.accountId,
+    )!;
+    const afar = world.publish(stranger, {
+      inReplyTo: world.inner(serverStatus(uri!)).id,
+      text: 'Heard from afar',
+    });
+    await page.evaluate((id) => (location.hash = `#/thread/${id}`), found!.id);
     expect(uri).not.toBeNull();
     const thread = page.getByRole('region', { name: 'Thread' });
     const focus = thread.locator('.thread-focus article');
@@ -201,6 +209,8 @@ describe('the reader', () => {
     // What it answers is above it; "Replying to" opens that post's thread, the reply below it.
     const parentUri = await thread.locator('.thread-ancestor article').last().getAttribute('data-post-uri');
     expect(world.inner(serverStatus(uri!)).inReplyTo).toBe(world.inner(serverStatus(parentUri!)).id);
+    // The answer only the server knew arrives.
+    await thread.locator(`.thread-reply article[data-post-uri="${String(afar.json.uri)}"]`).waitFor();
     await focus.locator('.post-reply-to a').click();
     await thread.locator(`.thread-focus article[data-post-uri="${parentUri}"]`).waitFor();
     await thread.locator(`.thread-reply article[data-post-uri="${uri}"]`).waitFor();

@@ -7,6 +7,14 @@ import { PostCard } from '../post/PostCard';
 /** A post with what it answers above and its replies below, indented by depth. */
 export function ThreadScreen({ id }: { id: number }) {
   const thread = useQuery({ queryKey: keys.thread(id), queryFn: () => engine().timeline.thread(id) });
+  // The rest of the thread from the server, once per visit: what arrives is stored, and the
+  // thread above is read again when the worker says posts changed.
+  const fromServer = useQuery({
+    queryKey: ['thread-from-server', id],
+    queryFn: () => engine().mastodon.fetchThread(id),
+    enabled: thread.data?.post != null,
+    gcTime: 0,
+  });
   const focus = useRef<HTMLDivElement>(null);
   const found = thread.data?.post !== undefined && thread.data.post !== null;
   // The post itself in view, with what it answers above it.
@@ -41,7 +49,15 @@ export function ThreadScreen({ id }: { id: number }) {
             <PostCard served={post} />
           </div>
         ))}
-        {data?.post && data.descendants.length === 0 && <p className="empty">No replies stored here.</p>}
+        <p className="thread-status" role="status">
+          {fromServer.isFetching
+            ? 'Looking for more of this thread on the server…'
+            : fromServer.isError
+              ? `Only what is stored here: the server could not be asked (${fromServer.error.message}).`
+              : data?.post && data.descendants.length === 0
+                ? 'No replies.'
+                : ''}
+        </p>
       </section>
     </div>
   );
