@@ -329,6 +329,20 @@ describe('the reader', () => {
     // The draft went with it.
     await page.keyboard.press('n');
     expect(await dialog.getByLabel('Post text').inputValue()).toBe('');
+    await page.keyboard.press('Escape');
+
+    // One's own post can be deleted from its menu, after saying so.
+    await page.getByRole('searchbox', { name: 'Search posts' }).fill('walk with the corgi');
+    const mine = page.getByRole('region', { name: 'Search results' }).getByRole('article').first();
+    await mine.getByRole('button', { name: 'More actions' }).click();
+    page.once('dialog', (confirm) => void confirm.accept());
+    await mine.getByRole('menuitem', { name: 'Delete' }).click();
+    const published = [...world.statuses.values()].find((s) =>
+      String(s.json.content).includes('A walk with the corgi'),
+    )!;
+    await expect
+      .poll(() => world.statuses.get(published.id)?.deleted ?? true, { timeout: 20_000 })
+      .toBe(true);
   });
 
   it('fits a narrow window in one column', async () => {

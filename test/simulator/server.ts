@@ -300,6 +300,8 @@ export class Simulator {
     // Like Mastodon, the API and the token endpoint answer browsers on any origin (the web edition).
     await app.register(cors, {
       origin: '*',
+      // Mastodon's config/initializers/cors.rb: every verb the API uses (deleting a post is DELETE).
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       exposedHeaders: [
         'Link',
         'X-RateLimit-Limit',

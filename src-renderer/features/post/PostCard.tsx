@@ -60,6 +60,7 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
   const context: PostActionContext = {
     post,
     own,
+    author: accounts.find((a) => a.acct === post.author.acct && a.state === 'active')?.id ?? null,
     card: {
       toggleReply: () => setReplying(!replying),
       toggleHidden: () => setRevealed(!revealed),

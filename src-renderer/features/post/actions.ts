@@ -3,15 +3,27 @@
  * toggle), its icon and its key. The card's buttons, its menu and the keyboard all read this list.
  */
 import type { LucideIcon } from 'lucide-react';
-import { Bookmark, ExternalLink, Link, MessageSquareText, Eye, Repeat2, Reply, Star } from 'lucide-react';
+import {
+  Bookmark,
+  ExternalLink,
+  Eye,
+  Link,
+  MessageSquareText,
+  Repeat2,
+  Reply,
+  Star,
+  Trash2,
+} from 'lucide-react';
 import type { PostView } from '../../../src-shared/worker-api';
-import { act, type ToggleAction } from './commands';
+import { act, deletePost, type ToggleAction } from './commands';
 
 export interface PostActionContext {
   /** The post as it is now. */
   post: PostView;
   /** What the acting account has done with it; null when no signed-in account can act on it. */
   own: PostView['own'][number] | null;
+  /** The person's account that wrote the post, when one did. */
+  author: number | null;
   /** What only the card can do: open its reply form, show what a content warning hides. */
   card: { toggleReply(): void; toggleHidden(): void; hasHidden: boolean; openThread?(): void };
 }
@@ -101,6 +113,17 @@ export const POST_ACTIONS: readonly PostAction[] = [
     place: 'keyboard',
     enabled: ({ card }) => card.hasHidden,
     perform: ({ card }) => card.toggleHidden(),
+  },
+  {
+    id: 'delete',
+    label: 'Delete',
+    icon: Trash2,
+    place: 'menu',
+    enabled: ({ author, post }) => author !== null && !post.deleted,
+    perform: ({ author, post }) =>
+      author !== null && window.confirm('Delete this post? It goes from your server and everyone’s timeline.')
+        ? deletePost(post, author)
+        : undefined,
   },
   {
     id: 'copy-link',

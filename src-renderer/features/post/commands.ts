@@ -76,3 +76,12 @@ export function recordOpen(post: PostView): void {
     .interactions.record({ statusId: post.id, kind: 'open' })
     .catch((error: unknown) => useUi.getState().report(error));
 }
+
+/** Deletes one of the person's own posts, through the account that wrote it. */
+export async function deletePost(post: PostView, accountId: number): Promise<void> {
+  try {
+    await engine().actions.perform({ accountId, statusId: post.id, action: 'delete' });
+  } catch (error) {
+    useUi.getState().report(error);
+  }
+}
