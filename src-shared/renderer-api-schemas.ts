@@ -216,6 +216,17 @@ export const RENDERER_API_ARGUMENTS = {
     steps: z.tuple([id.describe('accountId')]),
     diagnostics: z.tuple([z.string().optional().describe('instance')]),
   },
+  notifications: {
+    groups: z.tuple([
+      z
+        .object({
+          types: z.array(z.string().min(1).max(40)).max(20).optional(),
+          limit: z.int().min(1).max(200).optional(),
+        })
+        .optional()
+        .describe('query'),
+    ]),
+  },
   search: {
     posts: z.tuple([z.string().describe('query'), z.int().optional().describe('limit')]),
   },

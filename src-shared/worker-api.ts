@@ -33,6 +33,7 @@ export const CHANGE_DOMAINS = [
   'settings',
   /** How each account's sync goes (its runner's state, kept in memory, not in a table). */
   'sync',
+  'notifications',
   'timelines',
 ] as const;
 export type ChangeDomain = (typeof CHANGE_DOMAINS)[number];
@@ -352,6 +353,26 @@ export interface PostListQuery {
   cursor?: string | null;
 }
 
+export interface NotificationsQuery {
+  /** Only these kinds ("mention", "favourite", "reblog", "follow", "poll", "status", "update"…). */
+  types?: string[];
+  /** Groups, newest first (40 when not said). */
+  limit?: number;
+}
+
+/** Notifications of one kind about one thing, newest first: "Ana and 4 others favourited your post". */
+export interface NotificationGroupView {
+  key: string;
+  type: string;
+  latestAt: number;
+  /** The people who did it, newest first (at most 8 of them). */
+  accounts: { acct: string; displayName: string; avatarUrl: string | null }[];
+  /** How many people did it. */
+  count: number;
+  postId: number | null;
+  post: PostView | null;
+}
+
 /** A post with what it answers above it and what answers it below, as far as is stored. */
 export interface ThreadView {
   ancestors: PostView[];
@@ -663,6 +684,10 @@ export interface RendererApi {
     /** Fields servers sent that could not be read, per server; all servers when none is named. */
     diagnostics(instance?: string): Promise<FieldDiagnostic[]>;
   };
+  notifications: {
+    /** The newest notifications of every account, grouped, newest first. */
+    groups(query?: NotificationsQuery): Promise<NotificationGroupView[]>;
+  };
   search: {
     posts(query: string, limit?: number): Promise<PostView[]>;
   };
@@ -711,6 +736,13 @@ export interface EngineApi {
     statuses(page: IngestPage): Promise<IngestResult>;
     /** Tombstones posts deleted on the server (ids as that account's server knows them). */
     deletions(accountId: number, remoteIds: readonly string[]): Promise<number>;
+    /** Stores notifications (Mastodon v1 JSON), each checked on its own, their posts with them. */
+    notifications(
+      accountId: number,
+      notifications: readonly unknown[],
+    ): Promise<{ stored: number; rejected: number }>;
+    /** The newest stored notification's id on the account's server. */
+    newestNotification(accountId: number): Promise<string | null>;
   };
   ranking: {
     /** Embeds up to `limit` posts that lack a vector; 0 when every post has one. */

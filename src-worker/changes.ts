@@ -37,6 +37,7 @@ export const TABLE_DOMAINS: Readonly<Record<string, ChangeDomain>> = {
   learning_examples: 'ranking',
   ranking_log: 'ranking',
   sync_state: 'sync',
+  notifications: 'notifications',
 };
 
 /** An account's sync changed state: no table holds it, and it is announced as if one did. */

@@ -61,7 +61,7 @@ function refusal(command: string, schema: z.ZodTuple, args: unknown[], error: z.
 /** The engine's own commands, group by group: what the page never reaches. */
 const ENGINE_COMMANDS: { [G in keyof EngineApi]: { [C in keyof EngineApi[G]]: true } } = {
   accounts: { upsert: true, setState: true, remove: true },
-  ingest: { statuses: true, deletions: true },
+  ingest: { statuses: true, deletions: true, notifications: true, newestNotification: true },
   ranking: { embedPending: true },
   timeline: { gaps: true },
   sync: { cursor: true, saveCursor: true, recentRemoteIds: true, saveFilters: true, saveRelations: true },

@@ -35,6 +35,7 @@ import { upkeepCommands } from './commands/upkeep';
 import { storageCommands } from './commands/storage';
 import { eventCommands } from './commands/events';
 import { privacyCommands } from './commands/privacy';
+import { notificationCommands } from './commands/notifications';
 
 export interface EngineOptions {
   /** Clock, for tests. */
@@ -323,6 +324,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
     sync: syncCommands(context),
     servers: serverCommands(context),
     search: searchCommands(context),
+    notifications: notificationCommands(context),
     interactions: interactionCommands(context),
     upkeep: upkeepCommands(context),
     storage: storageCommands(context),

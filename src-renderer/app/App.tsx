@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
-import { Bookmark, Home, PenSquare, Search, Settings, Star, Users } from 'lucide-react';
+import { Bell, Bookmark, Home, PenSquare, Search, Settings, Star, Users } from 'lucide-react';
 import { AccountsPanel } from '../features/accounts/AccountsPanel';
 import { SearchScreen } from '../features/search/SearchScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
@@ -10,6 +10,7 @@ import { TimelineScreen } from '../features/timeline/TimelineScreen';
 import { PostListScreen } from '../features/timeline/PostListScreen';
 import { ProfileScreen } from '../features/profile/ProfileScreen';
 import { ThreadScreen } from '../features/thread/ThreadScreen';
+import { NotificationsScreen } from '../features/notifications/NotificationsScreen';
 import { engineStatusQuery } from '../features/timeline/queries';
 import { useUi } from '../state/store';
 import { ShortcutsDialog } from './ShortcutsDialog';
@@ -22,6 +23,7 @@ const DEFAULT_SERVER = new URLSearchParams(window.location.search).get('server')
 
 const NAV = [
   { to: '/', label: 'Home', icon: Home },
+  { to: '/notifications', label: 'Notifications', icon: Bell },
   { to: '/search', label: 'Search', icon: Search },
   { to: '/bookmarks', label: 'Bookmarks', icon: Bookmark },
   { to: '/favourites', label: 'Favourites', icon: Star },
@@ -66,7 +68,9 @@ function Shell() {
       const onPost = (event.target as HTMLElement).tagName === 'ARTICLE';
       if (pending === 'g') {
         pending = null;
-        const to = { h: '/', s: '/settings', b: '/bookmarks', f: '/favourites' }[event.key];
+        const to = { h: '/', n: '/notifications', s: '/settings', b: '/bookmarks', f: '/favourites' }[
+          event.key
+        ];
         if (to) {
           event.preventDefault();
           navigate(to);
@@ -139,6 +143,7 @@ function Shell() {
         <Switch>
           <Route path="/" component={TimelineScreen} />
           <Route path="/search" component={SearchScreen} />
+          <Route path="/notifications" component={NotificationsScreen} />
           <Route path="/settings" component={SettingsScreen} />
           <Route path="/accounts">
             <div className="screen settings-screen">

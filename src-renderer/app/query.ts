@@ -50,6 +50,7 @@ const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
   accounts: [keys.accounts, keys.syncStatus, ['post'], ['outbox']],
   servers: [keys.syncStatus],
   sync: [keys.syncStatus],
+  notifications: [['notifications']],
   settings: [keys.privacy, keys.ranking, keys.retention],
   ranking: [keys.ranking],
 };

@@ -13,6 +13,7 @@ export const GLOBAL_SHORTCUTS: readonly GlobalShortcut[] = [
   { keys: 'n', label: 'New post' },
   { keys: '/', label: 'Search' },
   { keys: 'g h', label: 'Go to the home timeline' },
+  { keys: 'g n', label: 'Go to notifications' },
   { keys: 'g b', label: 'Go to bookmarks' },
   { keys: 'g f', label: 'Go to favourites' },
   { keys: 'g s', label: 'Go to settings' },

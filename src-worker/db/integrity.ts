@@ -38,7 +38,8 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export async function checkTargets(tx: Tx): Promise<Target[]> {
   const objects = await tx.all<{ type: string; name: string; tbl_name: string; sql: string | null }>(
     `SELECT type, name, tbl_name, sql FROM sqlite_schema
-      WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, name`,
+      WHERE type IN ('table', 'index') AND (name NOT LIKE 'sqlite_%' OR name LIKE 'sqlite_autoindex_%')
+      ORDER BY type DESC, name`,
   );
   const out: Target[] = [];
   for (const object of objects) {
@@ -62,25 +63,29 @@ export async function checkTargets(tx: Tx): Promise<Target[]> {
       });
       continue;
     }
-    // Keys only (index_xinfo also lists the rowid and covering columns, with key = 0).
-    const columns = (
-      await tx.all<{ name: string | null; desc: number; key: number }>(
-        `PRAGMA index_xinfo(${quote(object.name)})`,
-      )
-    ).filter((c) => c.key === 1);
+    // Keys only (index_xinfo also lists the rowid and covering columns, with key = 0). SQLite's own
+    // indexes for UNIQUE and PRIMARY KEY constraints are read like the others.
+    const info = await tx.all<{ name: string | null; desc: number; key: number }>(
+      `PRAGMA index_xinfo(${quote(object.name)})`,
+    );
+    const columns = info.filter((c) => c.key === 1);
     // Indexes on expressions, or in descending order, cannot be walked key by key in one query
     // here; their tables' rows are read all the same.
     if (columns.length === 0 || columns.some((c) => c.name === null || c.desc === 1)) continue;
     const where = /\)\s*WHERE\s+(.+)$/is.exec(object.sql ?? '')?.[1] ?? null;
-    // An index of a WITHOUT ROWID table has no rowid to break ties with: its table is read instead.
-    if (out.some((t) => t.kind === 'table' && t.name === object.tbl_name && !t.rowid)) continue;
+    // An index of a WITHOUT ROWID table holds its table's primary key where others hold the rowid:
+    // its keys and that key together are unique, and are walked the same way.
+    const withoutRowid = out.some((t) => t.kind === 'table' && t.name === object.tbl_name && !t.rowid);
+    const walked = withoutRowid
+      ? [...new Set(info.filter((c) => c.name !== null).map((c) => c.name!))]
+      : columns.map((c) => c.name!);
     out.push({
       kind: 'index',
       name: object.name,
       table: object.tbl_name,
-      columns: columns.map((c) => c.name!),
+      columns: walked,
       where,
-      rowid: true,
+      rowid: !withoutRowid,
     });
   }
   return out;
@@ -122,8 +127,9 @@ export async function checkSlice(
     );
     return next(rows.length === SLICE_ROWS ? [rows[rows.length - 1]!.__rowid] : null);
   }
-  // Key by key, in the index's (or the primary key's) order, with the rowid breaking ties.
-  const keys = target.kind === 'index' ? [...target.columns, 'rowid'] : target.columns;
+  // Key by key, in the index's (or the primary key's) order, with the rowid breaking ties (or, in an
+  // index of a WITHOUT ROWID table, its primary key, already among the columns).
+  const keys = target.kind === 'index' && target.rowid ? [...target.columns, 'rowid'] : target.columns;
   const list = keys.map((k) => (k === 'rowid' ? k : quote(k))).join(', ');
   const placeholders = keys.map(() => '?').join(', ');
   const conditions = [

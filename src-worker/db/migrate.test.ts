@@ -524,6 +524,31 @@ describe('migrations', () => {
     expect(await db.get('SELECT count(*) AS n FROM statuses WHERE deleted_at IS NOT NULL')).toEqual({ n: 1 });
   });
 
+  it('16: keeps every row, and keeps notifications once per account and id', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 15);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db))
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    expect(await migrate(db, 16)).toEqual([16]);
+    for (const [table, rows] of Object.entries(before))
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    const account = (await db.get<{ id: number }>('SELECT id FROM accounts LIMIT 1'))!.id;
+    const insert = () =>
+      db.run(
+        "INSERT INTO notifications (account_id, remote_id, type, created_at, status_id) VALUES (?, '1', 'favourite', 5, 11)",
+        [account],
+      );
+    await insert();
+    await expect(insert()).rejects.toThrow(/UNIQUE/);
+    // They go with their account.
+    await db.run('PRAGMA foreign_keys = ON');
+    await db.run('DELETE FROM notifications WHERE account_id = ?', [account]);
+    expect(await db.get('SELECT count(*) AS n FROM notifications')).toEqual({ n: 0 });
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

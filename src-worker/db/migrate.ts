@@ -14,6 +14,7 @@ import { migration012 } from './migrations/012-model-snapshot';
 import { migration013 } from './migrations/013-packed-posts';
 import { migration014 } from './migrations/014-post-retention';
 import { migration015 } from './migrations/015-deleted-posts';
+import { migration016 } from './migrations/016-notifications';
 
 export interface Migration {
   version: number;
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration013,
   migration014,
   migration015,
+  migration016,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

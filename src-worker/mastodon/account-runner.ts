@@ -257,6 +257,14 @@ export class AccountRunner {
         run: polled(SOURCES.mentions),
       },
       {
+        // Every kind (favourites, boosts, follows, polls…), for the notifications screen.
+        name: 'notifications',
+        feature: 'notifications',
+        initial: true,
+        every: every.polled ?? 2 * MINUTE,
+        run: (signal) => sync.refreshNotifications(signal),
+      },
+      {
         name: 'mutes',
         feature: 'mutes',
         initial: true,

@@ -404,6 +404,30 @@ export class AccountSync {
   }
 
   /**
+   * Notifications of every kind that came since the newest one stored (the newest 80 on a first
+   * run), a few pages at most per run; how many were new.
+   */
+  async refreshNotifications(signal?: AbortSignal): Promise<number> {
+    const { api, http, accountId } = this.#options;
+    let stored = 0;
+    for (let page = 0; page < 5 && !this.#stopped; page++) {
+      const since = await api.ingest.newestNotification(accountId);
+      const response = await http.request<unknown>({
+        path: '/api/v1/notifications',
+        query: { limit: '80', ...(since ? { min_id: since } : {}) },
+        signal,
+      });
+      if (!Array.isArray(response.body))
+        throw new MastodonError('malformed', '/api/v1/notifications did not answer with a list.');
+      const saved = await api.ingest.notifications(accountId, response.body);
+      stored += saved.stored;
+      // The first run takes the newest page only; later runs follow what came since.
+      if (!since || response.body.length < 80 || saved.stored === 0) break;
+    }
+    return stored;
+  }
+
+  /**
    * The thread around one of the account's posts, as its server knows it (GET …/context): what it
    * answers and every reply the server has, stored as posts (not timeline entries). Returns how many
    * the server sent.

@@ -19,7 +19,7 @@ const DIST = path.join(import.meta.dirname, '../../dist-web');
 const SCREENSHOTS = path.join(import.meta.dirname, '../../docs/screenshots');
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const READERS = ['timeline', 'actions', 'thread', 'search', 'keyboard', 'compose', 'narrow'].map(
+const READERS = ['timeline', 'actions', 'thread', 'search', 'keyboard', 'compose', 'notify', 'narrow'].map(
   (name) => `reader_${name}`,
 );
 
@@ -134,6 +134,10 @@ describe('the reader', () => {
     await screenshot(page, 'timeline-dark');
     await page.emulateMedia({ colorScheme: 'light' });
 
+    // The first card has been read for a while; leaving the list records how long.
+    await page.waitForTimeout(4_500);
+    const firstUri = await first.getAttribute('data-post-uri');
+
     // Newest first is one click away, in the server's order.
     await page.getByRole('button', { name: 'Newest first' }).click();
     await expect
@@ -145,6 +149,17 @@ describe('the reader', () => {
         return times.length > 3 && times.every((t, i) => i === 0 || t <= times[i - 1]!);
       })
       .toBe(true);
+    const dwell = await page.evaluate(async (uri) => {
+      const bundle = JSON.parse((await corgi.privacy.exportEverything()).json) as {
+        tables: {
+          interactions: { kind: string; value: number; status_id: number }[];
+          statuses: { id: number; uri: string }[];
+        };
+      };
+      const id = bundle.tables.statuses.find((s) => s.uri === uri)?.id;
+      return bundle.tables.interactions.find((i) => i.kind === 'dwell' && i.status_id === id)?.value ?? null;
+    }, firstUri);
+    expect(dwell).toBeGreaterThanOrEqual(4_000);
   });
 
   it('favourites, boosts and bookmarks at once, undoes each, and the server hears every one', async () => {
@@ -343,6 +358,27 @@ describe('the reader', () => {
     await expect
       .poll(() => world.statuses.get(published.id)?.deleted ?? true, { timeout: 20_000 })
       .toBe(true);
+  });
+
+  it('groups notifications as Mastodon does, and filters them by kind', async () => {
+    const me = world.userByName('reader_notify')!;
+    const mine = world.publish(me.accountId, { text: 'Favourite me, friends' });
+    for (const name of ['reader_timeline', 'reader_actions', 'reader_thread'])
+      world.favourite(world.userByName(name)!, mine, true);
+    world.reblog(world.userByName('reader_search')!, mine, true);
+    const page = await signedIn('reader_notify');
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    const list = page.getByRole('region', { name: 'Notifications' });
+    const favourites = list.getByRole('article', { name: /and 2 others favourited your post/ });
+    await favourites.waitFor();
+    await expect(favourites.textContent()).resolves.toContain('Favourite me, friends');
+    await list.getByRole('article', { name: /boosted your post/ }).waitFor();
+    await expectAccessible(page, 'notifications');
+    await screenshot(page, 'notifications');
+    // Boosts only.
+    await page.getByRole('button', { name: 'Boosts', exact: true }).click();
+    await expect.poll(() => list.getByRole('article').count()).toBe(1);
+    await list.getByRole('article', { name: /boosted your post/ }).waitFor();
   });
 
   it('fits a narrow window in one column', async () => {

@@ -13,6 +13,10 @@ export interface ReadingSlice {
   feedbackDone: Record<string, 'more' | 'less'>;
   /** Records once per post that it was on screen (the ranker's "already seen"). */
   recordView(post: PostView): void;
+  /** Posts whose long stay on screen was recorded, by URI: once each while the page is open. */
+  dwelt: Set<string>;
+  /** Records a long stay on screen (milliseconds), a sign of interest the ranking learns from. */
+  recordDwell(post: PostView, ms: number): void;
   markFeedback(post: PostView, direction: 'more' | 'less'): void;
 }
 
@@ -26,6 +30,15 @@ export const createReadingSlice: StateCreator<UiState, [], [], ReadingSlice> = (
     viewed.add(post.uri);
     engine()
       .interactions.record({ statusId: post.id, kind: 'view' })
+      .catch((error: unknown) => get().report(error));
+  },
+  dwelt: new Set(),
+  recordDwell(post, ms) {
+    const { dwelt } = get();
+    if (dwelt.has(post.uri)) return;
+    dwelt.add(post.uri);
+    engine()
+      .interactions.record({ statusId: post.id, kind: 'dwell', value: ms })
       .catch((error: unknown) => get().report(error));
   },
   markFeedback: (post, direction) => set({ feedbackDone: { ...get().feedbackDone, [post.uri]: direction } }),

@@ -1,14 +1,29 @@
 /**
- * A post counts as viewed once it has been at least half on screen for a second: one observer for
- * every card on screen, whichever list it is in.
+ * A post counts as viewed once it has been at least half on screen for a second, and as read with
+ * interest (dwell) when it stayed there four seconds or more: one observer for every card on
+ * screen, whichever list it is in.
  */
 import type { PostView } from '../../../src-shared/worker-api';
 import { useUi } from '../../state/store';
 
 const SEEN_AFTER_MS = 1000;
+/** Long enough on screen to have been read, not scrolled past (the retention's "read" too). */
+export const DWELL_MS = 4000;
 
 const watched = new Map<Element, PostView>();
 const timers = new Map<Element, ReturnType<typeof setTimeout>>();
+/** Since when each watched card has been on screen. */
+const since = new Map<Element, number>();
+
+/** A card left the screen (or the list): a long enough stay is recorded as dwell. */
+function left(element: Element): void {
+  const start = since.get(element);
+  since.delete(element);
+  const post = watched.get(element);
+  if (start === undefined || !post) return;
+  const ms = performance.now() - start;
+  if (ms >= DWELL_MS) useUi.getState().recordDwell(post, Math.round(ms));
+}
 let observer: IntersectionObserver | null = null;
 
 function observe(): IntersectionObserver {
@@ -18,6 +33,7 @@ function observe(): IntersectionObserver {
         const post = watched.get(entry.target);
         if (!post) continue;
         if (entry.isIntersecting) {
+          if (!since.has(entry.target)) since.set(entry.target, performance.now());
           if (!timers.has(entry.target))
             timers.set(
               entry.target,
@@ -29,6 +45,7 @@ function observe(): IntersectionObserver {
         } else {
           clearTimeout(timers.get(entry.target));
           timers.delete(entry.target);
+          left(entry.target);
         }
       }
     },
@@ -44,6 +61,7 @@ export function watchForView(element: Element, post: PostView): () => void {
   observe().observe(element);
   return () => {
     observer?.unobserve(element);
+    left(element);
     watched.delete(element);
     clearTimeout(timers.get(element));
     timers.delete(element);

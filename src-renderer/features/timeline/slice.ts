@@ -11,6 +11,9 @@ export interface TimelineSlice {
   rankings: number;
   /** Where each timeline was scrolled to, so that coming back to it lands there. */
   scrollTops: Record<string, number>;
+  /** Which kinds of notification are shown ("All", "Mentions", …). */
+  notificationFilter: string;
+  setNotificationFilter(filter: string): void;
   setOrder(order: TimelineQuery['order']): void;
   setTimelineAccount(accountId: number | null): void;
   countRanking(): void;
@@ -22,6 +25,8 @@ export const createTimelineSlice: StateCreator<UiState, [], [], TimelineSlice> =
   timelineAccount: null,
   rankings: 0,
   scrollTops: {},
+  notificationFilter: 'All',
+  setNotificationFilter: (notificationFilter) => set({ notificationFilter }),
   setOrder: (order) => set({ order }),
   setTimelineAccount: (timelineAccount) => set({ timelineAccount }),
   countRanking: () => set({ rankings: get().rankings + 1 }),
