@@ -167,7 +167,7 @@ export const RENDERER_API_ARGUMENTS = {
       z
         .object({
           of: z.union([
-            z.object({ timeline: z.string().min(1).max(200) }),
+            z.object({ timeline: z.string().min(1).max(200), accountId: id.optional() }),
             z.object({ author: z.string().min(1).max(400) }),
             z.object({ tag: z.string().min(1).max(200) }),
           ]),
@@ -177,6 +177,7 @@ export const RENDERER_API_ARGUMENTS = {
         .describe('query'),
     ]),
     thread: z.tuple([id.describe('statusId')]),
+    sources: z.tuple([]),
   },
   mastodon: {
     start: z.tuple([

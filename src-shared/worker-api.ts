@@ -348,7 +348,8 @@ export interface TimelineQuery {
  * "favourites", "list:<id>", "tag:<name>"), one author's (by acct), or every post with a hashtag.
  */
 export interface PostListQuery {
-  of: { timeline: TimelineName } | { author: string } | { tag: string };
+  /** A timeline of every account, or of one (a list's id is its server's). */
+  of: { timeline: TimelineName; accountId?: number } | { author: string } | { tag: string };
   limit?: number;
   cursor?: string | null;
 }
@@ -371,6 +372,14 @@ export interface NotificationGroupView {
   count: number;
   postId: number | null;
   post: PostView | null;
+}
+
+/** The timelines besides home a person can open by name. */
+export interface TimelineSources {
+  /** Each account's lists; a list's timeline is "list:<id>" of that account. */
+  lists: { accountId: number; id: string; title: string }[];
+  /** The hashtags the accounts follow, lower case. */
+  tags: string[];
 }
 
 /** A post with what it answers above it and what answers it below, as far as is stored. */
@@ -628,6 +637,8 @@ export interface RendererApi {
     list(query: PostListQuery): Promise<TimelinePage>;
     /** The thread around a post, as far as it is stored. */
     thread(statusId: number): Promise<ThreadView>;
+    /** The lists and followed hashtags that can be opened as timelines. */
+    sources(): Promise<TimelineSources>;
   };
   mastodon: {
     /**
@@ -765,6 +776,8 @@ export interface EngineApi {
       kind: 'mute' | 'block' | 'follow',
       accounts: readonly unknown[],
     ): Promise<RulesResult>;
+    /** Replaces the account's lists (ids and titles). */
+    saveLists(accountId: number, lists: readonly { id: string; title: string }[]): Promise<void>;
   };
   /** What the Mastodon client learns of each account's server and sync. */
   servers: {

@@ -24,6 +24,7 @@ export const TABLE_DOMAINS: Readonly<Record<string, ChangeDomain>> = {
   account_filters: 'accounts',
   account_relations: 'accounts',
   account_follows: 'accounts',
+  account_lists: 'accounts',
   account_servers: 'servers',
   account_features: 'servers',
   sync_steps: 'servers',

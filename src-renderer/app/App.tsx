@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
+import { engine } from './engine';
+import { keys } from './query';
 import { Bell, Bookmark, Home, PenSquare, Search, Settings, Star, Users } from 'lucide-react';
 import { AccountsPanel } from '../features/accounts/AccountsPanel';
 import { SearchScreen } from '../features/search/SearchScreen';
@@ -16,6 +18,7 @@ import { useUi } from '../state/store';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { isTyping } from './shortcuts';
 import { StatusBanner } from './StatusBanner';
+import { SourcesNav } from './SourcesNav';
 import { ComposeDialog } from '../features/compose/ComposeDialog';
 
 /** `?server=…` (the demo sets it) fills in the sign-in form. */
@@ -37,6 +40,21 @@ export function App() {
     <Router hook={useHashLocation}>
       <Shell />
     </Router>
+  );
+}
+
+/** One of the person's lists, by its title. */
+function ListScreen({ accountId, id }: { accountId: number; id: string }) {
+  const title = useQuery({
+    queryKey: keys.sources,
+    queryFn: () => engine().timeline.sources(),
+  }).data?.lists.find((l) => l.accountId === accountId && l.id === id)?.title;
+  return (
+    <PostListScreen
+      title={title ?? 'List'}
+      of={{ timeline: `list:${id}`, accountId }}
+      empty="No posts of this list are stored yet."
+    />
   );
 }
 
@@ -117,6 +135,7 @@ function Shell() {
             ))}
           </ul>
         </nav>
+        <SourcesNav />
         <button type="button" className="primary compose-button" onClick={openCompose} title="New post (n)">
           <PenSquare aria-hidden="true" size={18} /> New post
         </button>
@@ -172,6 +191,15 @@ function Shell() {
                 title={`#${decodeURIComponent(params.tag)}`}
                 of={{ tag: decodeURIComponent(params.tag) }}
                 empty="No posts with this hashtag are stored here."
+              />
+            )}
+          </Route>
+          <Route path="/lists/:accountId/:id">
+            {(params) => (
+              <ListScreen
+                key={`${params.accountId}:${params.id}`}
+                accountId={Number(params.accountId)}
+                id={decodeURIComponent(params.id)}
               />
             )}
           </Route>

@@ -25,6 +25,7 @@ export const keys = {
   post: (id: number) => ['post', id],
   list: (of: PostListQuery['of']) => ['list', of],
   thread: (id: number) => ['thread', id],
+  sources: ['timeline-sources'],
   newPosts: ['new-posts'],
   search: (query: string) => ['search', query],
   accounts: ['accounts'],
@@ -42,12 +43,13 @@ export const keys = {
  */
 const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
   posts: [keys.status, ['post'], ['search'], ['thread'], keys.newPosts, keys.retention],
-  timelines: [keys.newPosts],
+  // (A followed hashtag is known by its timeline's cursor.)
+  timelines: [keys.newPosts, keys.sources],
   feed: [keys.newPosts],
   interactions: [['post'], keys.ranking],
   outbox: [['post'], ['outbox']],
   // An account removed takes its posts' flags and its queued actions with it (by foreign key).
-  accounts: [keys.accounts, keys.syncStatus, ['post'], ['outbox']],
+  accounts: [keys.accounts, keys.syncStatus, ['post'], ['outbox'], keys.sources],
   servers: [keys.syncStatus],
   sync: [keys.syncStatus],
   notifications: [['notifications']],

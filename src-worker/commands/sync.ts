@@ -3,6 +3,7 @@ import type { Tx } from '../db/database';
 import { forgetModelSnapshot } from '../rank/ranking-store';
 import { replaceFilters, replaceRelations } from '../store/account-rules';
 import { getSyncCursor, recentRemoteIds, saveSyncCursor } from '../store/sync-cursors';
+import { replaceLists } from '../store/timeline-sources';
 import type { CommandContext } from './context';
 
 export function syncCommands({ engine }: CommandContext): WorkerApi['sync'] {
@@ -11,6 +12,7 @@ export function syncCommands({ engine }: CommandContext): WorkerApi['sync'] {
     saveCursor: (accountId, update) => engine.write((tx, now) => saveSyncCursor(tx, accountId, update, now)),
     recentRemoteIds: (accountId, sinceMs, limit) =>
       engine.read((tx) => recentRemoteIds(tx, accountId, sinceMs, limit)),
+    saveLists: (accountId, lists) => engine.write((tx) => replaceLists(tx, accountId, lists)),
     saveFilters: (accountId, filters) =>
       engine.write((tx, now) => replaceFilters(tx, accountId, filters, now)),
     saveRelations: async (accountId, kind, accounts) => {

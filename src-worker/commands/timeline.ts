@@ -3,6 +3,7 @@ import { timelineGaps } from '../ingest/stretches';
 import { logServedPage, refreshFeed } from '../rank/feed';
 import { postsById, timelinePage } from '../store/posts';
 import { postList, threadOf } from '../store/post-lists';
+import { timelineSources } from '../store/timeline-sources';
 import type { CommandContext } from './context';
 
 export function timelineCommands({ engine, memory, rankingWrite }: CommandContext): WorkerApi['timeline'] {
@@ -31,6 +32,7 @@ export function timelineCommands({ engine, memory, rankingWrite }: CommandContex
     posts: (ids) => engine.read((tx) => postsById(tx, ids)),
     list: (query) => engine.read((tx) => postList(tx, query)),
     thread: (statusId) => engine.read((tx) => threadOf(tx, statusId)),
+    sources: () => engine.read((tx) => timelineSources(tx)),
     gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
   };
 }

@@ -549,6 +549,26 @@ describe('migrations', () => {
     expect(await db.get('SELECT count(*) AS n FROM notifications')).toEqual({ n: 0 });
   });
 
+  it("17: keeps every row, and names each account's lists once", async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 16);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db))
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    expect(await migrate(db, 17)).toEqual([17]);
+    for (const [table, rows] of Object.entries(before))
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    const account = (await db.get<{ id: number }>('SELECT id FROM accounts LIMIT 1'))!.id;
+    await db.run("INSERT INTO account_lists (account_id, remote_id, title) VALUES (?, '5', 'Friends')", [
+      account,
+    ]);
+    await expect(
+      db.run("INSERT INTO account_lists (account_id, remote_id, title) VALUES (?, '5', 'Again')", [account]),
+    ).rejects.toThrow(/UNIQUE|PRIMARY/);
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

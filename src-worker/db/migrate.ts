@@ -15,6 +15,7 @@ import { migration013 } from './migrations/013-packed-posts';
 import { migration014 } from './migrations/014-post-retention';
 import { migration015 } from './migrations/015-deleted-posts';
 import { migration016 } from './migrations/016-notifications';
+import { migration017 } from './migrations/017-account-lists';
 
 export interface Migration {
   version: number;
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration014,
   migration015,
   migration016,
+  migration017,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -320,10 +320,15 @@ export class AccountSync {
     const lists = await this.#options.http.request<unknown>({ path: '/api/v1/lists', signal });
     if (!Array.isArray(lists.body))
       throw new MastodonError('malformed', '/api/v1/lists did not answer with a list.');
-    return lists.body.flatMap((raw) => {
+    const read = lists.body.flatMap((raw) => {
       const parsed = this.#parse(listSchema, raw);
-      return parsed.success ? [parsed.data.id] : [];
+      return parsed.success
+        ? [{ id: parsed.data.id, title: parsed.data.title || `List ${parsed.data.id}` }]
+        : [];
     });
+    // Their titles, for the reader to open them by.
+    await this.#options.api.sync.saveLists(this.#options.accountId, read);
+    return read.map((list) => list.id);
   }
 
   /** The names of the hashtags the account follows. */

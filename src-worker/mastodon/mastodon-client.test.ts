@@ -654,6 +654,13 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
       );
       expect(follows.length).toBeGreaterThan(80);
       expect(statuses(`list:${served(user.lists[0]!.id)}`)).toBeGreaterThan(0);
+      // Her lists by name, to be opened as timelines of their own.
+      const sources = await t.api.timeline.sources();
+      expect(sources.lists.map((l) => l.title).sort()).toEqual(user.lists.map((l) => l.title).sort());
+      const list = sources.lists.find((l) => l.id === served(user.lists[0]!.id))!;
+      const listed = await t.api.timeline.list({ of: { timeline: `list:${list.id}`, accountId: ana.id } });
+      expect(listed.posts.length).toBeGreaterThan(0);
+      if (flavour.name !== 'pleroma') expect(sources.tags).toContain(tag.toLowerCase());
       // Pleroma cannot list followed hashtags: its posts through them are not there.
       const byTag = flavour.name === 'pleroma' ? 0 : 1;
       expect(statuses(`tag:${tag}`) ?? 0).toBeGreaterThanOrEqual(byTag);

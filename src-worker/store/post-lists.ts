@@ -33,8 +33,9 @@ export async function postList(tx: Tx, query: PostListQuery): Promise<TimelinePa
   } else if ('timeline' in of) {
     // Each account's entries of that timeline, read by the index that starts with the account.
     which = `s.id IN (SELECT e.status_id FROM accounts ac CROSS JOIN timeline_entries e
-                       WHERE e.account_id = ac.id AND e.timeline = ? AND e.deleted_at IS NULL)`;
-    params = [of.timeline];
+                       WHERE e.account_id = ac.id AND e.timeline = ? AND e.deleted_at IS NULL
+                       ${of.accountId === undefined ? '' : 'AND ac.id = ?'})`;
+    params = of.accountId === undefined ? [of.timeline] : [of.timeline, of.accountId];
   } else if ('author' in of) {
     which = 's.author_id = (SELECT id FROM authors WHERE acct = ?)';
     params = [of.author.replace(/^@/, '').toLowerCase()];

@@ -266,6 +266,13 @@ describe('the reader', () => {
     );
     await expectAccessible(page, 'search');
     await screenshot(page, 'search');
+
+    // A list of the person's, by its title, is a timeline of its own.
+    const sources = page.getByRole('navigation', { name: 'Lists and hashtags' });
+    const list = sources.getByRole('link').first();
+    const title = (await list.textContent())!;
+    await list.click();
+    await page.getByRole('region', { name: title }).getByRole('article').first().waitFor();
   });
 
   it('is read, acted on and replied to with the keyboard alone', async () => {
