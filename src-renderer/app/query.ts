@@ -46,7 +46,8 @@ const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
   // (A followed hashtag is known by its timeline's cursor.)
   timelines: [keys.newPosts, keys.sources],
   feed: [keys.newPosts],
-  interactions: [['post'], keys.ranking],
+  // (A post as shown holds nothing of the interactions table: its flags are the accounts' own.)
+  interactions: [keys.ranking],
   outbox: [['post'], ['outbox']],
   // An account removed takes its posts' flags and its queued actions with it (by foreign key).
   accounts: [keys.accounts, keys.syncStatus, ['post'], ['outbox'], keys.sources],

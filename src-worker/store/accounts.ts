@@ -143,6 +143,7 @@ export async function deleteUnreferencedStatuses(tx: Tx): Promise<void> {
     WHERE NOT EXISTS (SELECT 1 FROM status_refs r WHERE r.status_id = s.id)
       AND NOT EXISTS (SELECT 1 FROM timeline_entries e WHERE e.status_id = s.id)
       AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.status_id = s.id)
+      AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.status_id = s.id)
       AND NOT EXISTS (SELECT 1 FROM statuses q WHERE q.quote_uri = s.uri)`);
   const orphan = 'SELECT id FROM temp.orphan_statuses';
   await tx.run(`DELETE FROM statuses_fts WHERE rowid IN (${orphan})`);

@@ -67,4 +67,24 @@ describe('notifications', () => {
     // The person's own post is stored, but is no entry of any timeline.
     expect((await api.timeline.page({ order: 'chronological' })).posts).toEqual([]);
   });
+
+  it('lets old posts go when kept for some months, keeping their notifications without them', async () => {
+    const { api, account } = await engines.openWithAccount();
+    // The documentation's status is from 2019, and nobody here acted on it.
+    await api.ingest.notifications(account.id, [notification(1, 'favourite', 'ana@a.example', 1)]);
+    expect((await api.notifications.groups())[0]?.post?.uri).toBe(STATUS.uri);
+    await api.storage.setRetention(1);
+    for (let pass = 0; pass < 10 && !(await api.upkeep.dropOldPosts()).done; pass++);
+    expect(await api.search.posts('inheritance')).toEqual([]);
+    const [group] = await api.notifications.groups();
+    expect(group).toMatchObject({ type: 'favourite', count: 1, post: null });
+  });
+
+  it('lets an account go with its notifications and the posts only they held', async () => {
+    const { api, account } = await engines.openWithAccount();
+    await api.ingest.notifications(account.id, [notification(1, 'favourite', 'ana@a.example', 1)]);
+    await api.accounts.remove(account.id);
+    expect(await api.notifications.groups()).toEqual([]);
+    expect(await api.search.posts('inheritance')).toEqual([]);
+  });
 });

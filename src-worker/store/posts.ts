@@ -178,7 +178,9 @@ export async function toViews(
     const contentHtml = storedText(r.content_packed, r.content_html);
     const raw = parseJson(storedText(r.raw_packed, r.raw_json)) as Record<string, unknown> | null;
     const authorRaw = (parseJson(r.a_raw) ?? raw?.account) as Record<string, unknown> | null;
-    const mentions = (parseJson(r.mentions) as { acct: string; url: string; id: string }[] | null) ?? [];
+    const mentions = (
+      (parseJson(r.mentions) as { acct: string; url: string; id: string }[] | null) ?? []
+    ).map((m) => ({ ...m, acct: fullAcct(m.acct, m.url) }));
     return {
       id: r.id,
       uri: r.uri,
@@ -227,6 +229,19 @@ export async function toViews(
       quoteId: r.quote_uri === null ? null : (links.quotes.get(r.quote_uri) ?? null),
     };
   });
+}
+
+/**
+ * A mention's full handle: a server names people of its own without a domain ("bob"), and their
+ * profile's address says which server that is.
+ */
+function fullAcct(acct: string, url: string): string {
+  if (acct.includes('@')) return acct.toLowerCase();
+  try {
+    return `${acct}@${new URL(url).host}`.toLowerCase();
+  } catch {
+    return acct.toLowerCase();
+  }
 }
 
 /**

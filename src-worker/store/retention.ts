@@ -184,6 +184,8 @@ export async function deleteStatuses(tx: Tx, ids: readonly number[]): Promise<vo
       'learning_snapshot',
     ])
       await tx.run(`DELETE FROM ${table} WHERE status_id IN (${list})`, some);
+    // A notification stays (someone did favourite it), without the post.
+    await tx.run(`UPDATE notifications SET status_id = NULL WHERE status_id IN (${list})`, some);
     await tx.run(`DELETE FROM statuses WHERE id IN (${list})`, some);
   }
 }

@@ -251,6 +251,24 @@ describe('the reader', () => {
     const list = page.getByRole('region', { name: `#${tag}` });
     await list.getByRole('article').first().waitFor();
     expect(await list.getByRole('article').count()).toBeGreaterThan(0);
+
+    // A mention opens the person mentioned, by their full handle (servers leave out their own domain).
+    const mentioning = await page.evaluate(async () => {
+      let cursor: string | null = null;
+      do {
+        const page = await corgi.timeline.page({ order: 'chronological', limit: 200, cursor });
+        const post = page.posts.find((p) => p.mentions.length > 0 && p.spoilerText === '');
+        if (post) return post.id;
+        cursor = page.nextCursor;
+      } while (cursor);
+      return null;
+    });
+    await page.evaluate((id) => (location.hash = `#/thread/${id}`), mentioning!);
+    const mention = thread.locator(`.thread-focus .post-content a[data-corgi-acct]`).first();
+    const handle = (await mention.getAttribute('data-corgi-acct'))!;
+    expect(handle).toMatch(/^[^@\s]+@[^@\s]+$/);
+    await mention.click();
+    await expect.poll(() => page.evaluate(() => decodeURIComponent(location.hash))).toBe(`#/@${handle}`);
   });
 
   it('searches what is stored, as the person types', async () => {

@@ -34,16 +34,21 @@ export function ComposeDialog() {
   const discard = useUi((s) => s.discardDraft);
   const report = useUi((s) => s.report);
   const accounts = (useQuery(accountsQuery).data ?? []).filter((a) => a.state === 'active');
-  const accountId = draft.accountId ?? accounts.find((a) => a.isDefault)?.id ?? accounts[0]?.id ?? null;
+  // The draft's account only while it is still signed in and working; else the default one.
+  const accountId =
+    accounts.find((a) => a.id === draft.accountId)?.id ??
+    accounts.find((a) => a.isDefault)?.id ??
+    accounts[0]?.id ??
+    null;
   const info = useQuery({
     queryKey: ['server-info', accountId],
     queryFn: () => engine().servers.info(accountId!),
     enabled: accountId !== null,
   }).data;
   const limit = info?.maxCharacters ?? DEFAULT_LIMIT;
-  const left = limit - postLength(draft.text) - postLength(draft.spoilerText);
   const [sending, setSending] = useState(false);
   const [warning, setWarning] = useState(draft.spoilerText !== '');
+  const left = limit - postLength(draft.text) - (warning ? postLength(draft.spoilerText) : 0);
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     dialog.current?.showModal();

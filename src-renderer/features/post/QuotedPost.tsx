@@ -20,7 +20,14 @@ function Quoted({ post }: { post: PostView }) {
         <Avatar author={post.author} size={20} />
         <EmojiText text={post.author.displayName || post.author.acct} emojis={post.author.emojis} />
       </span>
-      {post.spoilerText ? (
+      {post.deleted ? (
+        <span className="quoted-warning">This post was deleted.</span>
+      ) : post.filters.some((f) => f.action === 'warn') ? (
+        // A post the person filtered stays behind its filter here too.
+        <span className="quoted-warning">
+          Filtered: {post.filters.find((f) => f.action === 'warn')!.title}
+        </span>
+      ) : post.spoilerText ? (
         <span className="quoted-warning">{post.spoilerText}</span>
       ) : (
         <span className="quoted-content" dangerouslySetInnerHTML={{ __html: html }} />

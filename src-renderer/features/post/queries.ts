@@ -55,8 +55,9 @@ export function usePost(served: PostView): PostView {
 
 /** A post known only by its id (a quoted post, a thread's parent): null until read, or if gone. */
 export function usePostById(id: number): PostView | null {
+  // Its own entry (a post read in full elsewhere is never null there), made stale with the rest.
   const { data } = useQuery({
-    queryKey: keys.post(id),
+    queryKey: [...keys.post(id), 'if-stored'],
     queryFn: async () => (await readPost(id)) ?? null,
   });
   return data ?? null;

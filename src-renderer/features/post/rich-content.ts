@@ -3,12 +3,13 @@
  * hashtags marked for the app to open itself.
  */
 import type { EmojiView, PostView } from '../../../src-shared/worker-api';
-import { sanitizeStatusFragment } from './sanitize';
+import { sanitizeStatusHtml } from './sanitize';
 
 const SHORTCODE = /:([A-Za-z0-9_]+):/g;
 
-function withEmoji(root: DocumentFragment, emojis: EmojiView[]): void {
+function withEmoji(root: HTMLElement, emojis: EmojiView[]): void {
   if (emojis.length === 0) return;
+  const document = root.ownerDocument;
   const byCode = new Map(emojis.map((e) => [e.shortcode, e]));
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const texts: Text[] = [];
@@ -37,28 +38,48 @@ function withEmoji(root: DocumentFragment, emojis: EmojiView[]): void {
   }
 }
 
+/**
+ * A mention's full handle: servers name people on their own server without a domain ("bob"), and
+ * the link shows only the name; the domain is then the one of the profile's address.
+ */
+export function fullAcct(acct: string, url: string): string | null {
+  const name = acct.replace(/^@/, '');
+  if (name.includes('@')) return name.toLowerCase();
+  try {
+    return `${name}@${new URL(url).host}`.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
 /** Marks each mention with the handle it names and each hashtag with its tag, for in-app links. */
-function markLinks(root: DocumentFragment, post: PostView): void {
+function markLinks(root: HTMLElement, post: PostView): void {
   for (const link of root.querySelectorAll('a')) {
     const href = link.getAttribute('href') ?? '';
-    const mention = post.mentions.find((m) => m.url === href);
-    if (mention || link.classList.contains('mention')) {
-      const acct = mention?.acct ?? link.textContent?.replace(/^@/, '');
-      if (acct && !link.classList.contains('hashtag')) link.setAttribute('data-corgi-acct', acct);
-    }
-    if (link.classList.contains('hashtag') || /^#\w/.test(link.textContent ?? '')) {
+    if (link.classList.contains('hashtag')) {
       const tag = (link.textContent ?? '').replace(/^#/, '').trim();
       if (tag) link.setAttribute('data-corgi-tag', tag.toLowerCase());
+      continue;
+    }
+    const mention = post.mentions.find((m) => m.url === href);
+    if (mention || link.classList.contains('mention')) {
+      const acct = fullAcct(mention?.acct ?? link.textContent ?? '', href);
+      if (acct) link.setAttribute('data-corgi-acct', acct);
     }
   }
 }
 
+/**
+ * Built in a document of its own that loads nothing: the emoji pictures are fetched only once the
+ * HTML is on screen (not for a post behind its content warning).
+ */
+const inert = document.implementation.createHTMLDocument('');
+
 /** The HTML to show for a post's content. */
 export function richContent(post: PostView): string {
-  const fragment = sanitizeStatusFragment(post.contentHtml);
-  withEmoji(fragment, post.emojis);
-  markLinks(fragment, post);
-  const holder = document.createElement('div');
-  holder.append(fragment);
+  const holder = inert.createElement('div');
+  holder.innerHTML = sanitizeStatusHtml(post.contentHtml);
+  withEmoji(holder, post.emojis);
+  markLinks(holder, post);
   return holder.innerHTML;
 }

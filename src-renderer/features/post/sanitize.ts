@@ -53,8 +53,3 @@ const CONFIG = {
 export function sanitizeStatusHtml(html: string): string {
   return DOMPurify.sanitize(html, CONFIG);
 }
-
-/** The same, as nodes to work on before they are shown. */
-export function sanitizeStatusFragment(html: string): DocumentFragment {
-  return DOMPurify.sanitize(html, { ...CONFIG, RETURN_DOM_FRAGMENT: true });
-}

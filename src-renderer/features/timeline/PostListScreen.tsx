@@ -12,6 +12,9 @@ export const postListQuery = (of: PostListQuery['of']) =>
     queryFn: ({ pageParam }) => engine().timeline.list({ of, limit: PAGE_SIZE, cursor: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    // Read again each time the screen opens (a bookmark made meanwhile is there); while it is open,
+    // what is listed does not move.
+    staleTime: 0,
   });
 
 /** A screen of stored posts of one kind, newest first: bookmarks, a hashtag, one person's. */
