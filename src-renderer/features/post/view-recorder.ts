@@ -12,18 +12,30 @@ export const DWELL_MS = 4000;
 
 const watched = new Map<Element, PostView>();
 const timers = new Map<Element, ReturnType<typeof setTimeout>>();
-/** Since when each watched card has been on screen. */
+/** Since when each watched card has been on screen (while the window is in front). */
 const since = new Map<Element, number>();
+/** The cards on screen now, whether or not the window is in front. */
+const onScreen = new Set<Element>();
+/** Nobody reads one post this long: a longer stay is counted as this. */
+const MAX_DWELL_MS = 2 * 60_000;
 
-/** A card left the screen (or the list): a long enough stay is recorded as dwell. */
+/** A card left the screen (or the list, or the window went behind): a long stay is dwell. */
 function left(element: Element): void {
   const start = since.get(element);
   since.delete(element);
   const post = watched.get(element);
   if (start === undefined || !post) return;
   const ms = performance.now() - start;
-  if (ms >= DWELL_MS) useUi.getState().recordDwell(post, Math.round(ms));
+  if (ms >= DWELL_MS) useUi.getState().recordDwell(post, Math.round(Math.min(ms, MAX_DWELL_MS)));
 }
+
+// Time with the window hidden is not reading: a stay ends when it goes behind, and starts again
+// for the cards still on screen when it comes back.
+if (typeof document !== 'undefined')
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') for (const element of [...since.keys()]) left(element);
+    else for (const element of onScreen) if (!since.has(element)) since.set(element, performance.now());
+  });
 let observer: IntersectionObserver | null = null;
 
 function observe(): IntersectionObserver {
@@ -33,7 +45,9 @@ function observe(): IntersectionObserver {
         const post = watched.get(entry.target);
         if (!post) continue;
         if (entry.isIntersecting) {
-          if (!since.has(entry.target)) since.set(entry.target, performance.now());
+          onScreen.add(entry.target);
+          if (!since.has(entry.target) && document.visibilityState !== 'hidden')
+            since.set(entry.target, performance.now());
           if (!timers.has(entry.target))
             timers.set(
               entry.target,
@@ -45,6 +59,7 @@ function observe(): IntersectionObserver {
         } else {
           clearTimeout(timers.get(entry.target));
           timers.delete(entry.target);
+          onScreen.delete(entry.target);
           left(entry.target);
         }
       }
@@ -61,6 +76,7 @@ export function watchForView(element: Element, post: PostView): () => void {
   observe().observe(element);
   return () => {
     observer?.unobserve(element);
+    onScreen.delete(element);
     left(element);
     watched.delete(element);
     clearTimeout(timers.get(element));
