@@ -74,6 +74,9 @@ interface SeenRow {
 }
 
 export const DEFAULT_PAGE_SIZE = 40;
+
+/** Text that may hold a custom emoji's `:shortcode:`. */
+const SHORTCODE_LIKE = /:[A-Za-z0-9_]+:/;
 export const MAX_PAGE_SIZE = 200;
 
 /** Whether any post carries a server filter match (a partial index makes this one lookup). */
@@ -175,9 +178,17 @@ export async function toViews(
   }
   const links = await replyAndQuoteLinks(tx, rows);
   return rows.map((r) => {
+    // The raw status is unpacked and parsed only when the row needs something from it: custom
+    // emoji, media sizes, the author of the post it replies to. Most rows need none.
+    let rawParsed: Record<string, unknown> | null | undefined;
+    const rawStatus = () =>
+      (rawParsed ??= parseJson(storedText(r.raw_packed, r.raw_json)) as Record<string, unknown> | null);
     const contentHtml = storedText(r.content_packed, r.content_html);
-    const raw = parseJson(storedText(r.raw_packed, r.raw_json)) as Record<string, unknown> | null;
-    const authorRaw = (parseJson(r.a_raw) ?? raw?.account) as Record<string, unknown> | null;
+    const mayHaveEmoji =
+      SHORTCODE_LIKE.test(r.spoiler_text) ||
+      SHORTCODE_LIKE.test(contentHtml) ||
+      SHORTCODE_LIKE.test(r.poll ?? '');
+    const authorRaw = (parseJson(r.a_raw) ?? rawStatus()?.account) as Record<string, unknown> | null;
     const mentions = (
       (parseJson(r.mentions) as { acct: string; url: string; id: string }[] | null) ?? []
     ).map((m) => ({ ...m, acct: fullAcct(m.acct, m.url) }));
@@ -203,7 +214,7 @@ export async function toViews(
       language: r.language,
       visibility: r.visibility,
       tags: JSON.parse(r.tags) as string[],
-      media: mediaOf(r.media, raw),
+      media: r.media === '[]' ? [] : mediaOf(r.media, rawStatus()),
       replies: r.replies_count,
       reblogs: r.reblogs_count,
       favourites: r.favourites_count,
@@ -212,7 +223,7 @@ export async function toViews(
       own: [...(own.get(r.id)?.values() ?? [])].sort((a, b) => a.accountId - b.accountId),
       filters: filters.get(r.id) ?? [],
       deleted: r.deleted_at !== null,
-      emojis: emojisOf(raw?.emojis),
+      emojis: mayHaveEmoji ? emojisOf(rawStatus()?.emojis) : [],
       mentions: mentions.map((m) => ({ acct: m.acct, url: m.url })),
       card: cardOf(r.card),
       poll: pollOf(r.poll),
@@ -222,7 +233,7 @@ export async function toViews(
           : {
               statusId: links.parents.get(`${r.reply_instance}\n${r.in_reply_to_remote_id}`) ?? null,
               acct:
-                r.in_reply_to_account_remote_id === (raw?.account as { id?: unknown } | undefined)?.id
+                r.in_reply_to_account_remote_id === (rawStatus()?.account as { id?: unknown } | undefined)?.id
                   ? r.a_acct
                   : (mentions.find((m) => m.id === r.in_reply_to_account_remote_id)?.acct ?? null),
             },
