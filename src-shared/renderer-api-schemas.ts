@@ -12,6 +12,7 @@ import type { HostVault } from './host-api';
 import {
   INTERACTION_KINDS,
   MASTODON_ACTIONS,
+  RELATION_ACTIONS,
   PRIVACY_LEVELS,
   RANKING_FEATURES,
   RANKING_PRESETS,
@@ -82,6 +83,15 @@ const toggleKind = interactionKind.refine((kind) => TOGGLE_KINDS.includes(kind),
   error: (issue) => `${String(issue.input)} cannot be undone`,
 });
 
+/** A handle: `name@server`, or `name` on the account's own server. */
+const acct = z
+  .string()
+  .trim()
+  .transform((value) => value.replace(/^@/, ''))
+  .pipe(z.string().regex(/^[^\s@/]+(@[^\s@/]+)?$/, 'A handle is name@server.'));
+
+const language = z.string().regex(/^[a-z]{2,3}$/, 'A language is a two- or three-letter ISO 639 code.');
+
 const actionInput = z
   .object({
     accountId: id,
@@ -94,6 +104,22 @@ const actionInput = z
         visibility: z.enum(['public', 'unlisted', 'private', 'direct']).optional(),
       })
       .optional(),
+    choices: z.array(z.number().int().min(0).max(100)).min(1).max(100).optional(),
+    edit: z
+      .object({
+        text: z.string().max(100_000, 'A post can be at most 100,000 characters.'),
+        spoilerText: z.string().max(10_000).optional(),
+        language: language.nullable().optional(),
+      })
+      .optional(),
+  })
+  .refine((input) => input.action !== 'vote' || (input.choices?.length ?? 0) > 0, {
+    message: 'A vote needs at least one option.',
+    path: ['choices'],
+  })
+  .refine((input) => input.action !== 'edit' || (input.edit?.text.trim() ?? '') !== '', {
+    message: 'An edited post needs some text.',
+    path: ['edit', 'text'],
   })
   .refine((input) => input.action !== 'reply' || (input.reply?.text.trim() ?? '') !== '', {
     message: 'A reply needs some text.',
@@ -112,11 +138,7 @@ const publishInput = z.object({
     .refine((text) => text.trim() !== '', 'A post needs some text.'),
   spoilerText: z.string().max(10_000).optional(),
   visibility: z.enum(['public', 'unlisted', 'private', 'direct']).optional(),
-  language: z
-    .string()
-    .regex(/^[a-z]{2,3}$/, 'A language is a two- or three-letter ISO 639 code.')
-    .nullable()
-    .optional(),
+  language: language.nullable().optional(),
 });
 
 /**
@@ -199,6 +221,20 @@ export const RENDERER_API_ARGUMENTS = {
     setForeground: z.tuple([z.boolean().describe('foreground')]),
     retryNow: z.tuple([id.describe('accountId')]),
     fetchThread: z.tuple([id.describe('statusId')]),
+    profile: z.tuple([acct.describe('acct'), id.optional().describe('accountId')]),
+    relate: z.tuple([
+      z
+        .object({
+          accountId: id,
+          acct,
+          action: z.enum(RELATION_ACTIONS, {
+            error: (issue) => `unknown action ${JSON.stringify(issue.input)}`,
+          }),
+        })
+        .describe('input'),
+    ]),
+    searchServer: z.tuple([z.string().trim().min(1, 'Search for something.').max(500).describe('query')]),
+    statusSource: z.tuple([id.describe('statusId')]),
   },
   actions: {
     perform: z.tuple([actionInput.describe('input')]),

@@ -187,6 +187,54 @@ export interface AuthorView {
   emojis?: EmojiView[];
 }
 
+/** How one of the person's accounts stands with another account, as its server says. */
+export interface RelationshipView {
+  following: boolean;
+  /** A follow request waiting for a locked account's approval. */
+  requested: boolean;
+  followedBy: boolean;
+  muting: boolean;
+  blocking: boolean;
+  blockedBy: boolean;
+}
+
+export const RELATION_ACTIONS = ['follow', 'unfollow', 'mute', 'unmute', 'block', 'unblock'] as const;
+export type RelationAction = (typeof RELATION_ACTIONS)[number];
+
+/** Someone's profile as the server of one of the person's accounts shows it. */
+export interface ProfileView {
+  /** The person's account whose server answered (and that follows, mutes or blocks). */
+  viaAccountId: number;
+  acct: string;
+  displayName: string;
+  /** Their bio, HTML as the server sent it (sanitised where shown). */
+  note: string;
+  avatarUrl: string | null;
+  headerUrl: string | null;
+  url: string | null;
+  bot: boolean;
+  locked: boolean;
+  emojis: EmojiView[];
+  /** Profile fields; `value` is HTML. */
+  fields: { name: string; value: string; verified: boolean }[];
+  followers: number | null;
+  following: number | null;
+  posts: number | null;
+  joinedAt: number | null;
+  relationship: RelationshipView | null;
+  /** How many of their newest posts came with it, now stored (read with timeline.list). */
+  fetched: number;
+}
+
+/** What the server of one of the person's accounts found for a search. */
+export interface ServerSearchResult {
+  viaAccountId: number;
+  accounts: AuthorView[];
+  hashtags: string[];
+  /** The posts found, stored here with the answer, in the server's order. */
+  statusIds: number[];
+}
+
 export interface MediaView {
   type: string;
   url: string | null;
@@ -438,6 +486,10 @@ export const MASTODON_ACTIONS = [
   'reply',
   /** Deletes one of the account's own posts: how a sent reply is undone. */
   'delete',
+  /** Votes in the post's poll (`choices`). */
+  'vote',
+  /** Replaces the text of one of the account's own posts (`edit`). */
+  'edit',
 ] as const;
 export type MastodonAction = (typeof MASTODON_ACTIONS)[number];
 
@@ -447,6 +499,10 @@ export interface ActionInput {
   statusId: number;
   action: MastodonAction;
   reply?: { text: string; spoilerText?: string; visibility?: 'public' | 'unlisted' | 'private' | 'direct' };
+  /** A vote's options, by their index in the poll. */
+  choices?: number[];
+  /** An edit's new text, content warning and language. */
+  edit?: { text: string; spoilerText?: string; language?: string | null };
 }
 
 /** A new post, written in the app and sent through one of the person's accounts. */
@@ -472,8 +528,10 @@ export interface OutboxItem {
   lastError: string | null;
   createdAt: number;
   remoteId: string | null;
-  /** A reply's or a new post's text and settings. */
+  /** A reply's, a new post's or an edit's text and settings. */
   reply: { text: string; spoilerText?: string; visibility?: string; language?: string | null } | null;
+  /** A vote's options. */
+  choices: number[] | null;
 }
 
 export interface PrivacySettings {
@@ -671,6 +729,17 @@ export interface RendererApi {
      * saw it; how many posts the server sent. The thread is then read with timeline.thread.
      */
     fetchThread(statusId: number): Promise<number>;
+    /**
+     * Someone's profile from the server of one of the person's accounts (the one named, else the
+     * default), with how that account stands with them; their newest posts are stored with it.
+     */
+    profile(acct: string, accountId?: number): Promise<ProfileView>;
+    /** Follows, mutes or blocks someone (or undoes it) through one of the person's accounts. */
+    relate(input: { accountId: number; acct: string; action: RelationAction }): Promise<RelationshipView>;
+    /** Searches the server of the default account: people, hashtags, and posts it can find. */
+    searchServer(query: string): Promise<ServerSearchResult>;
+    /** The text of one of the person's own posts as written, for editing it. */
+    statusSource(statusId: number): Promise<{ text: string; spoilerText: string }>;
   };
   actions: {
     /**
@@ -778,6 +847,15 @@ export interface EngineApi {
     ): Promise<RulesResult>;
     /** Replaces the account's lists (ids and titles). */
     saveLists(accountId: number, lists: readonly { id: string; title: string }[]): Promise<void>;
+    /** Adds or removes one account this account mutes, blocks or follows (after the server agreed). */
+    setRelation(
+      accountId: number,
+      kind: 'mute' | 'block' | 'follow',
+      acct: string,
+      on: boolean,
+    ): Promise<void>;
+    /** The stored posts that the account's server knows by these ids, in the same order. */
+    statusIdsFor(accountId: number, remoteIds: readonly string[]): Promise<number[]>;
   };
   /** What the Mastodon client learns of each account's server and sync. */
   servers: {

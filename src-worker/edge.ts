@@ -71,6 +71,8 @@ const ENGINE_COMMANDS: { [G in keyof EngineApi]: { [C in keyof EngineApi[G]]: tr
     saveFilters: true,
     saveRelations: true,
     saveLists: true,
+    setRelation: true,
+    statusIdsFor: true,
   },
   servers: { save: true, setFeature: true, recordStep: true, forgetSteps: true, recordDiagnostics: true },
   upkeep: { checkIntegrity: true, idleMs: true, dropOldPosts: true },

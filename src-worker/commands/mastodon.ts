@@ -1,5 +1,13 @@
 import type { HostVault } from '../../src-shared/host-api';
-import type { Account, MastodonAccountStatus, WorkerApi } from '../../src-shared/worker-api';
+import type {
+  Account,
+  MastodonAccountStatus,
+  ProfileView,
+  RelationAction,
+  RelationshipView,
+  ServerSearchResult,
+  WorkerApi,
+} from '../../src-shared/worker-api';
 import { EngineError } from '../errors';
 import type { CommandContext } from './context';
 
@@ -13,6 +21,10 @@ export interface MastodonCommands {
   setForeground(foreground: boolean): void;
   retryNow(accountId: number): void;
   fetchThread(statusId: number): Promise<number>;
+  profile(acct: string, accountId?: number): Promise<ProfileView>;
+  relate(input: { accountId: number; acct: string; action: RelationAction }): Promise<RelationshipView>;
+  searchServer(query: string): Promise<ServerSearchResult>;
+  statusSource(statusId: number): Promise<{ text: string; spoilerText: string }>;
   kick(): void;
   forgetEverything(): Promise<void>;
 }
@@ -31,5 +43,9 @@ export function mastodonCommands({ mastodon }: CommandContext): WorkerApi['masto
     setForeground: async (foreground) => mastodon?.().setForeground(foreground === true),
     retryNow: async (accountId) => mastodon?.().retryNow(accountId),
     fetchThread: async (statusId) => (mastodon ?? unavailable)().fetchThread(statusId),
+    profile: async (acct, accountId) => (mastodon ?? unavailable)().profile(acct, accountId),
+    relate: async (input) => (mastodon ?? unavailable)().relate(input),
+    searchServer: async (query) => (mastodon ?? unavailable)().searchServer(query),
+    statusSource: async (statusId) => (mastodon ?? unavailable)().statusSource(statusId),
   };
 }

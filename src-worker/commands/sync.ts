@@ -1,8 +1,8 @@
 import type { WorkerApi } from '../../src-shared/worker-api';
 import type { Tx } from '../db/database';
 import { forgetModelSnapshot } from '../rank/ranking-store';
-import { replaceFilters, replaceRelations } from '../store/account-rules';
-import { getSyncCursor, recentRemoteIds, saveSyncCursor } from '../store/sync-cursors';
+import { replaceFilters, replaceRelations, setRelation } from '../store/account-rules';
+import { getSyncCursor, recentRemoteIds, saveSyncCursor, statusIdsFor } from '../store/sync-cursors';
 import { replaceLists } from '../store/timeline-sources';
 import type { CommandContext } from './context';
 
@@ -15,6 +15,12 @@ export function syncCommands({ engine }: CommandContext): WorkerApi['sync'] {
     saveLists: (accountId, lists) => engine.write((tx) => replaceLists(tx, accountId, lists)),
     saveFilters: (accountId, filters) =>
       engine.write((tx, now) => replaceFilters(tx, accountId, filters, now)),
+    setRelation: (accountId, kind, acct, on) =>
+      engine.write(async (tx) => {
+        await setRelation(tx, accountId, kind, acct, on);
+        if (kind === 'follow') await forgetModelSnapshot(tx);
+      }),
+    statusIdsFor: (accountId, remoteIds) => engine.read((tx) => statusIdsFor(tx, accountId, remoteIds)),
     saveRelations: async (accountId, kind, accounts) => {
       // Followed authors' rates are kept apart from strangers' from the first observation on:
       // when whom the person follows changes, the model is built again.

@@ -9,7 +9,7 @@
 import type { Engine } from '../engine';
 import { claimNextAction, failAction, markActionSent, nextDueAt, postponeAction } from '../store/outbox';
 import type { OutboxPayload } from '../store/outbox';
-import { REFRESH } from '../../src-shared/worker-api';
+import { REFRESH, type OutboxItem } from '../../src-shared/worker-api';
 import type { Clock } from './clock';
 import { MastodonError, type MastodonHttp } from './http';
 
@@ -48,42 +48,16 @@ export class OutboxSender {
         break;
       }
       const http = this.#options.httpFor(item.accountId);
-      const payload: OutboxPayload = { remoteId: item.remoteId, reply: item.reply ?? undefined };
+      const payload: OutboxPayload = {
+        remoteId: item.remoteId,
+        reply: item.reply ?? undefined,
+        vote: item.choices ? { choices: item.choices, before: null } : undefined,
+      };
       try {
         if (!http) throw new MastodonError('unauthorized', 'This account needs to sign in again.');
-        const response =
-          item.action === 'reply' || item.action === 'post'
-            ? await http.request({
-                method: 'POST',
-                path: '/api/v1/statuses',
-                body: {
-                  status: payload.reply!.text,
-                  ...(item.action === 'reply' ? { in_reply_to_id: payload.remoteId } : {}),
-                  spoiler_text: payload.reply!.spoilerText ?? '',
-                  visibility: payload.reply!.visibility,
-                  ...(payload.reply!.language ? { language: payload.reply!.language } : {}),
-                },
-                headers: { 'Idempotency-Key': item.idempotencyKey },
-                kind: 'interactive',
-                maxRetries: 1,
-              })
-            : item.action === 'delete'
-              ? await http.request({
-                  method: 'DELETE',
-                  path: `/api/v1/statuses/${encodeURIComponent(payload.remoteId!)}`,
-                  kind: 'interactive',
-                  maxRetries: 1,
-                })
-              : await http.request({
-                  method: 'POST',
-                  path: `/api/v1/statuses/${encodeURIComponent(payload.remoteId!)}/${item.action}`,
-                  headers: { 'Idempotency-Key': item.idempotencyKey },
-                  kind: 'interactive',
-                  maxRetries: 1,
-                });
+        const answer = await send(http, item, payload);
         await engine.write((tx) => markActionSent(tx, item.id));
-        if (item.action !== 'delete')
-          await this.#options.ingest(item.accountId, [response.body]).catch(() => undefined);
+        if (answer !== null) await this.#options.ingest(item.accountId, [answer]).catch(() => undefined);
         result.sent++;
       } catch (error) {
         const kind = error instanceof MastodonError ? error.kind : 'network';
@@ -124,6 +98,80 @@ export class OutboxSender {
       this.#wake = () => woken.abort();
       await clock.sleep(wait, AbortSignal.any([signal, woken.signal])).catch(() => undefined);
     }
+  }
+}
+
+/**
+ * Sends one action; the status the server answers with, to be stored (null for a deletion).
+ * A vote goes to the poll's own id on the acting account's server, read from the post there, and
+ * the post is stored with the poll the vote returned.
+ */
+async function send(
+  http: MastodonHttp,
+  item: OutboxItem & { idempotencyKey: string },
+  payload: OutboxPayload,
+): Promise<unknown> {
+  const status = `/api/v1/statuses/${encodeURIComponent(payload.remoteId ?? '')}`;
+  const interactive = { kind: 'interactive', maxRetries: 1 } as const;
+  const idempotent = { 'Idempotency-Key': item.idempotencyKey };
+  switch (item.action) {
+    case 'post':
+    case 'reply':
+      return (
+        await http.request({
+          method: 'POST',
+          path: '/api/v1/statuses',
+          body: {
+            status: payload.reply!.text,
+            ...(item.action === 'reply' ? { in_reply_to_id: payload.remoteId } : {}),
+            spoiler_text: payload.reply!.spoilerText ?? '',
+            visibility: payload.reply!.visibility,
+            ...(payload.reply!.language ? { language: payload.reply!.language } : {}),
+          },
+          headers: idempotent,
+          ...interactive,
+        })
+      ).body;
+    case 'delete':
+      await http.request({ method: 'DELETE', path: status, ...interactive });
+      return null;
+    case 'edit':
+      return (
+        await http.request({
+          method: 'PUT',
+          path: status,
+          body: {
+            status: payload.reply!.text,
+            spoiler_text: payload.reply!.spoilerText ?? '',
+            ...(payload.reply!.language ? { language: payload.reply!.language } : {}),
+          },
+          ...interactive,
+        })
+      ).body;
+    case 'vote': {
+      const post = (await http.request<Record<string, unknown>>({ path: status, ...interactive })).body;
+      const pollId = (post?.poll as { id?: unknown } | null | undefined)?.id;
+      if (typeof pollId !== 'string' && typeof pollId !== 'number')
+        throw new MastodonError('not_found', 'The post no longer has a poll on this server.');
+      // Sent before, its answer lost: the server's poll, with the vote in it, is the truth.
+      if ((post.poll as { voted?: unknown }).voted === true) return post;
+      const poll = await http.request({
+        method: 'POST',
+        path: `/api/v1/polls/${encodeURIComponent(String(pollId))}/votes`,
+        body: { choices: payload.vote!.choices },
+        ...interactive,
+      });
+      return { ...post, poll: poll.body };
+    }
+    default:
+      return (
+        await http.request({
+          method: 'POST',
+          path: `${status}/${item.action}`,
+          headers: idempotent,
+          ...interactive,
+        })
+      ).body;
   }
 }
 

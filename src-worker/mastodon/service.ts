@@ -4,7 +4,16 @@
  * the outbox. The renderer reaches it through `WorkerApi.mastodon`.
  */
 import type { Engine } from '../engine';
-import type { Account, MastodonAccountStatus, WorkerApi } from '../../src-shared/worker-api';
+import type {
+  Account,
+  MastodonAccountStatus,
+  ProfileView,
+  RelationAction,
+  RelationshipView,
+  ServerSearchResult,
+  WorkerApi,
+} from '../../src-shared/worker-api';
+import { fetchProfile, relate, searchServer, statusSource, type PeopleOptions } from './people';
 import { AccountRunner } from './account-runner';
 import { AccountSync } from './account-sync';
 import type { Clock } from './clock';
@@ -129,6 +138,68 @@ export class MastodonService {
     if (!ref)
       throw new EngineError('not_found', 'None of your signed-in accounts has this post on its server.');
     return this.#running.get(ref.account_id)!.sync.fetchThread(ref.remote_id);
+  }
+
+  /**
+   * A running account to ask the server of: the one named, else the default account, else the first
+   * signed-in one.
+   */
+  async #people(accountId?: number): Promise<PeopleOptions & { sync: AccountSync }> {
+    const usable = (r: Running | undefined) =>
+      r !== undefined && r.runner.state !== 'needs_sign_in' && r.runner.state !== 'stopped';
+    let running: Running | undefined;
+    if (accountId !== undefined) {
+      running = this.#running.get(accountId);
+      if (!usable(running))
+        throw new EngineError('not_found', 'That account is not signed in: sign in again to use it.');
+    } else {
+      const accounts = await this.#options.api.accounts.list();
+      const ordered = [...accounts].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.id - b.id);
+      running = ordered.map((a) => this.#running.get(a.id)).find(usable);
+      if (!running) throw new EngineError('not_found', 'None of your accounts is signed in.');
+    }
+    const { account, http, sync } = running!;
+    return { api: this.#options.api, http, accountId: account.id, instance: account.instance, sync };
+  }
+
+  /** Someone's profile and newest posts, from the server of one of the person's accounts. */
+  async profile(acct: string, accountId?: number): Promise<ProfileView> {
+    const people = await this.#people(accountId);
+    return people.sync.guard(() => fetchProfile(people, acct));
+  }
+
+  /** Follows, mutes or blocks someone through one of the person's accounts (or undoes it). */
+  async relate(input: {
+    accountId: number;
+    acct: string;
+    action: RelationAction;
+  }): Promise<RelationshipView> {
+    const people = await this.#people(input.accountId);
+    return people.sync.guard(() => relate(people, input.acct, input.action));
+  }
+
+  /** The default account's server's search. */
+  async searchServer(query: string): Promise<ServerSearchResult> {
+    const people = await this.#people();
+    return people.sync.guard(() => searchServer(people, query));
+  }
+
+  /** One of the person's own posts as written, from the server of the account that wrote it. */
+  async statusSource(statusId: number): Promise<{ text: string; spoilerText: string }> {
+    const refs = await this.#options.engine.read((tx) =>
+      tx.all<{ account_id: number; remote_id: string }>(
+        `SELECT r.account_id, r.remote_id FROM status_refs r
+           JOIN accounts a ON a.id = r.account_id
+           JOIN statuses s ON s.id = r.status_id
+           JOIN authors au ON au.id = s.author_id AND au.acct = a.acct
+          WHERE r.status_id = ?`,
+        [statusId],
+      ),
+    );
+    const ref = refs.find((r) => this.#running.has(r.account_id));
+    if (!ref) throw new EngineError('not_found', 'The account that wrote this post is not signed in.');
+    const people = await this.#people(ref.account_id);
+    return people.sync.guard(() => statusSource(people, ref.remote_id));
   }
 
   /** Each running account's state, what its server lacks, and the steps that are failing. */

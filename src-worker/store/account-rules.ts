@@ -95,3 +95,31 @@ export async function replaceRelations(
   }
   return result;
 }
+
+/** One account muted, blocked or followed, or no longer: what the server agreed to just now. */
+export async function setRelation(
+  tx: Tx,
+  accountId: number,
+  kind: 'mute' | 'block' | 'follow',
+  acct: string,
+  on: boolean,
+): Promise<void> {
+  await accountHost(tx, accountId);
+  const [table, where, values] =
+    kind === 'follow'
+      ? ['account_follows', 'account_id, acct', [accountId, acct.toLowerCase()]]
+      : ['account_relations', 'account_id, kind, acct', [accountId, kind, acct.toLowerCase()]];
+  if (on)
+    await tx.run(
+      `INSERT OR IGNORE INTO ${table} (${where}) VALUES (${values.map(() => '?').join(', ')})`,
+      values,
+    );
+  else
+    await tx.run(
+      `DELETE FROM ${table} WHERE ${where
+        .split(', ')
+        .map((c) => `${c} = ?`)
+        .join(' AND ')}`,
+      values,
+    );
+}

@@ -18,7 +18,7 @@ import type {
   InteractionKind,
 } from '../../src-shared/worker-api';
 
-type Toggle = Exclude<MastodonAction, 'post' | 'reply' | 'delete'>;
+type Toggle = Exclude<MastodonAction, 'post' | 'reply' | 'delete' | 'vote' | 'edit'>;
 
 const TOGGLES: Record<Toggle, { kind: InteractionKind; column: string; on: boolean }> = {
   favourite: { kind: 'favourite', column: 'favourited', on: true },
@@ -55,8 +55,10 @@ interface OutboxRow {
 export interface OutboxPayload {
   /** The post's id on the acting account's server. */
   remoteId: string | null;
-  /** A reply's or a new post's text and settings. */
+  /** A reply's, a new post's or an edit's text and settings. */
   reply?: { text: string; spoilerText?: string; visibility?: string; language?: string | null };
+  /** A vote's options, and the poll as it was before (put back if the server refuses). */
+  vote?: { choices: number[]; before: string | null };
 }
 
 function toItem(row: OutboxRow): OutboxItem {
@@ -72,6 +74,7 @@ function toItem(row: OutboxRow): OutboxItem {
     createdAt: row.created_at,
     remoteId: payload.remoteId,
     reply: payload.reply ?? null,
+    choices: payload.vote?.choices ?? null,
   };
 }
 
@@ -133,6 +136,53 @@ export async function queueNewPost(tx: Tx, input: PublishInput, now: number): Pr
   return toItem(row!);
 }
 
+async function isOwnPost(tx: Tx, statusId: number, accountId: number): Promise<boolean> {
+  const own = await tx.get<{ mine: number }>(
+    `SELECT s.author_id = (SELECT au.id FROM authors au WHERE au.acct = a.acct) AS mine
+       FROM statuses s, accounts a WHERE s.id = ? AND a.id = ?`,
+    [statusId, accountId],
+  );
+  return own?.mine === 1;
+}
+
+/**
+ * A vote shown at once: the poll as stored, with the person's choices and the counts they add.
+ * Refused when the poll is closed, already answered, or the choices do not fit it.
+ */
+async function castVote(
+  tx: Tx,
+  statusId: number,
+  choices: number[],
+  now: number,
+): Promise<OutboxPayload['vote']> {
+  const row = await tx.get<{ poll: string | null }>('SELECT poll FROM statuses WHERE id = ?', [statusId]);
+  const poll = row?.poll ? (JSON.parse(row.poll) as Record<string, unknown>) : null;
+  const options = Array.isArray(poll?.options) ? (poll.options as Record<string, unknown>[]) : null;
+  if (!poll || !options) throw new EngineError('invalid_input', 'This post has no poll.');
+  const expiresAt = typeof poll.expires_at === 'string' ? Date.parse(poll.expires_at) : NaN;
+  if (poll.expired === true || expiresAt <= now)
+    throw new EngineError('invalid_input', 'This poll has ended.');
+  if (poll.voted === true) throw new EngineError('invalid_input', 'You have already voted in this poll.');
+  const unique = [...new Set(choices)];
+  if (unique.length > 1 && poll.multiple !== true)
+    throw new EngineError('invalid_input', 'This poll takes one choice.');
+  if (unique.some((c) => c >= options.length))
+    throw new EngineError('invalid_input', 'That option is not in the poll.');
+  const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const voted = {
+    ...poll,
+    voted: true,
+    own_votes: unique,
+    votes_count: count(poll.votes_count) + unique.length,
+    voters_count: typeof poll.voters_count === 'number' ? poll.voters_count + 1 : poll.voters_count,
+    options: options.map((o, i) =>
+      unique.includes(i) && typeof o.votes_count === 'number' ? { ...o, votes_count: o.votes_count + 1 } : o,
+    ),
+  };
+  await tx.run('UPDATE statuses SET poll = ? WHERE id = ?', [JSON.stringify(voted), statusId]);
+  return { choices: unique, before: row!.poll };
+}
+
 /**
  * Takes an action: the local change and its outbox row, in one transaction. The action's kind and
  * a reply's text were checked at the worker's edge (src-shared/renderer-api-schemas.ts).
@@ -157,14 +207,22 @@ export async function performAction(
       'This account has not seen that post: choose an account whose timeline holds it.',
     );
   let reply: OutboxPayload['reply'];
+  let vote: OutboxPayload['vote'];
   if (action === 'delete') {
-    const own = await tx.get<{ mine: number }>(
-      `SELECT s.author_id = (SELECT au.id FROM authors au WHERE au.acct = a.acct) AS mine
-         FROM statuses s, accounts a WHERE s.id = ? AND a.id = ?`,
-      [statusId, accountId],
-    );
-    if (!own?.mine) throw new EngineError('invalid_input', 'Only your own posts can be deleted.');
+    if (!(await isOwnPost(tx, statusId, accountId)))
+      throw new EngineError('invalid_input', 'Only your own posts can be deleted.');
     await applyDeletions(tx, accountId, [ref.remote_id], now, tombstoned);
+  } else if (action === 'edit') {
+    if (!(await isOwnPost(tx, statusId, accountId)))
+      throw new EngineError('invalid_input', 'Only your own posts can be edited.');
+    // Nothing changes here until the server has the edit: its answer is stored as the new text.
+    reply = {
+      text: input.edit?.text.trim() ?? '',
+      spoilerText: input.edit?.spoilerText || undefined,
+      language: input.edit?.language ?? undefined,
+    };
+  } else if (action === 'vote') {
+    vote = await castVote(tx, statusId, input.choices ?? [], now);
   } else if (action === 'reply') {
     const text = input.reply?.text?.trim() ?? '';
     reply = { text, spoilerText: input.reply?.spoilerText || undefined, visibility: input.reply?.visibility };
@@ -192,7 +250,7 @@ export async function performAction(
       return null;
     }
   }
-  const payload: OutboxPayload = { remoteId: ref.remote_id, reply };
+  const payload: OutboxPayload = { remoteId: ref.remote_id, reply, vote };
   const result = await tx.run(
     `INSERT INTO outbox (account_id, action, status_id, payload, idempotency_key, state, attempts,
        next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
@@ -262,7 +320,13 @@ export async function failAction(tx: Tx, id: number, error: string, now: number)
 async function revertLocal(tx: Tx, row: OutboxRow, now: number): Promise<void> {
   if (row.status_id === null) return;
   // A reply that was refused was still meant: its interaction stays.
-  if (row.action === 'reply' || row.action === 'post') return;
+  if (row.action === 'reply' || row.action === 'post' || row.action === 'edit') return;
+  if (row.action === 'vote') {
+    const before = (JSON.parse(row.payload) as OutboxPayload).vote?.before;
+    if (before !== undefined)
+      await tx.run('UPDATE statuses SET poll = ? WHERE id = ?', [before, row.status_id]);
+    return;
+  }
   if (row.action === 'delete') {
     await tx.run('UPDATE statuses SET deleted_at = NULL WHERE id = ?', [row.status_id]);
     await tx.run('UPDATE timeline_entries SET deleted_at = NULL WHERE status_id = ? AND account_id = ?', [

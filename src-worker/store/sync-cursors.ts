@@ -87,3 +87,20 @@ export async function recentRemoteIds(
   );
   return rows.map((r) => r.remote_id);
 }
+
+/** The stored posts the account's server knows by `remoteIds`, in that order (unknown ones left out). */
+export async function statusIdsFor(
+  tx: Tx,
+  accountId: number,
+  remoteIds: readonly string[],
+): Promise<number[]> {
+  const ids = remoteIds.slice(0, 200);
+  if (ids.length === 0) return [];
+  const rows = await tx.all<{ status_id: number; remote_id: string }>(
+    `SELECT status_id, remote_id FROM status_refs
+      WHERE account_id = ? AND remote_id IN (${ids.map(() => '?').join(', ')})`,
+    [accountId, ...ids],
+  );
+  const byRemote = new Map(rows.map((r) => [r.remote_id, r.status_id]));
+  return ids.flatMap((id) => (byRemote.has(id) ? [byRemote.get(id)!] : []));
+}

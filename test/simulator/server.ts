@@ -255,6 +255,7 @@ export class Simulator {
       ...status.json,
       account: this.account(status.accountId),
     };
+    if (json.poll) json.poll = this.#poll(status, viewer);
     if (viewer) {
       json.favourited = viewer.favourited.has(status.id);
       json.reblogged = viewer.boosts.has(status.id);
@@ -545,6 +546,21 @@ export class Simulator {
     return page
       .map((id) => this.world.statuses.get(id))
       .filter((s): s is SimStatus => this.#visible(s, viewer));
+  }
+
+  /** The signed-in user's own status named in the path; undefined once a refusal is sent. */
+  #own(request: FastifyRequest, reply: FastifyReply): SimStatus | undefined {
+    const user = this.#user(request);
+    const status = this.world.statuses.get((request.params as { id: string }).id);
+    if (!this.#visible(status, user)) {
+      this.#json(reply, { error: 'Record not found' }, undefined, 404);
+      return undefined;
+    }
+    if (status.accountId !== user.accountId) {
+      this.#json(reply, { error: 'This action is not allowed' }, undefined, 403);
+      return undefined;
+    }
+    return status;
   }
 
   #visible(status: SimStatus | undefined, viewer: SimUser): status is SimStatus {
@@ -995,26 +1011,130 @@ export class Simulator {
       const ids = many(request.query as Query, 'id').filter((id) => world.accounts.has(id));
       return this.#json(
         reply,
-        ids.map((id) => ({
-          id,
-          following: user.follows.has(id),
-          showing_reblogs: true,
-          notifying: false,
-          followed_by: false,
-          blocking: user.blocks.has(id),
-          blocked_by: false,
-          muting: user.mutes.has(id),
-          muting_notifications: user.mutes.has(id),
-          muting_expires_at: null,
-          requested: false,
-          requested_by: false,
-          domain_blocking: false,
-          endorsed: false,
-          note: '',
-        })),
+        ids.map((id) => this.#relationship(user, id)),
         z.array(schemas.relationshipSchema),
         200,
         'relationships',
+      );
+    });
+
+    app.get('/api/v1/accounts/lookup', (request, reply) => {
+      this.#user(request);
+      const acct = (one((request.query as Query).acct) ?? '').replace(/^@/, '').toLowerCase();
+      const [username, domain = this.domain] = acct.split('@');
+      const found = [...world.accounts.values()].find(
+        (a) => a.username.toLowerCase() === username && a.domain === domain,
+      );
+      if (!found) return this.#json(reply, { error: 'Record not found' }, undefined, 404);
+      return this.#json(reply, this.account(found.id), schemas.accountSchema, 200, 'account');
+    });
+
+    app.get('/api/v1/accounts/:id', (request, reply) => {
+      this.#user(request);
+      const { id } = request.params as { id: string };
+      if (!world.accounts.has(id)) return this.#json(reply, { error: 'Record not found' }, undefined, 404);
+      return this.#json(reply, this.account(id), schemas.accountSchema, 200, 'account');
+    });
+
+    // An account's posts, newest first; pinned posts are none, and blocked accounts show nothing.
+    app.get('/api/v1/accounts/:id/statuses', (request, reply) => {
+      const user = this.#user(request);
+      const { id } = request.params as { id: string };
+      if (!world.accounts.has(id)) return this.#json(reply, { error: 'Record not found' }, undefined, 404);
+      const query = request.query as Query;
+      const flag = (name: string) => one(query[name]) === 'true' || one(query[name]) === '1';
+      if (flag('pinned')) return this.#statuses(reply, [], user, 'account');
+      const statuses = world
+        .statusesBy(id)
+        .filter(
+          (s) =>
+            this.#visible(s, user) &&
+            !(flag('exclude_reblogs') && s.reblogOf) &&
+            !(flag('exclude_replies') && s.inReplyTo) &&
+            !(flag('only_media') && (world.inner(s).json.media_attachments as unknown[]).length === 0),
+        );
+      return this.#statuses(
+        reply,
+        this.#page(request, reply, statuses, (s) => s.id),
+        user,
+        'account',
+      );
+    });
+
+    const relate = (name: string, apply: (user: SimUser, id: string) => void) =>
+      app.post(`/api/v1/accounts/:id/${name}`, (request, reply) => {
+        const user = this.#user(request);
+        const { id } = request.params as { id: string };
+        if (!world.accounts.has(id)) return this.#json(reply, { error: 'Record not found' }, undefined, 404);
+        if (id === user.accountId)
+          return this.#json(reply, { error: 'This action is not allowed' }, undefined, 403);
+        apply(user, id);
+        return this.#json(
+          reply,
+          this.#relationship(user, id),
+          schemas.relationshipSchema,
+          200,
+          'relationship',
+        );
+      });
+    relate('follow', (user, id) => world.follow(user, id, true));
+    relate('unfollow', (user, id) => world.follow(user, id, false));
+    relate('mute', (user, id) => world.mute(user, id, true));
+    relate('unmute', (user, id) => world.mute(user, id, false));
+    relate('block', (user, id) => world.block(user, id, true));
+    relate('unblock', (user, id) => world.block(user, id, false));
+
+    // Search as a Mastodon without a full-text index answers: accounts by handle or name, hashtags
+    // by name, and statuses only by their address (or, here, by words of the viewer's own posts).
+    app.get('/api/v2/search', (request, reply) => {
+      const user = this.#user(request);
+      const query = request.query as Query;
+      const q = (one(query.q) ?? '').trim();
+      const type = one(query.type);
+      const limit = Math.max(1, Math.min(40, Number(one(query.limit) ?? 20) || 20));
+      if (!q) return this.#json(reply, { accounts: [], statuses: [], hashtags: [] }, undefined, 200);
+      const word = q.replace(/^[@#]/, '').toLowerCase();
+      const accounts =
+        type && type !== 'accounts'
+          ? []
+          : [...world.accounts.values()]
+              .filter((a) => {
+                const name = String(a.json.display_name ?? '').toLowerCase();
+                const full = `${a.username}@${a.domain}`.toLowerCase();
+                return full.startsWith(word) || full === word || name.includes(word);
+              })
+              .slice(0, limit)
+              .map((a) => this.account(a.id));
+      const hashtags =
+        type && type !== 'hashtags'
+          ? []
+          : [...new Set(world.generator.tags.map((t) => t.toLowerCase()))]
+              .filter((t) => t.includes(word))
+              .slice(0, limit)
+              .map((name) => ({ name, url: `${this.url}/tags/${name}`, history: [], following: false }));
+      const statuses =
+        type && type !== 'statuses'
+          ? []
+          : [...world.statuses.values()]
+              .filter(
+                (s) =>
+                  this.#visible(s, user) &&
+                  !s.reblogOf &&
+                  (s.json.url === q ||
+                    s.json.uri === q ||
+                    (s.accountId === user.accountId && String(s.json.content).toLowerCase().includes(word))),
+              )
+              .slice(0, limit);
+      return this.#json(
+        reply,
+        {
+          accounts,
+          hashtags,
+          statuses: statuses.map((s) => this.status(s, user, 'search')),
+        },
+        undefined,
+        200,
+        'search',
       );
     });
 
@@ -1240,14 +1360,64 @@ export class Simulator {
       return this.#json(reply, this.status(status, user), schemas.statusSchema, 200, 'status');
     });
 
+    app.post('/api/v1/polls/:id/votes', (request, reply) => {
+      const user = this.#user(request);
+      const { id } = request.params as { id: string };
+      const status = [...world.statuses.values()].find(
+        (s) => (s.json.poll as Json | null)?.id === id && this.#visible(s, user),
+      );
+      if (!status) return this.#json(reply, { error: 'Record not found' }, undefined, 404);
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const raw = body['choices[]'] ?? body.choices;
+      const choices = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(Number);
+      if (!world.vote(user, status, choices))
+        return this.#json(
+          reply,
+          {
+            error: world.pollExpired(status)
+              ? 'Validation failed: The poll has already ended'
+              : 'Validation failed: You have already voted on this poll',
+          },
+          undefined,
+          422,
+        );
+      return this.#json(reply, this.#poll(status, user), schemas.pollSchema, 200, 'poll');
+    });
+
+    // The text of one's own post as it was written, for editing it.
+    app.get('/api/v1/statuses/:id/source', (request, reply) => {
+      const status = this.#own(request, reply);
+      if (!status) return reply;
+      return this.#json(reply, {
+        id: status.id,
+        text: String(status.json.content)
+          .replace(/<[^>]+>/g, '')
+          .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
+        spoiler_text: status.json.spoiler_text,
+      });
+    });
+
+    app.put('/api/v1/statuses/:id', (request, reply) => {
+      const user = this.#user(request);
+      const status = this.#own(request, reply);
+      if (!status) return reply;
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const text = typeof body.status === 'string' ? body.status : '';
+      if (!text.trim())
+        return this.#json(reply, { error: "Validation failed: Text can't be blank" }, undefined, 422);
+      world.edit(status, {
+        html: `<p>${escapeHtml(text)}</p>`,
+        spoilerText: typeof body.spoiler_text === 'string' ? body.spoiler_text : '',
+        language: typeof body.language === 'string' ? body.language : undefined,
+      });
+      return this.#json(reply, this.status(status, user), schemas.statusSchema, 200, 'status');
+    });
+
     // Deleting one's own post answers with it (source text included, for "delete and redraft").
     app.delete('/api/v1/statuses/:id', (request, reply) => {
       const user = this.#user(request);
-      const status = world.statuses.get((request.params as { id: string }).id);
-      if (!this.#visible(status, user))
-        return this.#json(reply, { error: 'Record not found' }, undefined, 404);
-      if (status.accountId !== user.accountId)
-        return this.#json(reply, { error: 'This action is not allowed' }, undefined, 403);
+      const status = this.#own(request, reply);
+      if (!status) return reply;
       const body = {
         ...this.status(status, user),
         text: String(status.json.content).replace(/<[^>]+>/g, ''),
@@ -1271,6 +1441,38 @@ export class Simulator {
     action('unbookmark', (user, status) => world.bookmark(user, status, false));
     action('reblog', (user, status) => world.reblog(user, status, true));
     action('unreblog', (user, status) => world.reblog(user, status, false));
+  }
+
+  /** A status's poll as `viewer` sees it: open or closed by the clock, their own votes. */
+  #poll(status: SimStatus, viewer: SimUser | undefined): Json {
+    const poll = status.json.poll as Json;
+    const own = viewer ? this.world.votes.get(status.id)?.get(viewer.accountId) : undefined;
+    return {
+      ...poll,
+      options: (poll.options as Json[]).map((o) => ({ ...o })),
+      expired: this.world.pollExpired(status),
+      ...(viewer ? { voted: own !== undefined, own_votes: own ?? [] } : {}),
+    };
+  }
+
+  #relationship(user: SimUser, id: string): Json {
+    return {
+      id,
+      following: user.follows.has(id),
+      showing_reblogs: true,
+      notifying: false,
+      followed_by: false,
+      blocking: user.blocks.has(id),
+      blocked_by: false,
+      muting: user.mutes.has(id),
+      muting_notifications: user.mutes.has(id),
+      muting_expires_at: null,
+      requested: false,
+      requested_by: false,
+      domain_blocking: false,
+      endorsed: false,
+      note: '',
+    };
   }
 
   #notification(n: SimUser['notifications'][number], viewer: SimUser): Json {
@@ -1425,6 +1627,11 @@ export class Simulator {
       const status = event.status;
       if (!this.#visible(status, user)) continue;
       const payload = () => this.#payload('status', this.status(status, user, 'home'), user);
+      if (event.type === 'update') {
+        if (socket.streams.has('user') && user.home.includes(status.id))
+          send('user', 'status.update', payload());
+        continue;
+      }
       if (socket.streams.has('user') && user.home.includes(status.id)) send('user', 'update', payload());
       for (const stream of socket.streams) {
         if (stream.startsWith('list:')) {
@@ -1443,6 +1650,8 @@ export class Simulator {
 
 export type WorldEvent =
   | { type: 'status'; status: SimStatus }
+  /** A status was edited. */
+  | { type: 'update'; status: SimStatus }
   | { type: 'delete'; statusId: string }
   | { type: 'notification'; userId: string; notificationId: string };
 

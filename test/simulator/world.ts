@@ -140,6 +140,8 @@ export class World {
   readonly clock: Clock;
   readonly #listeners = new Set<(event: WorldEvent) => void>();
   readonly #replies = new Map<string, string[]>();
+  /** Poll votes by status id, then by voting account: the option indexes chosen. */
+  readonly votes = new Map<string, Map<string, number[]>>();
   #seq = 0;
   #rng: Rng;
   #authors: Author[];
@@ -350,6 +352,75 @@ export class World {
       user.bookmarks = user.bookmarks.filter((f) => f.statusId !== status.id);
     }
     return status;
+  }
+
+  /**
+   * A vote in a status's poll (`choices` are option indexes); false when the poll cannot take it
+   * (closed, already voted, a choice out of range, several choices in a single-choice poll).
+   */
+  vote(user: SimUser, status: SimStatus, choices: number[]): boolean {
+    const poll = status.json.poll as Json | null;
+    if (!poll) return false;
+    const votes = this.votes.get(status.id) ?? new Map<string, number[]>();
+    const options = poll.options as { votes_count: number }[];
+    if (votes.has(user.accountId) || this.pollExpired(status)) return false;
+    if (choices.length === 0 || (choices.length > 1 && poll.multiple !== true)) return false;
+    if (choices.some((c) => !Number.isInteger(c) || c < 0 || c >= options.length)) return false;
+    const unique = [...new Set(choices)];
+    for (const c of unique) options[c]!.votes_count++;
+    poll.votes_count = (poll.votes_count as number) + unique.length;
+    poll.voters_count = ((poll.voters_count as number | null) ?? 0) + 1;
+    votes.set(user.accountId, unique);
+    this.votes.set(status.id, votes);
+    return true;
+  }
+
+  /** Polls close three days after their post (the generator's are closed when they come). */
+  pollExpired(status: SimStatus): boolean {
+    const poll = status.json.poll as Json | null;
+    return !poll || Date.parse(String(poll.expires_at)) <= this.nowMs;
+  }
+
+  /** Replaces a status's text, as an edit does: a new `edited_at`, and the stream says so. */
+  edit(status: SimStatus, fields: { html: string; spoilerText: string; language?: string }): SimStatus {
+    status.json.content = fields.html;
+    status.json.spoiler_text = fields.spoilerText;
+    status.json.sensitive = fields.spoilerText !== '';
+    if (fields.language) status.json.language = fields.language;
+    status.json.edited_at = new Date(this.nowMs).toISOString();
+    this.#emit({ type: 'update', status });
+    return status;
+  }
+
+  /** Follows or unfollows an account; its posts reach the home feed from then on. */
+  follow(user: SimUser, accountId: string, on: boolean): void {
+    if (on) user.follows.add(accountId);
+    else user.follows.delete(accountId);
+    this.accounts.get(user.accountId)!.json.following_count = user.follows.size;
+    if (on) this.#notify(accountId, 'follow', user.accountId, null);
+  }
+
+  /** Blocking also ends the follow, as Mastodon does. */
+  block(user: SimUser, accountId: string, on: boolean): void {
+    if (on) {
+      user.blocks.add(accountId);
+      this.follow(user, accountId, false);
+    } else user.blocks.delete(accountId);
+  }
+
+  mute(user: SimUser, accountId: string, on: boolean): void {
+    if (on) user.mutes.add(accountId);
+    else user.mutes.delete(accountId);
+  }
+
+  /** An account's own statuses and boosts, newest first. */
+  statusesBy(accountId: string): SimStatus[] {
+    const out: SimStatus[] = [];
+    for (let i = this.timeline.length - 1; i >= 0; i--) {
+      const status = this.statuses.get(this.timeline[i]!)!;
+      if (status.accountId === accountId && !status.deleted) out.push(status);
+    }
+    return out;
   }
 
   /** Boosting answers with the new wrapper; unboosting with the status itself. */

@@ -46,6 +46,9 @@ export type BodyKind =
   | 'filters_v1'
   | 'markers'
   | 'relationships'
+  | 'relationship'
+  | 'poll'
+  | 'search'
   | 'tags';
 
 export interface ShapeContext {
@@ -151,7 +154,7 @@ export function eachStatus(
       visit(s, false);
   else if (kind === 'notification') visit((body as Json).status, false);
   else if (kind === 'notifications') for (const n of body as Json[]) visit(n.status, false);
-  else if (kind === 'grouped_notifications')
+  else if (kind === 'grouped_notifications' || kind === 'search')
     for (const s of (body as Json).statuses as unknown[]) visit(s, false);
 }
 
@@ -159,7 +162,8 @@ export function eachStatus(
 export function eachAccount(kind: BodyKind, body: unknown, each: (account: Json) => void): void {
   if (kind === 'account' || kind === 'credential_account') each(body as Json);
   else if (kind === 'accounts') for (const a of body as Json[]) each(a);
-  else if (kind === 'grouped_notifications') for (const a of (body as Json).accounts as Json[]) each(a);
+  else if (kind === 'grouped_notifications' || kind === 'search')
+    for (const a of (body as Json).accounts as Json[]) each(a);
   if (kind === 'notification') each((body as Json).account as Json);
   if (kind === 'notifications') for (const n of body as Json[]) each(n.account as Json);
   eachStatus(kind, body, (status) => {
