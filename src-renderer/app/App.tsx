@@ -67,7 +67,7 @@ function Shell() {
   const theme = useUi((s) => s.theme);
   const textSize = useUi((s) => s.textSize);
   const [shortcuts, setShortcuts] = useState(false);
-  const composing = useUi((s) => s.composing);
+  const composing = useUi((s) => s.composing || s.editing !== null);
   const openCompose = useUi((s) => s.openCompose);
   const searchBox = useRef<HTMLInputElement>(null);
 

@@ -28,6 +28,8 @@ export const keys = {
   sources: ['timeline-sources'],
   newPosts: ['new-posts'],
   search: (query: string) => ['search', query],
+  serverSearch: (query: string) => ['server-search', query],
+  profile: (acct: string) => ['profile', acct],
   accounts: ['accounts'],
   syncStatus: ['sync-status'],
   failedActions: ['outbox', 'failed'],

@@ -19,9 +19,17 @@ const DIST = path.join(import.meta.dirname, '../../dist-web');
 const SCREENSHOTS = path.join(import.meta.dirname, '../../docs/screenshots');
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const READERS = ['timeline', 'actions', 'thread', 'search', 'keyboard', 'compose', 'notify', 'narrow'].map(
-  (name) => `reader_${name}`,
-);
+const READERS = [
+  'timeline',
+  'actions',
+  'thread',
+  'search',
+  'keyboard',
+  'compose',
+  'notify',
+  'narrow',
+  'people',
+].map((name) => `reader_${name}`);
 
 let app: StaticServer;
 let simulator: Simulator;
@@ -162,7 +170,25 @@ describe('the reader', () => {
     expect(dwell).toBeGreaterThanOrEqual(4_000);
   });
 
-  it('favourites, boosts and bookmarks at once, undoes each, and the server hears every one', async () => {
+  it('favourites, boosts and bookmarks at once, undoes each, votes in a poll, and the server hears every one', async () => {
+    // A poll still open, by someone the reader follows.
+    const asker = [...world.userByName('reader_actions')!.follows][0]!;
+    const question = world.publish(asker, { text: 'Which walk today?' });
+    question.json.poll = {
+      id: '990001',
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+      expired: false,
+      multiple: false,
+      votes_count: 2,
+      voters_count: 2,
+      options: [
+        { title: 'The beach', votes_count: 1 },
+        { title: 'The woods', votes_count: 1 },
+      ],
+      emojis: [],
+      voted: false,
+      own_votes: [],
+    };
     const page = await signedIn('reader_actions');
     const card = page.getByRole('region', { name: 'Timeline' }).getByRole('article').first();
     const uri = (await card.getAttribute('data-post-uri'))!;
@@ -190,6 +216,20 @@ describe('the reader', () => {
     await again.getByRole('button', { name: 'Bookmark', exact: true }).waitFor();
     await expect.poll(() => reader.favourited.has(onServer.id), { timeout: 20_000 }).toBe(false);
     await expect.poll(() => reader.bookmarked.has(onServer.id), { timeout: 20_000 }).toBe(false);
+
+    // The poll: one choice, a vote, and the results with the reader's own choice marked.
+    await page.getByRole('searchbox', { name: 'Search posts' }).fill('Which walk today');
+    const asked = page.getByRole('region', { name: 'Results on this computer' }).getByRole('article').first();
+    const choices = asked.getByRole('group', { name: 'Poll: choose one' });
+    await choices.getByRole('radio', { name: 'The woods' }).check();
+    await asked.getByRole('button', { name: 'Vote', exact: true }).click();
+    const results = asked.getByRole('list', { name: 'Poll results' });
+    await results.getByText('(your vote)').waitFor();
+    expect(await results.getByRole('listitem').last().textContent()).toMatch(/67%\s*The woods/);
+    await expect
+      .poll(() => world.votes.get(question.id)?.get(reader.accountId), { timeout: 20_000 })
+      .toEqual([1]);
+    await expectAccessible(page, 'poll');
   });
 
   it('opens a thread with what a reply answers above it, and a profile and a hashtag from a post', async () => {
@@ -241,7 +281,6 @@ describe('the reader', () => {
     for (const handle of await profile.locator('.post-acct').allTextContents())
       expect(handle).toBe(`@${acct}`);
     await expectAccessible(page, 'profile');
-    await screenshot(page, 'profile');
 
     // A hashtag opens the posts stored with it.
     await page.getByRole('link', { name: 'Home' }).click();
@@ -277,7 +316,7 @@ describe('the reader', () => {
       .split(/\s+/)
       .find((w) => /^[a-z]{5,}$/i.test(w))!;
     await page.getByRole('searchbox', { name: 'Search posts' }).fill(word);
-    const results = page.getByRole('region', { name: 'Search results' });
+    const results = page.getByRole('region', { name: 'Results on this computer' });
     await results.getByRole('article').first().waitFor();
     expect((await results.getByRole('article').first().textContent())!.toLowerCase()).toContain(
       word.toLowerCase(),
@@ -371,9 +410,31 @@ describe('the reader', () => {
     expect(await dialog.getByLabel('Post text').inputValue()).toBe('');
     await page.keyboard.press('Escape');
 
-    // One's own post can be deleted from its menu, after saying so.
+    // One's own post is edited from its menu, from its text as the server keeps it.
     await page.getByRole('searchbox', { name: 'Search posts' }).fill('walk with the corgi');
-    const mine = page.getByRole('region', { name: 'Search results' }).getByRole('article').first();
+    const mine = page.getByRole('region', { name: 'Results on this computer' }).getByRole('article').first();
+    await mine.getByRole('button', { name: 'More actions' }).click();
+    await mine.getByRole('menuitem', { name: 'Edit' }).click();
+    const editing = page.getByRole('dialog', { name: 'Edit post' });
+    await expect
+      .poll(() => editing.getByLabel('Post text').inputValue())
+      .toBe('A walk with the corgi https://example.com/a/very/long/link/indeed');
+    await editing.getByLabel('Post text').fill('A walk with the corgi, and a nap after');
+    await editing.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(
+        () =>
+          [...world.statuses.values()].find((s) => String(s.json.content).includes('A walk with the corgi'))
+            ?.json.content,
+        { timeout: 20_000 },
+      )
+      .toBe('<p>A walk with the corgi, and a nap after</p>');
+    await mine.getByText('Edited').waitFor();
+    await mine.getByText('and a nap after').waitFor();
+    // The draft of a new post is not touched by an edit.
+    await page.keyboard.press('Escape');
+
+    // One's own post can be deleted from its menu, after saying so.
     await mine.getByRole('button', { name: 'More actions' }).click();
     page.once('dialog', (confirm) => void confirm.accept());
     await mine.getByRole('menuitem', { name: 'Delete' }).click();
@@ -383,6 +444,53 @@ describe('the reader', () => {
     await expect
       .poll(() => world.statuses.get(published.id)?.deleted ?? true, { timeout: 20_000 })
       .toBe(true);
+  });
+
+  it("shows a person's profile from the server, follows, mutes and blocks them, and finds people on the server", async () => {
+    const reader = world.userByName('reader_people')!;
+    const page = await signedIn('reader_people');
+    // Someone the reader follows, found by the server's search.
+    const followed = world.accounts.get([...reader.follows].find((id) => world.statusesBy(id).length > 2)!)!;
+    const handle = `${followed.username}@${followed.domain}`.toLowerCase();
+    await page.getByRole('searchbox', { name: 'Search posts' }).fill(followed.username);
+    await page.getByRole('tab', { name: `On ${new URL(simulator.url).host}` }).click();
+    const person = page
+      .getByRole('list', { name: 'People' })
+      .getByRole('link', { name: new RegExp(`@${handle}`) });
+    await person.waitFor();
+    await expectAccessible(page, 'search, server');
+    await person.click();
+
+    // Their profile as the server has it, and their posts, those the server just sent among them.
+    const profile = page.getByRole('region', { name: 'Profile' });
+    await profile.getByText(/[\d,.]+ posts · [\d,.]+ following · [\d,.]+ followers/).waitFor();
+    const newest = world.statusesBy(followed.id).find((s) => !s.reblogOf)!;
+    await page.locator(`main .post-list article[data-post-uri="${String(newest.json.uri)}"]`).waitFor();
+    await expectAccessible(page, 'profile, from the server');
+    await screenshot(page, 'profile');
+
+    await profile.getByRole('button', { name: 'Unfollow' }).click();
+    await profile.getByRole('button', { name: 'Follow', exact: true }).waitFor();
+    expect(reader.follows.has(followed.id)).toBe(false);
+    await profile.getByRole('button', { name: 'Follow', exact: true }).click();
+    await profile.getByRole('button', { name: 'Unfollow' }).waitFor();
+    expect(reader.follows.has(followed.id)).toBe(true);
+
+    await profile.getByRole('button', { name: 'Mute' }).click();
+    await profile.getByRole('button', { name: 'Unmute' }).waitFor();
+    expect(reader.mutes.has(followed.id)).toBe(true);
+    await profile.getByRole('button', { name: 'Unmute' }).click();
+    await profile.getByRole('button', { name: 'Mute' }).waitFor();
+
+    // Blocking asks first, and ends the follow.
+    page.once('dialog', (confirm) => void confirm.accept());
+    await profile.getByRole('button', { name: 'Block' }).click();
+    await profile.getByRole('button', { name: 'Unblock' }).waitFor();
+    expect(reader.blocks.has(followed.id)).toBe(true);
+    expect(reader.follows.has(followed.id)).toBe(false);
+    await expect(profile.getByRole('button', { name: 'Unfollow' }).count()).resolves.toBe(0);
+    await profile.getByRole('button', { name: 'Unblock' }).click();
+    await profile.getByRole('button', { name: 'Follow', exact: true }).waitFor();
   });
 
   it('groups notifications as Mastodon does, and filters them by kind', async () => {

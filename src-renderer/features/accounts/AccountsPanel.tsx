@@ -21,6 +21,8 @@ const ACTION_TEXT: Record<MastodonAction, string> = {
   unbookmark: 'remove a bookmark',
   reply: 'send a reply',
   delete: 'delete a post',
+  vote: 'vote in a poll',
+  edit: 'edit a post',
 };
 
 const STATE_TEXT: Record<MastodonAccountState, string> = {

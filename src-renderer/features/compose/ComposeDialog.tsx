@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { PublishInput } from '../../../src-shared/worker-api';
 import { engine } from '../../app/engine';
 import { useUi } from '../../state/store';
 import { accountsQuery } from '../accounts/queries';
-import { EMPTY_DRAFT } from './slice';
+import { EMPTY_DRAFT, type EditDraft } from './slice';
 
 /** Mastodon's own limit where a server does not say. */
 const DEFAULT_LIMIT = 500;
@@ -26,13 +26,18 @@ export function postLength(text: string): number {
     .length;
 }
 
-/** Writing a new post: what it says, its warning, who sees it, its language, through which account. */
+/** The dialog: a new post, or an edit of one of the person's own. */
 export function ComposeDialog() {
+  const editing = useUi((s) => s.editing);
+  return editing ? <EditPost editing={editing} /> : <NewPost />;
+}
+
+/** Writing a new post: what it says, its warning, who sees it, its language, through which account. */
+function NewPost() {
   const draft = useUi((s) => s.draft);
   const edit = useUi((s) => s.editDraft);
   const close = useUi((s) => s.closeCompose);
   const discard = useUi((s) => s.discardDraft);
-  const report = useUi((s) => s.report);
   const accounts = (useQuery(accountsQuery).data ?? []).filter((a) => a.state === 'active');
   // The draft's account only while it is still signed in and working; else the default one.
   const accountId =
@@ -40,6 +45,128 @@ export function ComposeDialog() {
     accounts.find((a) => a.isDefault)?.id ??
     accounts[0]?.id ??
     null;
+  return (
+    <PostForm
+      title="New post"
+      submitLabel="Publish"
+      accountId={accountId}
+      value={draft}
+      onChange={edit}
+      onClose={close}
+      onSubmit={async (spoilerText) => {
+        await engine().actions.publish({
+          accountId: accountId!,
+          text: draft.text,
+          spoilerText,
+          visibility: draft.visibility,
+          language: draft.language,
+        });
+        discard();
+        close();
+      }}
+      top={
+        <>
+          {accounts.length === 0 && <p>Sign in to an account to post.</p>}
+          {accounts.length > 1 && (
+            <label>
+              Post as{' '}
+              <select
+                value={accountId ?? ''}
+                onChange={(e) => edit({ accountId: Number(e.currentTarget.value) })}
+              >
+                {accounts.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    @{a.acct}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </>
+      }
+      options={
+        <select
+          aria-label="Visibility"
+          value={draft.visibility}
+          onChange={(e) => edit({ visibility: e.currentTarget.value as (typeof VISIBILITIES)[number][0] })}
+        >
+          {VISIBILITIES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      }
+      buttons={(resetWarning) => (
+        <>
+          <button
+            type="button"
+            onClick={() => {
+              discard();
+              resetWarning();
+            }}
+            disabled={draft === EMPTY_DRAFT}
+          >
+            Discard
+          </button>
+          <button type="button" onClick={close}>
+            Close (keep the draft)
+          </button>
+        </>
+      )}
+    />
+  );
+}
+
+/** Editing one of the person's own posts: its text, warning and language (who sees it stays). */
+function EditPost({ editing }: { editing: EditDraft }) {
+  const change = useUi((s) => s.changeEdit);
+  const close = useUi((s) => s.closeEdit);
+  return (
+    <PostForm
+      title="Edit post"
+      submitLabel="Save"
+      accountId={editing.accountId}
+      value={editing}
+      onChange={change}
+      onClose={close}
+      onSubmit={async (spoilerText) => {
+        await engine().actions.perform({
+          accountId: editing.accountId,
+          statusId: editing.statusId,
+          action: 'edit',
+          edit: { text: editing.text, spoilerText, language: editing.language },
+        });
+        close();
+      }}
+      buttons={() => (
+        <button type="button" onClick={close}>
+          Cancel
+        </button>
+      )}
+    />
+  );
+}
+
+interface PostFormProps {
+  title: string;
+  submitLabel: string;
+  /** The account it goes through (for its server's character limit); null when none can. */
+  accountId: number | null;
+  value: { text: string; spoilerText: string; language: string | null };
+  onChange(patch: { text?: string; spoilerText?: string; language?: string | null }): void;
+  /** Sends it, with the content warning as it stands (empty when switched off). */
+  onSubmit(spoilerText: string): Promise<void>;
+  onClose(): void;
+  top?: ReactNode;
+  options?: ReactNode;
+  buttons(resetWarning: () => void): ReactNode;
+}
+
+/** The text, the warning, the language and the counter, in a modal dialog. */
+function PostForm(props: PostFormProps) {
+  const { value, onChange, accountId } = props;
+  const report = useUi((s) => s.report);
   const info = useQuery({
     queryKey: ['server-info', accountId],
     queryFn: () => engine().servers.info(accountId!),
@@ -47,26 +174,18 @@ export function ComposeDialog() {
   }).data;
   const limit = info?.maxCharacters ?? DEFAULT_LIMIT;
   const [sending, setSending] = useState(false);
-  const [warning, setWarning] = useState(draft.spoilerText !== '');
-  const left = limit - postLength(draft.text) - (warning ? postLength(draft.spoilerText) : 0);
+  const [warning, setWarning] = useState(value.spoilerText !== '');
+  const left = limit - postLength(value.text) - (warning ? postLength(value.spoilerText) : 0);
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
 
-  async function publish() {
+  async function submit() {
     if (accountId === null) return;
     setSending(true);
     try {
-      await engine().actions.publish({
-        accountId,
-        text: draft.text,
-        spoilerText: warning ? draft.spoilerText : '',
-        visibility: draft.visibility,
-        language: draft.language,
-      });
-      discard();
-      close();
+      await props.onSubmit(warning ? value.spoilerText : '');
     } catch (error) {
       report(error);
     } finally {
@@ -75,44 +194,29 @@ export function ComposeDialog() {
   }
 
   return (
-    <dialog ref={dialog} className="dialog compose" aria-labelledby="compose-title" onClose={close}>
+    <dialog ref={dialog} className="dialog compose" aria-labelledby="compose-title" onClose={props.onClose}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void publish();
+          void submit();
         }}
       >
-        <h2 id="compose-title">New post</h2>
-        {accounts.length === 0 && <p>Sign in to an account to post.</p>}
-        {accounts.length > 1 && (
-          <label>
-            Post as{' '}
-            <select
-              value={accountId ?? ''}
-              onChange={(e) => edit({ accountId: Number(e.currentTarget.value) })}
-            >
-              {accounts.map((a) => (
-                <option key={a.id} value={a.id}>
-                  @{a.acct}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <h2 id="compose-title">{props.title}</h2>
+        {props.top}
         {warning && (
           <input
             aria-label="Content warning"
             placeholder="Content warning"
-            value={draft.spoilerText}
-            onChange={(e) => edit({ spoilerText: e.currentTarget.value })}
+            value={value.spoilerText}
+            onChange={(e) => onChange({ spoilerText: e.currentTarget.value })}
           />
         )}
         <textarea
           aria-label="Post text"
           placeholder="What is on your mind?"
           rows={6}
-          value={draft.text}
-          onChange={(e) => edit({ text: e.currentTarget.value })}
+          value={value.text}
+          onChange={(e) => onChange({ text: e.currentTarget.value })}
           // The dialog opens to be written in.
           autoFocus
         />
@@ -121,21 +225,11 @@ export function ComposeDialog() {
             <input type="checkbox" checked={warning} onChange={(e) => setWarning(e.currentTarget.checked)} />{' '}
             Content warning
           </label>
-          <select
-            aria-label="Visibility"
-            value={draft.visibility}
-            onChange={(e) => edit({ visibility: e.currentTarget.value as (typeof VISIBILITIES)[number][0] })}
-          >
-            {VISIBILITIES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
+          {props.options}
           <select
             aria-label="Language"
-            value={draft.language ?? ''}
-            onChange={(e) => edit({ language: e.currentTarget.value || null })}
+            value={value.language ?? ''}
+            onChange={(e) => onChange({ language: e.currentTarget.value || null })}
           >
             <option value="">Language: as the server guesses</option>
             {LANGUAGES.map((code) => (
@@ -149,25 +243,13 @@ export function ComposeDialog() {
           </output>
         </div>
         <div className="compose-actions">
-          <button
-            type="button"
-            onClick={() => {
-              discard();
-              setWarning(false);
-            }}
-            disabled={draft === EMPTY_DRAFT}
-          >
-            Discard
-          </button>
-          <button type="button" onClick={close}>
-            Close (keep the draft)
-          </button>
+          {props.buttons(() => setWarning(false))}
           <button
             type="submit"
             className="primary"
-            disabled={sending || accountId === null || draft.text.trim() === '' || left < 0}
+            disabled={sending || accountId === null || value.text.trim() === '' || left < 0}
           >
-            Publish
+            {props.submitLabel}
           </button>
         </div>
       </form>

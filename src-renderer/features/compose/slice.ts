@@ -12,6 +12,15 @@ export const EMPTY_DRAFT: Draft = {
   language: null,
 };
 
+/** One of the person's own posts being edited: its new text, warning and language. */
+export interface EditDraft {
+  statusId: number;
+  accountId: number;
+  text: string;
+  spoilerText: string;
+  language: string | null;
+}
+
 export interface ComposeSlice {
   /** The new post being written: kept when the dialog closes, until it is sent or thrown away. */
   draft: Draft;
@@ -20,6 +29,11 @@ export interface ComposeSlice {
   closeCompose(): void;
   editDraft(patch: Partial<Draft>): void;
   discardDraft(): void;
+  /** The post being edited, when the dialog edits one instead of writing a new one. */
+  editing: EditDraft | null;
+  openEdit(edit: EditDraft): void;
+  changeEdit(patch: Partial<Omit<EditDraft, 'statusId' | 'accountId'>>): void;
+  closeEdit(): void;
 }
 
 export const createComposeSlice: StateCreator<UiState, [], [], ComposeSlice> = (set, get) => ({
@@ -29,4 +43,11 @@ export const createComposeSlice: StateCreator<UiState, [], [], ComposeSlice> = (
   closeCompose: () => set({ composing: false }),
   editDraft: (patch) => set({ draft: { ...get().draft, ...patch } }),
   discardDraft: () => set({ draft: EMPTY_DRAFT }),
+  editing: null,
+  openEdit: (editing) => set({ editing }),
+  changeEdit: (patch) => {
+    const editing = get().editing;
+    if (editing) set({ editing: { ...editing, ...patch } });
+  },
+  closeEdit: () => set({ editing: null }),
 });

@@ -15,9 +15,9 @@ import { RankingReason } from './RankingReason';
 import { ReplyForm } from './ReplyForm';
 import { LinkCard } from './LinkCard';
 import { MediaGrid } from './MediaGrid';
-import { PollResults } from './PollResults';
+import { Poll } from './Poll';
 import { QuotedPost } from './QuotedPost';
-import { richContent } from './rich-content';
+import { openInApp, richContent } from './rich-content';
 import { recordOpen } from './commands';
 
 /**
@@ -48,14 +48,8 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
   };
   // Mentions and hashtags open in the app; other links in the browser, and count as opening the post.
   const followLink = (event: MouseEvent<HTMLElement>) => {
-    const link = (event.target as HTMLElement).closest('a');
-    if (!link) return;
-    const acct = link.dataset.corgiAcct;
-    const tag = link.dataset.corgiTag;
-    if (acct || tag) {
-      event.preventDefault();
-      navigate(acct ? `/@${acct}` : `/tags/${encodeURIComponent(tag!)}`);
-    } else recordOpen(post);
+    if (openInApp(event.target, navigate)) event.preventDefault();
+    else if ((event.target as HTMLElement).closest('a')) recordOpen(post);
   };
   const context: PostActionContext = {
     post,
@@ -154,7 +148,7 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
       {revealed && mediaShown && post.media.length > 0 && (
         <MediaGrid media={post.media} sensitive={post.sensitive} />
       )}
-      {revealed && post.poll && <PollResults poll={post.poll} />}
+      {revealed && post.poll && <Poll post={post} poll={post.poll} accountId={own?.accountId ?? null} />}
       {revealed && post.card && post.media.length === 0 && <LinkCard card={post.card} />}
       {post.quoteId !== null && <QuotedPost id={post.quoteId} />}
       <footer className="post-actions" role="group" aria-label="Actions">

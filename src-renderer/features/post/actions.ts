@@ -9,13 +9,14 @@ import {
   Eye,
   Link,
   MessageSquareText,
+  Pencil,
   Repeat2,
   Reply,
   Star,
   Trash2,
 } from 'lucide-react';
 import type { PostView } from '../../../src-shared/worker-api';
-import { act, deletePost, type ToggleAction } from './commands';
+import { act, deletePost, startEdit, type ToggleAction } from './commands';
 
 export interface PostActionContext {
   /** The post as it is now. */
@@ -113,6 +114,14 @@ export const POST_ACTIONS: readonly PostAction[] = [
     place: 'keyboard',
     enabled: ({ card }) => card.hasHidden,
     perform: ({ card }) => card.toggleHidden(),
+  },
+  {
+    id: 'edit',
+    label: 'Edit',
+    icon: Pencil,
+    place: 'menu',
+    enabled: ({ author, post }) => author !== null && !post.deleted,
+    perform: ({ author, post }) => (author !== null ? startEdit(post, author) : undefined),
   },
   {
     id: 'delete',

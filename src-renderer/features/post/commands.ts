@@ -7,7 +7,7 @@ import { engine } from '../../app/engine';
 import { keys, queryClient } from '../../app/query';
 import { useUi } from '../../state/store';
 
-export type ToggleAction = Exclude<MastodonAction, 'post' | 'reply' | 'delete'>;
+export type ToggleAction = Exclude<MastodonAction, 'post' | 'reply' | 'delete' | 'vote' | 'edit'>;
 
 const FLAG: Record<ToggleAction, ['favourited' | 'reblogged' | 'bookmarked', boolean]> = {
   favourite: ['favourited', true],
@@ -84,4 +84,27 @@ export async function deletePost(post: PostView, accountId: number): Promise<voi
   } catch (error) {
     useUi.getState().report(error);
   }
+}
+
+/** Votes in the post's poll through the given account; shown at once, sent when it can be. */
+export async function vote(post: PostView, choices: number[], accountId: number): Promise<void> {
+  try {
+    await engine().actions.perform({ accountId, statusId: post.id, action: 'vote', choices });
+  } catch (error) {
+    useUi.getState().report(error);
+  }
+}
+
+/**
+ * Opens one of the person's own posts for editing, from its text as written (the server's copy,
+ * which keeps mentions whole); from the text shown here when the server cannot be asked.
+ */
+export async function startEdit(post: PostView, accountId: number): Promise<void> {
+  let source = { text: post.contentText, spoilerText: post.spoilerText };
+  try {
+    source = await engine().mastodon.statusSource(post.id);
+  } catch {
+    // Offline, or a server without `…/source`: the text shown is the best there is.
+  }
+  useUi.getState().openEdit({ statusId: post.id, accountId, ...source, language: post.language });
 }

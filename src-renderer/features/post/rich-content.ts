@@ -53,7 +53,7 @@ export function fullAcct(acct: string, url: string): string | null {
 }
 
 /** Marks each mention with the handle it names and each hashtag with its tag, for in-app links. */
-function markLinks(root: HTMLElement, post: PostView): void {
+function markLinks(root: HTMLElement, mentions: PostView['mentions']): void {
   for (const link of root.querySelectorAll('a')) {
     const href = link.getAttribute('href') ?? '';
     if (link.classList.contains('hashtag')) {
@@ -61,7 +61,7 @@ function markLinks(root: HTMLElement, post: PostView): void {
       if (tag) link.setAttribute('data-corgi-tag', tag.toLowerCase());
       continue;
     }
-    const mention = post.mentions.find((m) => m.url === href);
+    const mention = mentions.find((m) => m.url === href);
     if (mention || link.classList.contains('mention')) {
       const acct = fullAcct(mention?.acct ?? link.textContent ?? '', href);
       if (acct) link.setAttribute('data-corgi-acct', acct);
@@ -75,11 +75,29 @@ function markLinks(root: HTMLElement, post: PostView): void {
  */
 const inert = document.implementation.createHTMLDocument('');
 
+/** HTML from a server (a post, a bio, a profile field) made safe, with its emoji and in-app links. */
+export function richHtml(html: string, emojis: EmojiView[], mentions: PostView['mentions'] = []): string {
+  const holder = inert.createElement('div');
+  holder.innerHTML = sanitizeStatusHtml(html);
+  withEmoji(holder, emojis);
+  markLinks(holder, mentions);
+  return holder.innerHTML;
+}
+
 /** The HTML to show for a post's content. */
 export function richContent(post: PostView): string {
-  const holder = inert.createElement('div');
-  holder.innerHTML = sanitizeStatusHtml(post.contentHtml);
-  withEmoji(holder, post.emojis);
-  markLinks(holder, post);
-  return holder.innerHTML;
+  return richHtml(post.contentHtml, post.emojis, post.mentions);
+}
+
+/**
+ * Opens a mention's profile or a hashtag's timeline in the app, for a click inside HTML made by
+ * `richHtml`; false when the click was on something else (a link that opens in the browser).
+ */
+export function openInApp(target: EventTarget, navigate: (to: string) => void): boolean {
+  const link = (target as HTMLElement).closest?.('a');
+  const acct = link?.dataset.corgiAcct;
+  const tag = link?.dataset.corgiTag;
+  if (!acct && !tag) return false;
+  navigate(acct ? `/@${acct}` : `/tags/${encodeURIComponent(tag!)}`);
+  return true;
 }
