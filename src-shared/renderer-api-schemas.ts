@@ -200,6 +200,8 @@ export const RENDERER_API_ARGUMENTS = {
     ]),
     thread: z.tuple([id.describe('statusId')]),
     sources: z.tuple([]),
+    markRead: z.tuple([id.describe('statusId')]),
+    readingPosition: z.tuple([id.nullable().optional().describe('accountId')]),
   },
   mastodon: {
     start: z.tuple([
@@ -263,6 +265,8 @@ export const RENDERER_API_ARGUMENTS = {
         .optional()
         .describe('query'),
     ]),
+    markRead: z.tuple([]),
+    unread: z.tuple([]),
   },
   search: {
     posts: z.tuple([z.string().describe('query'), z.int().optional().describe('limit')]),

@@ -35,6 +35,8 @@ export const CHANGE_DOMAINS = [
   'sync',
   'notifications',
   'timelines',
+  /** Where the person stopped reading (Mastodon's markers). */
+  'markers',
 ] as const;
 export type ChangeDomain = (typeof CHANGE_DOMAINS)[number];
 
@@ -185,6 +187,16 @@ export interface AuthorView {
   bot: boolean;
   /** The custom emoji of the display name; absent on views made before they were read. */
   emojis?: EmojiView[];
+}
+
+/** Where the person stopped reading the home timeline (Mastodon's markers), as a stored post. */
+export interface ReadingPosition {
+  statusId: number;
+  /** When the post entered the timeline. */
+  at: number;
+  /** Read here, or further in another app (the server's marker). */
+  from: 'here' | 'server';
+  savedAt: number;
 }
 
 /** How one of the person's accounts stands with another account, as its server says. */
@@ -697,6 +709,13 @@ export interface RendererApi {
     thread(statusId: number): Promise<ThreadView>;
     /** The lists and followed hashtags that can be opened as timelines. */
     sources(): Promise<TimelineSources>;
+    /**
+     * The person read the home timeline down to this post (the top one on screen, newest first):
+     * each account's position moves there unless it is further, and its server hears of it.
+     */
+    markRead(statusId: number): Promise<void>;
+    /** Where the reading of the home timeline stopped (one account's, or the furthest of all). */
+    readingPosition(accountId?: number | null): Promise<ReadingPosition | null>;
   };
   mastodon: {
     /**
@@ -767,6 +786,10 @@ export interface RendererApi {
   notifications: {
     /** The newest notifications of every account, grouped, newest first. */
     groups(query?: NotificationsQuery): Promise<NotificationGroupView[]>;
+    /** Every notification stored has been seen: each account's position moves to its newest. */
+    markRead(): Promise<void>;
+    /** How many notifications came since they were last seen, here or in another app. */
+    unread(): Promise<number>;
   };
   search: {
     posts(query: string, limit?: number): Promise<PostView[]>;
@@ -856,6 +879,17 @@ export interface EngineApi {
     ): Promise<void>;
     /** The stored posts that the account's server knows by these ids, in the same order. */
     statusIdsFor(accountId: number, remoteIds: readonly string[]): Promise<number[]>;
+    /** Each reading position read here further than the account's server knows. */
+    markersToSend(accountId: number): Promise<{ timeline: 'home' | 'notifications'; lastReadId: string }[]>;
+    /** Reading positions as the account's server keeps them. */
+    saveServerMarkers(
+      accountId: number,
+      markers: readonly {
+        timeline: 'home' | 'notifications';
+        lastReadId: string;
+        updatedAt: number | null;
+      }[],
+    ): Promise<void>;
   };
   /** What the Mastodon client learns of each account's server and sync. */
   servers: {

@@ -39,6 +39,7 @@ export const TABLE_DOMAINS: Readonly<Record<string, ChangeDomain>> = {
   ranking_log: 'ranking',
   sync_state: 'sync',
   notifications: 'notifications',
+  reading_markers: 'markers',
 };
 
 /** An account's sync changed state: no table holds it, and it is announced as if one did. */

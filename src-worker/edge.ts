@@ -73,6 +73,8 @@ const ENGINE_COMMANDS: { [G in keyof EngineApi]: { [C in keyof EngineApi[G]]: tr
     saveLists: true,
     setRelation: true,
     statusIdsFor: true,
+    markersToSend: true,
+    saveServerMarkers: true,
   },
   servers: { save: true, setFeature: true, recordStep: true, forgetSteps: true, recordDiagnostics: true },
   upkeep: { checkIntegrity: true, idleMs: true, dropOldPosts: true },

@@ -1,9 +1,12 @@
 import type { WorkerApi } from '../../src-shared/worker-api';
 import { notificationGroups } from '../store/notifications';
+import { markNotificationsRead, unreadNotifications } from '../store/reading-markers';
 import type { CommandContext } from './context';
 
 export function notificationCommands({ engine }: CommandContext): WorkerApi['notifications'] {
   return {
     groups: (query) => engine.read((tx) => notificationGroups(tx, query)),
+    markRead: () => engine.write((tx, now) => markNotificationsRead(tx, now)),
+    unread: () => engine.read((tx) => unreadNotifications(tx)),
   };
 }

@@ -4,6 +4,7 @@ import { forgetModelSnapshot } from '../rank/ranking-store';
 import { replaceFilters, replaceRelations, setRelation } from '../store/account-rules';
 import { getSyncCursor, recentRemoteIds, saveSyncCursor, statusIdsFor } from '../store/sync-cursors';
 import { replaceLists } from '../store/timeline-sources';
+import { markersToSend, saveServerMarkers } from '../store/reading-markers';
 import type { CommandContext } from './context';
 
 export function syncCommands({ engine }: CommandContext): WorkerApi['sync'] {
@@ -21,6 +22,9 @@ export function syncCommands({ engine }: CommandContext): WorkerApi['sync'] {
         if (kind === 'follow') await forgetModelSnapshot(tx);
       }),
     statusIdsFor: (accountId, remoteIds) => engine.read((tx) => statusIdsFor(tx, accountId, remoteIds)),
+    markersToSend: (accountId) => engine.read((tx) => markersToSend(tx, accountId)),
+    saveServerMarkers: (accountId, markers) =>
+      engine.write((tx) => saveServerMarkers(tx, accountId, markers)),
     saveRelations: async (accountId, kind, accounts) => {
       // Followed authors' rates are kept apart from strangers' from the first observation on:
       // when whom the person follows changes, the model is built again.

@@ -4,6 +4,7 @@ import { logServedPage, refreshFeed } from '../rank/feed';
 import { postsById, timelinePage } from '../store/posts';
 import { postList, threadOf } from '../store/post-lists';
 import { timelineSources } from '../store/timeline-sources';
+import { markHomeRead, readingPosition } from '../store/reading-markers';
 import type { CommandContext } from './context';
 
 export function timelineCommands({ engine, memory, rankingWrite }: CommandContext): WorkerApi['timeline'] {
@@ -33,6 +34,10 @@ export function timelineCommands({ engine, memory, rankingWrite }: CommandContex
     list: (query) => engine.read((tx) => postList(tx, query)),
     thread: (statusId) => engine.read((tx) => threadOf(tx, statusId)),
     sources: () => engine.read((tx) => timelineSources(tx)),
+    markRead: async (statusId) => {
+      await engine.write((tx, now) => markHomeRead(tx, statusId, now));
+    },
+    readingPosition: (accountId) => engine.read((tx) => readingPosition(tx, accountId ?? null)),
     gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
   };
 }

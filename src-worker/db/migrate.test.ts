@@ -569,6 +569,31 @@ describe('migrations', () => {
     ).rejects.toThrow(/UNIQUE|PRIMARY/);
   });
 
+  it('18: keeps every row, and keeps one reading marker per account and timeline, going with its account', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 17);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db))
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    expect(await migrate(db, 18)).toEqual([18]);
+    for (const [table, rows] of Object.entries(before))
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    const account = (await db.get<{ id: number }>('SELECT id FROM accounts LIMIT 1'))!.id;
+    const insert = (timeline: string) =>
+      db.run("INSERT INTO reading_markers (account_id, timeline, read_id, read_at) VALUES (?, ?, '9', 1)", [
+        account,
+        timeline,
+      ]);
+    await insert('home');
+    await expect(insert('home')).rejects.toThrow(/UNIQUE|PRIMARY/);
+    await expect(insert('lists')).rejects.toThrow(/CHECK/);
+    await db.run('PRAGMA foreign_keys = ON');
+    await db.run('DELETE FROM accounts WHERE id = ?', [account]);
+    expect(await db.get('SELECT count(*) AS n FROM reading_markers')).toEqual({ n: 0 });
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

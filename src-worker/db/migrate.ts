@@ -16,6 +16,7 @@ import { migration014 } from './migrations/014-post-retention';
 import { migration015 } from './migrations/015-deleted-posts';
 import { migration016 } from './migrations/016-notifications';
 import { migration017 } from './migrations/017-account-lists';
+import { migration018 } from './migrations/018-reading-markers';
 
 export interface Migration {
   version: number;
@@ -42,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration015,
   migration016,
   migration017,
+  migration018,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -314,8 +314,8 @@ export class AccountRunner {
         name: 'markers',
         feature: 'markers',
         initial: true,
-        every: DAY,
-        run: (signal) => sync.readMarkers(signal),
+        every: 2 * MINUTE,
+        run: (signal) => sync.syncMarkers(signal),
       },
       {
         name: 'counts',

@@ -352,6 +352,53 @@ export class AccountSync {
   }
 
   /**
+   * Trades reading positions with the server: what the server keeps (another app's reading
+   * included) is stored, and where the person read further here is sent. A save refused because
+   * another app saved at the same moment (409) waits for the next round. Returns how many were sent.
+   */
+  async syncMarkers(signal?: AbortSignal): Promise<number> {
+    const { api, http, accountId } = this.#options;
+    const markers = await this.readMarkers(signal);
+    const read = (['home', 'notifications'] as const).flatMap((timeline) => {
+      const marker = markers[timeline];
+      if (!marker) return [];
+      const updatedAt = marker.updated_at ? Date.parse(marker.updated_at) : NaN;
+      return [
+        {
+          timeline,
+          lastReadId: marker.last_read_id,
+          updatedAt: Number.isFinite(updatedAt) ? updatedAt : null,
+        },
+      ];
+    });
+    await api.sync.saveServerMarkers(accountId, read);
+    const send = await api.sync.markersToSend(accountId);
+    if (send.length === 0) return 0;
+    try {
+      const saved = await http.request<unknown>({
+        method: 'POST',
+        path: '/api/v1/markers',
+        body: Object.fromEntries(send.map((m) => [m.timeline, { last_read_id: m.lastReadId }])),
+        signal,
+      });
+      const parsed = this.#parse(markersSchema, saved.body);
+      const now = this.#options.clock.now();
+      await api.sync.saveServerMarkers(
+        accountId,
+        send.map((m) => ({
+          ...m,
+          lastReadId: (parsed.success ? parsed.data[m.timeline]?.last_read_id : undefined) ?? m.lastReadId,
+          updatedAt: now,
+        })),
+      );
+      return send.length;
+    } catch (error) {
+      if (error instanceof MastodonError && error.status === 409) return 0;
+      throw error;
+    }
+  }
+
+  /**
    * Fetches whom the account follows, every page of it (thousands of accounts take a while, so
    * the service does this in the background, not before the timeline starts). Returns how many.
    */
