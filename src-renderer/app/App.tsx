@@ -7,6 +7,7 @@ import { keys } from './query';
 import { Bell, Bookmark, Home, PenSquare, Search, Settings, Star, Users } from 'lucide-react';
 import { AccountsPanel } from '../features/accounts/AccountsPanel';
 import { SearchScreen } from '../features/search/SearchScreen';
+import { unreadNotificationsQuery } from '../features/notifications/queries';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { TimelineScreen } from '../features/timeline/TimelineScreen';
 import { PostListScreen } from '../features/timeline/PostListScreen';
@@ -34,6 +35,18 @@ const NAV = [
   // Beside every screen in a wide window; a screen of its own in a narrow one.
   { to: '/accounts', label: 'Accounts', icon: Users, narrowOnly: true },
 ] as const;
+
+/** How many notifications came since they were last seen (here or in another app). */
+function UnreadBadge() {
+  const unread = useQuery(unreadNotificationsQuery).data ?? 0;
+  if (unread === 0) return null;
+  return (
+    <span className="unread-badge">
+      {unread > 99 ? '99+' : unread}
+      <span className="visually-hidden"> new</span>
+    </span>
+  );
+}
 
 export function App() {
   return (
@@ -130,6 +143,7 @@ function Shell() {
                 <Link href={to} aria-current={location === to ? 'page' : undefined}>
                   <Icon aria-hidden="true" size={20} />
                   <span>{label}</span>
+                  {to === '/notifications' && <UnreadBadge />}
                 </Link>
               </li>
             ))}

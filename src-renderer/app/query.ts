@@ -30,6 +30,8 @@ export const keys = {
   search: (query: string) => ['search', query],
   serverSearch: (query: string) => ['server-search', query],
   profile: (acct: string) => ['profile', acct],
+  readingPosition: (accountId: number | null) => ['reading-position', accountId],
+  unreadNotifications: ['notifications', 'unread'],
   accounts: ['accounts'],
   syncStatus: ['sync-status'],
   failedActions: ['outbox', 'failed'],
@@ -58,6 +60,7 @@ const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
   notifications: [['notifications']],
   settings: [keys.privacy, keys.ranking, keys.retention],
   ranking: [keys.ranking],
+  markers: [['reading-position'], keys.unreadNotifications],
 };
 
 /** Changes are gathered this long before the cache hears them: a sync commits many pages a second. */

@@ -26,6 +26,7 @@ export interface MastodonCommands {
   searchServer(query: string): Promise<ServerSearchResult>;
   statusSource(statusId: number): Promise<{ text: string; spoilerText: string }>;
   kick(): void;
+  kickMarkers(): void;
   forgetEverything(): Promise<void>;
 }
 

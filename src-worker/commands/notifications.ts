@@ -3,10 +3,12 @@ import { notificationGroups } from '../store/notifications';
 import { markNotificationsRead, unreadNotifications } from '../store/reading-markers';
 import type { CommandContext } from './context';
 
-export function notificationCommands({ engine }: CommandContext): WorkerApi['notifications'] {
+export function notificationCommands({ engine, mastodon }: CommandContext): WorkerApi['notifications'] {
   return {
     groups: (query) => engine.read((tx) => notificationGroups(tx, query)),
-    markRead: () => engine.write((tx, now) => markNotificationsRead(tx, now)),
+    markRead: async () => {
+      if (await engine.write((tx, now) => markNotificationsRead(tx, now))) mastodon?.().kickMarkers();
+    },
     unread: () => engine.read((tx) => unreadNotifications(tx)),
   };
 }

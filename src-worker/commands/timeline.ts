@@ -7,7 +7,12 @@ import { timelineSources } from '../store/timeline-sources';
 import { markHomeRead, readingPosition } from '../store/reading-markers';
 import type { CommandContext } from './context';
 
-export function timelineCommands({ engine, memory, rankingWrite }: CommandContext): WorkerApi['timeline'] {
+export function timelineCommands({
+  engine,
+  memory,
+  rankingWrite,
+  mastodon,
+}: CommandContext): WorkerApi['timeline'] {
   let pages = 0;
   return {
     page: (query) => {
@@ -35,7 +40,7 @@ export function timelineCommands({ engine, memory, rankingWrite }: CommandContex
     thread: (statusId) => engine.read((tx) => threadOf(tx, statusId)),
     sources: () => engine.read((tx) => timelineSources(tx)),
     markRead: async (statusId) => {
-      await engine.write((tx, now) => markHomeRead(tx, statusId, now));
+      if (await engine.write((tx, now) => markHomeRead(tx, statusId, now))) mastodon?.().kickMarkers();
     },
     readingPosition: (accountId) => engine.read((tx) => readingPosition(tx, accountId ?? null)),
     gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),

@@ -178,6 +178,19 @@ export class AccountRunner {
     this.#wake.abort();
   }
 
+  /**
+   * A step is wanted sooner than its schedule says (the reading position moved): it runs within
+   * `withinMs`, once however often it is asked for meanwhile.
+   */
+  runSoon(step: string, withinMs: number): void {
+    const schedule = this.#schedule.get(step);
+    if (!schedule || schedule.failures > 0) return;
+    const at = this.#options.clock.now() + withinMs;
+    if (schedule.nextAt <= at) return;
+    schedule.nextAt = at;
+    this.wake();
+  }
+
   /** The person asked to try now: a server that could not be reached is asked again at once. */
   retryNow(): void {
     this.#retryReachAt = 0;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { useSignedIn } from '../../test/support/signed-in';
 import { FLAVOUR_NAMES, FLAVOURS } from '../../test/simulator/flavours';
 import { SOURCES } from './account-sync';
+import { REFRESH } from '../../src-shared/worker-api';
 
 const { fediverse } = useSignedIn();
 
@@ -22,19 +23,22 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
       { flavour },
     );
     const ana = await t.signInAs('ana', 'pw');
-    const { sync } = t.syncFor(ana);
+    const { sync, http } = t.syncFor(ana);
     await sync.backfill(SOURCES.home);
     await sync.refreshNotifications();
     const user = t.f.world.userByName('ana')!;
-    const home = (await t.api.timeline.page({ order: 'chronological', limit: 100 })).posts;
-    return { t, ana, sync, user, home };
+    // The posts of the home timeline, newest first, boosts left out (they stand at the boosted post's time).
+    const home = (await t.api.timeline.page({ order: 'chronological', limit: 100 })).posts.filter(
+      (p) => p.boostedBy === null,
+    );
+    return { t, ana, sync, http, user, home };
   }
 
   /** The server's id of a home entry, as the simulator's world knows it. */
   const worldId = (id: string) => flavour.ids.decode(id);
 
   it.runIf(keepsHome)('sends where the home timeline was read to, and only ever forward', async () => {
-    const { t, ana, sync, user, home } = await signedIn();
+    const { t, ana, sync, http, user, home } = await signedIn();
     const read = home[10]!;
     await t.api.timeline.markRead(read.id);
     expect(await sync.syncMarkers()).toBe(1);
@@ -58,6 +62,22 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
     expect(await sync.syncMarkers()).toBe(0);
     expect(await sync.syncMarkers()).toBe(1);
     expect((await t.api.timeline.readingPosition(ana.id))?.statusId).toBe(home[2]!.id);
+
+    // A post stored here but not in her home timeline (from a thread, say) stands for the newest
+    // home post not newer than it.
+    const elsewhere = t.f.world.publish(
+      [...t.f.world.accounts.keys()].find((id) => !user.follows.has(id))!,
+      {
+        text: 'From afar',
+      },
+    );
+    const served = await http.request<unknown>({
+      path: `/api/v1/statuses/${flavour.ids.encode(elsewhere.id)}`,
+    });
+    await t.api.ingest.statuses({ accountId: ana.id, timeline: REFRESH, statuses: [served.body] });
+    const [afar] = await t.api.sync.statusIdsFor(ana.id, [flavour.ids.encode(elsewhere.id)]);
+    await t.api.timeline.markRead(afar!);
+    expect((await t.api.timeline.readingPosition())?.statusId).toBe(home[0]!.id);
   });
 
   it.runIf(keepsHome)('takes up where another app left off', async () => {

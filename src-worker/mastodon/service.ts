@@ -23,6 +23,9 @@ import { OutboxSender, ingestRefresh } from './outbox-sender';
 import { SignIn, type TokenVault } from './sign-in';
 import type { HostVault as HostVaultStore } from '../../src-shared/host-api';
 
+/** How soon a reading position moved here is sent (moves meanwhile go with it). */
+const MARKERS_SOON_MS = 5000;
+
 interface Running {
   account: Account;
   http: MastodonHttp;
@@ -235,6 +238,11 @@ export class MastodonService {
   }
 
   #foreground = true;
+
+  /** The person read further: each account's server hears of it within a few seconds. */
+  kickMarkers(): void {
+    for (const { runner } of this.#running.values()) runner.runSoon('markers', MARKERS_SOON_MS);
+  }
 
   /** Tries an account's failing steps, or its unreachable server, again now. */
   retryNow(accountId: number): void {

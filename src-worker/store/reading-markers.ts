@@ -53,32 +53,42 @@ async function moveForward(
 }
 
 /**
- * The person read the home timeline down to this post: each account whose home holds it moves
- * its position there (by the entry's own id, a boost's included), unless it is further already.
+ * The person read the home timeline, newest first, down to this post: each account's position
+ * moves to its newest home post not newer than it (the post itself where that account's home holds
+ * it), unless the position is further already. Boosts are passed over: the timeline shows a boosted
+ * post at its own time, not the boost's, so a boost's id would say too much or too little.
  */
 export async function markHomeRead(tx: Tx, statusId: number, now: number): Promise<boolean> {
-  const entries = await tx.all<{ account_id: number; remote_id: string }>(
-    `SELECT account_id, remote_id FROM timeline_entries
-      WHERE status_id = ? AND timeline = 'home' AND deleted_at IS NULL`,
-    [statusId],
-  );
-  const newest = new Map<number, string>();
-  for (const e of entries)
-    if (newerId(e.remote_id, newest.get(e.account_id) ?? null)) newest.set(e.account_id, e.remote_id);
+  const post = await tx.get<{ created_at: number }>('SELECT created_at FROM statuses WHERE id = ?', [
+    statusId,
+  ]);
+  if (!post) return false;
+  const accounts = await tx.all<{ id: number }>('SELECT id FROM accounts');
   let moved = false;
-  for (const [accountId, remoteId] of newest)
-    moved = (await moveForward(tx, accountId, 'home', remoteId, now)) || moved;
+  for (const { id } of accounts) {
+    const entry = await tx.get<{ remote_id: string }>(
+      `SELECT remote_id FROM timeline_entries
+        WHERE account_id = ? AND timeline = 'home' AND entry_at <= ?
+          AND deleted_at IS NULL AND boosted_by_author_id IS NULL
+        ORDER BY entry_at DESC LIMIT 1`,
+      [id, post.created_at],
+    );
+    if (entry) moved = (await moveForward(tx, id, 'home', entry.remote_id, now)) || moved;
+  }
   return moved;
 }
 
-/** Every account's notifications seen, up to the newest stored. */
-export async function markNotificationsRead(tx: Tx, now: number): Promise<void> {
+/** Every account's notifications seen, up to the newest stored; whether any position moved. */
+export async function markNotificationsRead(tx: Tx, now: number): Promise<boolean> {
   const rows = await tx.all<{ account_id: number; remote_id: string }>(
     `SELECT account_id, remote_id FROM notifications n
       WHERE remote_id = (SELECT m.remote_id FROM notifications m WHERE m.account_id = n.account_id
                           ORDER BY length(m.remote_id) DESC, m.remote_id DESC LIMIT 1)`,
   );
-  for (const r of rows) await moveForward(tx, r.account_id, 'notifications', r.remote_id, now);
+  let moved = false;
+  for (const r of rows)
+    moved = (await moveForward(tx, r.account_id, 'notifications', r.remote_id, now)) || moved;
+  return moved;
 }
 
 /**
@@ -102,8 +112,8 @@ export async function unreadNotifications(tx: Tx): Promise<number> {
 
 /**
  * Where the home timeline's reading stopped, as a stored post: for one account, or the furthest
- * of all of them. A marker another app set may name a post not stored here: the newest stored
- * entry not newer than it stands in.
+ * of all of them. A marker another app set may name a post not stored here, or a boost: the
+ * newest stored post of the home timeline not newer than it stands in.
  */
 export async function readingPosition(tx: Tx, accountId: number | null): Promise<ReadingPosition | null> {
   const markers = await tx.all<MarkerRow>(
@@ -117,8 +127,9 @@ export async function readingPosition(tx: Tx, accountId: number | null): Promise
     if (id === null) continue;
     const entry = await tx.get<{ status_id: number; entry_at: number }>(
       `SELECT status_id, entry_at FROM timeline_entries
-        WHERE account_id = ? AND timeline = 'home' AND deleted_at IS NULL AND ${NOT_NEWER('remote_id')}
-        ORDER BY length(remote_id) DESC, remote_id DESC LIMIT 1`,
+        WHERE account_id = ? AND timeline = 'home' AND deleted_at IS NULL AND boosted_by_author_id IS NULL
+          AND ${NOT_NEWER('remote_id')}
+        ORDER BY entry_at DESC LIMIT 1`,
       [m.account_id, id, id, id],
     );
     if (!entry || (best && best.at >= entry.entry_at)) continue;

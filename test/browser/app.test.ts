@@ -121,18 +121,18 @@ describe('the web edition', () => {
     expect(await page.locator('.post-content script').count()).toBe(0);
 
     await page.getByRole('searchbox', { name: 'Search posts' }).fill('inheritance');
-    const results = page.getByRole('region', { name: 'Search results' });
+    const results = page.getByRole('region', { name: 'Results on this computer' });
     await results.getByRole('article').first().waitFor();
     expect(await results.getByRole('article').count()).toBe(1);
     await expect(results.getByRole('article').first().textContent()).resolves.toContain('sort code');
 
     await page.getByRole('searchbox', { name: 'Search posts' }).fill('@gargron');
     await page.waitForFunction(
-      () => document.querySelectorAll('[aria-label="Search results"] article').length === 1,
+      () => document.querySelectorAll('[aria-label="Results on this computer"] article').length === 1,
     );
 
     await page.getByRole('searchbox', { name: 'Search posts' }).fill('zzzunmatched');
-    await page.getByText('No posts match “zzzunmatched”.').waitFor();
+    await page.getByText('No posts stored here match “zzzunmatched”.').waitFor();
     await page.close();
   });
 
@@ -144,7 +144,11 @@ describe('the web edition', () => {
     await openApp(page);
     await page.getByText('4 posts stored').waitFor();
     await page.getByRole('searchbox', { name: 'Search posts' }).fill('sort code');
-    await page.getByRole('region', { name: 'Search results' }).getByRole('article').first().waitFor();
+    await page
+      .getByRole('region', { name: 'Results on this computer' })
+      .getByRole('article')
+      .first()
+      .waitFor();
     await page.close();
   });
 

@@ -164,7 +164,11 @@ describe('hostile statuses', () => {
         'search',
         async () => {
           await page.getByRole('searchbox', { name: 'Search posts' }).fill('Look');
-          await page.getByRole('region', { name: 'Search results' }).getByRole('article').first().waitFor();
+          await page
+            .getByRole('region', { name: 'Results on this computer' })
+            .getByRole('article')
+            .first()
+            .waitFor();
         },
       ],
       [
@@ -196,11 +200,11 @@ describe('hostile statuses', () => {
         return {
           pwned: globalThis.pwned,
           scripts: posts.reduce(
-            // (The app's own icons are SVG; a post's text may hold none.)
+            // (The app's own icons are SVG, and its poll and reply are forms; a post's text may hold none.)
             (n, p) =>
               n +
               p.querySelectorAll(
-                'script, iframe, object, embed, form, style, .post-content svg, .quoted-content svg',
+                'script, iframe, object, embed, style, .post-content :is(svg, form), .quoted-content :is(svg, form)',
               ).length,
             0,
           ),

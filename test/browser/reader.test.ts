@@ -29,6 +29,7 @@ const READERS = [
   'notify',
   'narrow',
   'people',
+  'markers',
 ].map((name) => `reader_${name}`);
 
 let app: StaticServer;
@@ -499,8 +500,16 @@ describe('the reader', () => {
     for (const name of ['reader_timeline', 'reader_actions', 'reader_thread'])
       world.favourite(world.userByName(name)!, mine, true);
     world.reblog(world.userByName('reader_search')!, mine, true);
+    // Another app saw everything before these four.
+    me.markers.set('notifications', {
+      lastReadId: me.notifications[4]?.id ?? '1',
+      version: 1,
+      updatedMs: Date.now(),
+    });
     const page = await signedIn('reader_notify');
-    await page.getByRole('link', { name: 'Notifications' }).click();
+    const link = page.getByRole('link', { name: /^Notifications/ });
+    await expect.poll(() => link.textContent()).toBe('Notifications4 new');
+    await link.click();
     const list = page.getByRole('region', { name: 'Notifications' });
     const favourites = list.getByRole('article', { name: /and 2 others favourited your post/ });
     await favourites.waitFor();
@@ -508,10 +517,49 @@ describe('the reader', () => {
     await list.getByRole('article', { name: /boosted your post/ }).waitFor();
     await expectAccessible(page, 'notifications');
     await screenshot(page, 'notifications');
+    // Seen here: the badge goes, and other apps hear of it.
+    await expect.poll(() => link.textContent()).toBe('Notifications');
+    await expect
+      .poll(() => me.markers.get('notifications')?.lastReadId, { timeout: 20_000 })
+      .toBe(me.notifications[0]!.id);
     // Boosts only.
     await page.getByRole('button', { name: 'Boosts', exact: true }).click();
     await expect.poll(() => list.getByRole('article').count()).toBe(1);
     await list.getByRole('article', { name: /boosted your post/ }).waitFor();
+  });
+
+  it('opens newest first where another app left off, and tells the server as the reader reads on', async () => {
+    const reader = world.userByName('reader_markers')!;
+    const left = reader.home[20]!;
+    reader.markers.set('home', { lastReadId: left, version: 3, updatedMs: Date.now() - 3_600_000 });
+    const page = await signedIn('reader_markers');
+    await page.getByRole('button', { name: 'Newest first' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/You left off here in another app/)
+      .waitFor();
+    const uri = String(world.inner(world.statuses.get(left)!).json.uri);
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    const card = timeline.locator(`article[data-post-uri="${uri}"]`);
+    await card.waitFor();
+    // At the top of the list, within a few pixels.
+    await expect
+      .poll(async () => {
+        const [list, at] = [await timeline.boundingBox(), await card.boundingBox()];
+        return Math.abs(at!.y - list!.y) < 24;
+      })
+      .toBe(true);
+    // The position never moves back while the reader stays here.
+    await page.waitForTimeout(1_500);
+    expect(reader.markers.get('home')?.lastReadId).toBe(left);
+
+    // Back at the newest: the server hears of the newest post of the home timeline at the top.
+    await page.getByRole('button', { name: 'Back to the newest' }).click();
+    const topUri = (await timeline.getByRole('article').first().getAttribute('data-post-uri'))!;
+    const newest = reader.home
+      .map((id) => world.statuses.get(id)!)
+      .find((s) => !s.reblogOf && s.createdMs <= serverStatus(topUri).createdMs)!;
+    await expect.poll(() => reader.markers.get('home')?.lastReadId, { timeout: 20_000 }).toBe(newest.id);
   });
 
   it('fits a narrow window in one column', async () => {

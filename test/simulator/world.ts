@@ -463,8 +463,14 @@ export class World {
     const id = this.nextId();
     if (options.reblogOf) return this.add(this.#boost(id, this.nowMs, accountId, options.reblogOf));
     const status = this.#compose(index, id, this.nowMs, accountId);
+    if (options.text !== undefined) {
+      // A post of the given text and nothing else: no mentions, hashtags, media, card or poll
+      // (a reply's mention of whom it answers is added next).
+      status.json.content = `<p>${options.text}</p>`;
+      Object.assign(status.json, { mentions: [], tags: [], media_attachments: [], card: null, poll: null });
+      status.tags = [];
+    }
     if (options.inReplyTo) this.#makeReply(status, options.inReplyTo);
-    if (options.text !== undefined) status.json.content = `<p>${options.text}</p>`;
     return this.add(status);
   }
 

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { AtSign, BarChart3, Pencil, Quote, Repeat2, Star, UserPlus, Bell } from 'lucide-react';
 import type { NotificationGroupView } from '../../../src-shared/worker-api';
@@ -86,6 +87,14 @@ export function NotificationsScreen() {
     queryKey: ['notifications', types],
     queryFn: () => engine().notifications.groups({ types, limit: 60 }),
   });
+  // What is on this screen has been seen: here, and (through the markers) in other apps.
+  const newest = groups.data?.[0]?.key;
+  useEffect(() => {
+    if (newest === undefined || document.visibilityState !== 'visible') return;
+    engine()
+      .notifications.markRead()
+      .catch((error: unknown) => useUi.getState().report(error));
+  }, [newest]);
   return (
     <div className="screen">
       <div className="screen-bar">

@@ -1,5 +1,6 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
+import type { ScrollPlace } from '../timeline/slice';
 import type { PostView } from '../../../src-shared/worker-api';
 import { PostCard } from './PostCard';
 import { watchForView } from './view-recorder';
@@ -19,8 +20,10 @@ export function PostList({
   hasMore = false,
   loadingMore = false,
   onLoadMore,
-  initialScroll = 0,
+  initialScroll,
   onScrolled,
+  onTopPost,
+  startAt = null,
 }: {
   posts: PostView[];
   label: string;
@@ -29,8 +32,14 @@ export function PostList({
   hasMore?: boolean;
   loadingMore?: boolean;
   onLoadMore?: () => void;
-  initialScroll?: number;
-  onScrolled?: (top: number) => void;
+  /** Where to open: a place `onScrolled` told of before. */
+  initialScroll?: ScrollPlace;
+  /** Where the reader is, as they scroll, and with the cards' sizes as they leave. */
+  onScrolled?: (top: number, measurements?: VirtualItem[]) => void;
+  /** The post at the top of the screen, as the reader scrolls (and once the list is drawn). */
+  onTopPost?: (post: PostView) => void;
+  /** A post to bring to the top once, when the list opens at a reading position. */
+  startAt?: number | null;
 }) {
   const list = useRef<HTMLElement>(null);
   // The virtualizer's functions change as it measures: this component reads them on every render,
@@ -41,7 +50,8 @@ export function PostList({
     getScrollElement: () => list.current,
     estimateSize: () => ESTIMATED_HEIGHT,
     overscan: 4,
-    initialOffset: initialScroll,
+    initialOffset: initialScroll?.top ?? 0,
+    initialMeasurementsCache: initialScroll?.measurements,
     getItemKey: (index) => posts[index]!.id,
   });
   const items = virtualizer.getVirtualItems();
@@ -49,14 +59,46 @@ export function PostList({
   useEffect(() => {
     if (hasMore && !loadingMore && onLoadMore && lastIndex >= posts.length - 5) onLoadMore();
   }, [hasMore, loadingMore, onLoadMore, lastIndex, posts.length]);
-  // Where the reader was, for coming back to this list.
-  useEffect(() => {
+  // Where the reader was, for coming back to this list: the sizes of the cards are taken as the
+  // list goes (before its elements do).
+  useLayoutEffect(() => {
     const scroller = list.current;
     if (!onScrolled || !scroller) return;
     const save = () => onScrolled(scroller.scrollTop);
     scroller.addEventListener('scroll', save, { passive: true });
-    return () => scroller.removeEventListener('scroll', save);
-  }, [onScrolled, posts.length]);
+    return () => {
+      scroller.removeEventListener('scroll', save);
+      onScrolled(scroller.scrollTop, virtualizer.takeSnapshot());
+    };
+  }, [onScrolled, posts.length, virtualizer]);
+  // The post at the top, told when scrolling rests a moment.
+  useEffect(() => {
+    const scroller = list.current;
+    if (!onTopPost || !scroller) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tell = () => {
+      const item = virtualizer.getVirtualItemForOffset(scroller.scrollTop + 8);
+      const post = item ? posts[item.index] : undefined;
+      if (post) onTopPost(post);
+    };
+    const rest = () => {
+      clearTimeout(timer);
+      timer = setTimeout(tell, 800);
+    };
+    rest();
+    scroller.addEventListener('scroll', rest, { passive: true });
+    return () => {
+      clearTimeout(timer);
+      scroller.removeEventListener('scroll', rest);
+    };
+  }, [onTopPost, posts, virtualizer]);
+  // Opening at a reading position: that post at the top, once.
+  const started = useRef(false);
+  useEffect(() => {
+    if (startAt === null || started.current || startAt >= posts.length) return;
+    started.current = true;
+    virtualizer.scrollToIndex(startAt, { align: 'start' });
+  }, [startAt, posts.length, virtualizer]);
 
   function move(event: KeyboardEvent<HTMLElement>) {
     if (event.altKey || event.ctrlKey || event.metaKey || (event.key !== 'j' && event.key !== 'k')) return;

@@ -33,3 +33,10 @@ export const engineStatusQuery = queryOptions({
   queryKey: keys.status,
   queryFn: () => engine().status(),
 });
+
+/** Where the reading of the home timeline stopped (one account's, or the furthest of all). */
+export const readingPositionQuery = (accountId: number | null) =>
+  queryOptions({
+    queryKey: keys.readingPosition(accountId),
+    queryFn: () => engine().timeline.readingPosition(accountId),
+  });
