@@ -31,6 +31,7 @@ import { createNodeHost } from '../src-worker/node/open-node-engine';
 import { launchBrowser } from '../test/support/browser';
 import { serveDirectory } from '../test/support/static-server';
 import { buildBenchPage } from './build-page';
+import { chromiumProcesses, readProc } from './chromium';
 import { formatIo, instrumentVfs, ioTotalMs } from './instrument';
 import { NativeDatabase } from './native-db';
 import { OPFS_VARIANTS } from './pragmas';
@@ -132,41 +133,12 @@ interface ProcessTreeMemory {
   largestRssPeakMb: number;
 }
 
-function readProc(pid: number, file: string): string | null {
-  try {
-    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 /** Samples the memory of the Chromium started on `profileDir`, from /proc, once a second. */
 function sampleChromium(profileDir: string): { stop(): ProcessTreeMemory } {
   const peak: ProcessTreeMemory = { treePssPeakMb: 0, largestRssPeakMb: 0 };
   const sample = () => {
-    const pids = fs
-      .readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .map(Number);
-    const parent = new Map<number, number>();
-    let root: number | null = null;
-    for (const pid of pids) {
-      const stat = readProc(pid, 'stat');
-      if (stat) parent.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      const cmdline = readProc(pid, 'cmdline');
-      if (cmdline?.includes(`--user-data-dir=${profileDir}`) && !cmdline.includes('--type=')) root = pid;
-    }
-    if (root === null) return;
-    const tree = new Set([root]);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const [pid, ppid] of parent) {
-        if (!tree.has(pid) && tree.has(ppid)) {
-          tree.add(pid);
-          grew = true;
-        }
-      }
-    }
+    const tree = chromiumProcesses(profileDir).map((p) => p.pid);
+    if (tree.length === 0) return;
     let pss = 0;
     let largest = 0;
     for (const pid of tree) {

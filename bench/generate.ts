@@ -13,7 +13,7 @@
  */
 
 export const HOME_INSTANCE = 'mastodon.social';
-/** Newest status time; older statuses step back ~30 s each. */
+/** Newest status time by default; older statuses step back ~30 s each. */
 export const BASE_TIME = Date.UTC(2025, 8, 1, 12, 0, 0);
 const STEP_MS = 30_000;
 
@@ -343,6 +343,16 @@ export interface Author {
   url: string;
 }
 
+export interface GeneratorOptions {
+  /** The newest entry's time (entry 0's, give or take 15 s); BASE_TIME by default. */
+  newest?: number;
+  /**
+   * Replies in the home timeline answer an entry a little older in the same timeline (so threads
+   * are stored whole), instead of a made-up post; off by default, which keeps every status as it was.
+   */
+  threads?: boolean;
+}
+
 export interface GeneratedPage {
   statuses: Json[];
   /** The `max_id` this page was fetched with (the last id of the page before), if any. */
@@ -356,12 +366,19 @@ export class StatusGenerator {
   readonly #wordZipf: Zipf;
   readonly #tagZipf: Zipf;
   readonly #authorZipf: Zipf;
+  /** The newest entry's time. */
+  readonly newest: number;
+  readonly #threads: boolean;
+  #authorsById: Map<string, Author> | undefined;
 
   constructor(
     readonly seed: number,
     authorCount = 3000,
     vocabularySize = 8000,
+    options: GeneratorOptions = {},
   ) {
+    this.newest = options.newest ?? BASE_TIME;
+    this.#threads = options.threads ?? false;
     const rng = Rng.for(seed, 0, 1);
     const words = new Set(CONTENT_WORDS);
     while (words.size < vocabularySize) {
@@ -451,7 +468,7 @@ export class StatusGenerator {
       followers_count: Math.floor(rng.logNormal(180, 1.8)),
       following_count: Math.floor(rng.logNormal(200, 1.2)),
       statuses_count: Math.floor(rng.logNormal(2000, 1.5)),
-      last_status_at: iso(BASE_TIME).slice(0, 10),
+      last_status_at: iso(this.newest).slice(0, 10),
       hide_collections: rng.chance(0.1),
       noindex: rng.chance(0.1),
       emojis,
@@ -677,7 +694,7 @@ export class StatusGenerator {
         own_votes: [],
       };
     }
-    const quoteOf = rng.chance(0.01) && index > 5 ? remoteIdFor(index - rng.range(1, 5)) : null;
+    const quoteOf = rng.chance(0.01) && index > 5 ? this.remoteIdFor(index - rng.range(1, 5)) : null;
     return {
       id: remoteId,
       created_at: iso(createdMs),
@@ -734,8 +751,8 @@ export class StatusGenerator {
   /** Timeline entry `index` (0 = newest) exactly as the home timeline API returns it. */
   status(index: number): Json {
     const rng = Rng.for(this.seed, index, 4);
-    const entryMs = entryTime(index);
-    const remoteId = remoteIdFor(index);
+    const entryMs = this.entryTime(index);
+    const remoteId = this.remoteIdFor(index);
     if (rng.chance(0.15)) {
       const booster = this.#pickAuthor(rng);
       const author = this.#pickAuthor(rng, booster);
@@ -772,7 +789,98 @@ export class StatusGenerator {
         poll: null,
       };
     }
-    return this.#inner(rng, index, entryMs, remoteId, this.#pickAuthor(rng));
+    const status = this.#inner(rng, index, entryMs, remoteId, this.#pickAuthor(rng));
+    if (this.#threads && status.in_reply_to_id !== null) this.#answerStored(status, index);
+    return status;
+  }
+
+  /**
+   * Makes reply `status` (entry `index`) answer an entry up to about 30 older that is not a boost,
+   * mentioning that entry's author in place of the made-up one (from a stream of its own, so that
+   * nothing else of the status changes).
+   */
+  #answerStored(status: Json, index: number): void {
+    let parent = index + Rng.for(this.seed, index, 7).range(1, 30);
+    // Entry `parent` drawn as status() draws it: a boost first, then, if none, its author.
+    while (Rng.for(this.seed, parent, 4).chance(0.15)) parent++;
+    const draw = Rng.for(this.seed, parent, 4);
+    draw.next();
+    const author = this.#pickAuthor(draw);
+    const mentions = status.mentions as Json[];
+    this.#authorsById ??= new Map(this.authors.map((a) => [a.id, a]));
+    const made = this.#authorsById.get(String(mentions[0]!.id))!;
+    status.content = String(status.content).replace(
+      StatusGenerator.mentionHtml(made),
+      StatusGenerator.mentionHtml(author),
+    );
+    mentions[0] = { id: author.id, username: author.username, url: author.url, acct: author.acct };
+    status.in_reply_to_id = this.remoteIdFor(parent);
+    status.in_reply_to_account_id = author.id;
+  }
+
+  /**
+   * `count` notifications of `me` (one of the person's accounts), newest first, as Mastodon's v1 API
+   * returns them, one about every `everyMs` back from the newest entry: favourites (45%), boosts
+   * (20%) and mentions (25%: replies to their posts) of their posts, twenty or so a post, and
+   * follows (10%).
+   */
+  notifications(count: number, me: Author, everyMs = 10 * 60_000): Json[] {
+    const perPost = 20;
+    const ownPosts: Json[] = [];
+    const ownPost = (p: number): Json => {
+      while (ownPosts.length <= p) {
+        const n = ownPosts.length;
+        const createdMs = this.newest - (n + 1) * perPost * everyMs - 3_600_000;
+        const id = snowflake(createdMs, 0xa000 | (n & 0xfff));
+        ownPosts.push(this.#inner(Rng.for(this.seed, n, 9), 2_000_000 + n, createdMs, id, me));
+      }
+      return ownPosts[p]!;
+    };
+    const out: Json[] = [];
+    for (let n = 0; n < count; n++) {
+      const rng = Rng.for(this.seed, n, 8);
+      const at = this.newest - n * everyMs - rng.int(everyMs / 2);
+      const id = snowflake(at, 0xb000 | (n & 0xfff));
+      const type = rng.weighted([
+        ['favourite', 45],
+        ['reblog', 20],
+        ['mention', 25],
+        ['follow', 10],
+      ] as const);
+      const from = this.#pickAuthor(rng);
+      const post = ownPost(Math.floor(n / perPost));
+      let status: Json | null = null;
+      if (type === 'favourite' || type === 'reblog') status = post;
+      else if (type === 'mention') {
+        status = this.#inner(rng, 1_000_000 + n, at, snowflake(at, 0xc000 | (n & 0xfff)), from);
+        status.in_reply_to_id = post.id;
+        status.in_reply_to_account_id = me.id;
+        status.mentions = [
+          { id: me.id, username: me.username, url: me.url, acct: me.acct },
+          ...(status.mentions as Json[]).filter((m) => m.id !== me.id),
+        ];
+        status.content = `<p>${StatusGenerator.mentionHtml(me)}</p>${String(status.content)}`;
+      }
+      out.push({
+        id,
+        type,
+        created_at: iso(at),
+        group_key: status && type !== 'mention' ? `${type}-${String(status.id)}` : `ungrouped-${id}`,
+        account: from.json,
+        status,
+      });
+    }
+    return out;
+  }
+
+  /** Entry `index`'s time (0 = newest). */
+  entryTime(index: number): number {
+    return entryTime(index, this.newest);
+  }
+
+  /** Entry `index`'s id on the server. */
+  remoteIdFor(index: number): string {
+    return remoteIdFor(index, this.newest);
   }
 
   /** Page `p` of the home timeline walked from the top with `max_id`. */
@@ -781,7 +889,7 @@ export class StatusGenerator {
     const end = Math.min(total, start + pageSize);
     const statuses: Json[] = [];
     for (let i = start; i < end; i++) statuses.push(this.status(i));
-    return { statuses, maxId: start > 0 ? remoteIdFor(start - 1) : undefined };
+    return { statuses, maxId: start > 0 ? this.remoteIdFor(start - 1) : undefined };
   }
 
   /**
@@ -801,12 +909,12 @@ export class StatusGenerator {
 }
 
 /** Strictly decreasing with the index, so remote ids sort like Mastodon's. */
-export function entryTime(index: number): number {
-  return BASE_TIME - index * STEP_MS + (mix(index, 9) % 15_000);
+export function entryTime(index: number, newest = BASE_TIME): number {
+  return newest - index * STEP_MS + (mix(index, 9) % 15_000);
 }
 
-export function remoteIdFor(index: number): string {
-  return snowflake(entryTime(index), index & 0x7fff);
+export function remoteIdFor(index: number, newest = BASE_TIME): string {
+  return snowflake(entryTime(index, newest), index & 0x7fff);
 }
 
 /** A unit-length float32 vector for a status, as the bytes stored in `embeddings.vector`. */

@@ -38,20 +38,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { migrate } from '../src-worker/db/migrate';
-import type { Database } from '../src-worker/db/database';
-import { OPEN_PRAGMAS, createWorkerApi } from '../src-worker/engine';
+import { createWorkerApi } from '../src-worker/engine';
 import { DATABASE_DIRECTORY, DATABASE_FILE } from '../src-worker/host';
-import { ingestStatuses } from '../src-worker/ingest/ingest-statuses';
 import { openNodeEngine } from '../src-worker/node/open-node-engine';
-import { embedPending, RankingMemory } from '../src-worker/rank/ranking-store';
-import { upsertAccount } from '../src-worker/store/accounts';
-import { BASE_TIME, HOME_INSTANCE, StatusGenerator, entryTime } from './generate';
-import { NativeDatabase } from './native-db';
+import { BASE_TIME, StatusGenerator } from './generate';
+import { buildHistory } from './history';
+import { chromiumRss, median, round, servePageWithDatabase, workerHeapMb } from './chromium';
 import { launchBrowser } from '../test/support/browser';
-import { serveDirectory } from '../test/support/static-server';
-import { buildBenchPage } from './build-page';
-import type { CDPSession } from 'playwright-core';
 import type { ImportResult, WorkerMeasurement } from './scale-page/worker';
 
 const { values } = parseArgs({
@@ -64,73 +57,8 @@ const { values } = parseArgs({
   },
 });
 
-const PAGE = 1000;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round = (x: number): number => Math.round(x * 10) / 10;
-
-/** The time of the newest post: the generator's timeline ends at BASE_TIME. */
+/** The time the database was built at (buildHistory's clock): the generator's timeline ends at BASE_TIME. */
 const NOW = BASE_TIME + 60_000;
-
-async function build(directory: string, posts: number): Promise<void> {
-  const db = new NativeDatabase(path.join(directory, DATABASE_FILE));
-  await db.exec(OPEN_PRAGMAS);
-  await migrate(db as unknown as Database);
-  const account = await db.transaction((tx) =>
-    upsertAccount(tx, { instance: HOME_INSTANCE, remoteId: '1', acct: 'me', displayName: '' }, NOW),
-  );
-  const generator = new StatusGenerator(42);
-  const started = performance.now();
-  const memory = new RankingMemory();
-  // In the order a year of use stores them: the oldest page first, each page's posts as they
-  // arrived, each embedded soon after.
-  const pages = Math.ceil(posts / PAGE);
-  for (let page = pages - 1; page >= 0; page--) {
-    const generated = generator.page(page, PAGE, posts);
-    await db.transaction(async (tx) => {
-      await ingestStatuses(
-        tx,
-        {
-          accountId: account.id,
-          timeline: 'home',
-          statuses: generated.statuses.reverse(),
-          cursor: generated.maxId ? { maxId: generated.maxId } : {},
-          limit: PAGE,
-          // Fetched as they came, a minute after the newest of the page, as the stream does.
-          fetchedAt: entryTime(page * PAGE) + 60_000,
-        },
-        NOW,
-      );
-      while ((await embedPending(tx, memory, NOW, PAGE)) > 0);
-    });
-    const done = pages - page;
-    if (done % 50 === 0)
-      console.log(`  built ${done * PAGE} posts (${round((performance.now() - started) / 1000)} s)`);
-  }
-  // The person's history, over the whole of it: views of one post in four, favourites of one in fifty.
-  await db.transaction(async (tx) => {
-    const rows = await tx.all<{ id: number; entry_at: number }>(
-      `SELECT s.id, e.entry_at FROM statuses s JOIN timeline_entries e ON e.status_id = s.id ORDER BY s.id`,
-    );
-    for (const [i, row] of rows.entries()) {
-      if (i % 4 === 0)
-        await tx.run(
-          'INSERT INTO interactions (account_id, status_id, kind, at, value) VALUES (?, ?, ?, ?, 1)',
-          [account.id, row.id, 'view', row.entry_at + 600_000],
-        );
-      if (i % 50 === 0)
-        await tx.run(
-          'INSERT INTO interactions (account_id, status_id, kind, at, value) VALUES (?, ?, ?, ?, 1)',
-          [account.id, row.id, 'favourite', row.entry_at + 900_000],
-        );
-    }
-  });
-  await db.close();
-  // Ranked once by the app, as a database in use has been: what a cold start finds saved.
-  const engine = await openNodeEngine({ directory, now: () => NOW });
-  await createWorkerApi(engine).ranking.refresh();
-  await engine.close();
-  console.log(`  built ${posts} posts in ${round((performance.now() - started) / 1000)} s`);
-}
 
 interface Measurement {
   open_ms: number;
@@ -211,8 +139,6 @@ function measureInNode(directory: string, runs: number): Measurement[] {
 
 // --- --opfs: the same in Chromium, on OPFS --------------------------------------------------------
 
-const MB = 1048576;
-
 /** One run in Chromium: what the worker measured, with Chromium's memory and the import. */
 type OpfsMeasurement = Measurement &
   Omit<WorkerMeasurement, keyof Measurement> & {
@@ -220,97 +146,6 @@ type OpfsMeasurement = Measurement &
     renderer_rss_mb: number;
     import_ms: number;
   };
-
-function readProc(pid: number, file: string): string | null {
-  try {
-    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The resident memory of the Chromium started on `profileDir`, from /proc: the sum of VmRSS over
- * its whole process tree (pages shared between processes, such as the executable's, counted once
- * per process: an upper bound), and the renderers' largest.
- */
-function chromiumRss(profileDir: string): { treeMb: number; rendererMb: number } {
-  const parent = new Map<number, number>();
-  const commands = new Map<number, string>();
-  let root: number | null = null;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    const stat = readProc(pid, 'stat');
-    const cmdline = readProc(pid, 'cmdline');
-    if (!stat || cmdline === null) continue;
-    parent.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    commands.set(pid, cmdline);
-    if (cmdline.includes(`--user-data-dir=${profileDir}`) && !cmdline.includes('--type=')) root = pid;
-  }
-  if (root === null) throw new Error(`no Chromium on ${profileDir}`);
-  const tree = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [pid, ppid] of parent) {
-      if (!tree.has(pid) && tree.has(ppid)) {
-        tree.add(pid);
-        grew = true;
-      }
-    }
-  }
-  let total = 0;
-  let renderer = 0;
-  for (const pid of tree) {
-    const kb = Number(readProc(pid, 'status')?.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
-    total += kb;
-    if (commands.get(pid)?.includes('--type=renderer')) renderer = Math.max(renderer, kb);
-  }
-  return { treeMb: total / 1024, rendererMb: renderer / 1024 };
-}
-
-/**
- * The JS heap in use of the page's one dedicated worker, after a garbage collection, over CDP:
- * workers have no performance.memory. Playwright owns the flat sessions, so this attaches the old
- * non-flat way and talks through Target.sendMessageToTarget (as bench/engine.ts does).
- */
-async function workerHeapMb(cdp: CDPSession): Promise<number> {
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const workers = targetInfos.filter((t) => t.type === 'worker');
-  if (workers.length !== 1) throw new Error(`expected one worker, found ${workers.length}`);
-  const { sessionId } = await cdp.send('Target.attachToTarget', {
-    targetId: workers[0]!.targetId,
-    flatten: false,
-  });
-  const pending = new Map<number, (message: { result?: unknown; error?: unknown }) => void>();
-  const listener = (event: { sessionId?: string; message: string }) => {
-    if (event.sessionId !== sessionId) return;
-    const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: unknown };
-    if (message.id !== undefined) pending.get(message.id)?.(message);
-  };
-  cdp.on('Target.receivedMessageFromTarget', listener);
-  let nextId = 1;
-  const call = async (method: string): Promise<unknown> => {
-    const id = nextId++;
-    const answer = new Promise<{ result?: unknown; error?: unknown }>((resolve, reject) => {
-      pending.set(id, resolve);
-      setTimeout(() => reject(new Error(`${method}: no answer from the worker`)), 60_000);
-    });
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) });
-    const message = await answer;
-    pending.delete(id);
-    if (message.error) throw new Error(`${method}: ${JSON.stringify(message.error)}`);
-    return message.result;
-  };
-  try {
-    await call('HeapProfiler.collectGarbage');
-    const heap = (await call('Runtime.getHeapUsage')) as { usedSize: number };
-    return heap.usedSize / MB;
-  } finally {
-    cdp.off('Target.receivedMessageFromTarget', listener);
-    await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
-  }
-}
 
 /** One run: a fresh Chromium and profile, the database imported, then measured in a fresh worker. */
 async function measureInChromium(url: string, bytes: number, directory: string): Promise<OpfsMeasurement> {
@@ -366,11 +201,7 @@ async function measureInChromium(url: string, bytes: number, directory: string):
 async function runOpfs(directory: string, runs: number): Promise<OpfsMeasurement[]> {
   const bytes = fs.statSync(path.join(directory, DATABASE_FILE)).size;
   const opfsDirectory: string = DATABASE_DIRECTORY;
-  const dist = buildBenchPage('bench/scale-page');
-  // Served beside the page, from the same origin: a link, not a copy.
-  const served = path.join(dist, DATABASE_FILE);
-  fs.symlinkSync(path.resolve(directory, DATABASE_FILE), served);
-  const server = await serveDirectory(dist);
+  const server = await servePageWithDatabase('bench/scale-page', path.join(directory, DATABASE_FILE));
   try {
     const results: OpfsMeasurement[] = [];
     for (let run = 0; run < runs; run++) {
@@ -381,8 +212,6 @@ async function runOpfs(directory: string, runs: number): Promise<OpfsMeasurement
     return results;
   } finally {
     await server.close();
-    fs.unlinkSync(served);
-    fs.rmSync(dist, { recursive: true, force: true });
   }
 }
 
@@ -395,7 +224,7 @@ if (values.measure) {
   try {
     if (!fs.existsSync(path.join(directory, DATABASE_FILE))) {
       console.log(`Building ${posts} posts in ${directory}…`);
-      await build(directory, posts);
+      await buildHistory(directory, { posts, generator: new StatusGenerator(42) });
     }
     const bytes = fs.statSync(path.join(directory, DATABASE_FILE)).size;
     const runs: Measurement[] = values.opfs
