@@ -1,17 +1,17 @@
+// First: the worker starts while the rest loads.
+import { api } from './boot';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import * as Comlink from 'comlink';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { App } from './app/App';
 import { setEngine } from './app/engine';
-import { invalidateOnChange, keys, queryClient } from './app/query';
-import { startEngine } from './engine-client';
+import { firstPage, invalidateOnChange, keys, queryClient } from './app/query';
 import { completeSignIn, signIn } from './features/accounts/commands';
 import { desktopHost } from './host';
 import { useUi } from './state/store';
 import './styles.css';
 
-const { api } = startEngine();
 setEngine(api);
 // The engine handle in the developer console, and for the web edition's end-to-end tests.
 (globalThis as { corgi?: typeof api }).corgi = api;
@@ -24,6 +24,10 @@ async function connect(): Promise<void> {
   await invalidateOnChange(api);
   const status = await queryClient.fetchQuery({ queryKey: keys.status, queryFn: () => api.status() });
   if (status.state !== 'ready') return;
+  // The accounts' sync starts once the timeline's first page is on screen (or soon after, when it
+  // is slow), so that the worker answers the page first; at once when a sign-in is being finished.
+  const params = new URLSearchParams(window.location.search);
+  if (!params.has('state')) await firstPage();
   // Tokens go to the desktop shell's keychain vault when there is one.
   const vault = desktopHost()?.vault;
   await api.mastodon.start(vault ? { vault: Comlink.proxy(vault) } : {});
@@ -33,7 +37,6 @@ async function connect(): Promise<void> {
     return;
   }
   // The demo's address asks to sign in to its server at once, when no account is signed in yet.
-  const params = new URLSearchParams(window.location.search);
   const server = params.get('server');
   if (server && params.get('signin') === 'auto' && (await api.accounts.list()).length === 0)
     await signIn(server);

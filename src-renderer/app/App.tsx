@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { engine } from './engine';
-import { keys } from './query';
+import { keys, useAfterFirstPage } from './query';
 import { Bell, Bookmark, Home, PenSquare, Search, Settings, Star, Users } from 'lucide-react';
 import { AccountsPanel } from '../features/accounts/AccountsPanel';
 import { SearchScreen } from '../features/search/SearchScreen';
@@ -38,7 +38,7 @@ const NAV = [
 
 /** How many notifications came since they were last seen (here or in another app). */
 function UnreadBadge() {
-  const unread = useQuery(unreadNotificationsQuery).data ?? 0;
+  const unread = useQuery({ ...unreadNotificationsQuery, enabled: useAfterFirstPage() }).data ?? 0;
   if (unread === 0) return null;
   return (
     <span className="unread-badge">

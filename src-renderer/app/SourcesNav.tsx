@@ -2,12 +2,16 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { Hash, List } from 'lucide-react';
 import { engine } from './engine';
-import { keys } from './query';
+import { keys, useAfterFirstPage } from './query';
 
 /** The lists and followed hashtags, each a timeline of its own. */
 export function SourcesNav() {
   const [location] = useLocation();
-  const sources = useQuery({ queryKey: keys.sources, queryFn: () => engine().timeline.sources() }).data;
+  const sources = useQuery({
+    queryKey: keys.sources,
+    queryFn: () => engine().timeline.sources(),
+    enabled: useAfterFirstPage(),
+  }).data;
   if (!sources || (sources.lists.length === 0 && sources.tags.length === 0)) return null;
   return (
     <nav aria-label="Lists and hashtags" className="sources">

@@ -3,6 +3,7 @@
  * worker says a committed write changed its domain, so no screen polls.
  */
 import * as Comlink from 'comlink';
+import { useEffect, useState } from 'react';
 import { QueryClient, type Query, type QueryKey } from '@tanstack/react-query';
 import type { ChangeDomain, DataChange, PostListQuery, TimelineQuery } from '../../src-shared/worker-api';
 import type { EngineClient } from '../engine-client';
@@ -98,4 +99,39 @@ export async function invalidateOnChange(api: EngineClient, client = queryClient
     if (timer) clearTimeout(timer);
     void api.events.unsubscribe(id);
   };
+}
+
+let firstPageCame = false;
+const firstPageWaiters = new Set<() => void>();
+
+/** Resolves once the timeline's first page has come, or two seconds after it is first asked. */
+export function firstPage(): Promise<void> {
+  if (firstPageCame) return Promise.resolve();
+  return new Promise((resolve) => {
+    firstPageWaiters.add(resolve);
+    const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
+      if (event.query.queryKey[0] === 'timeline' && event.query.state.data !== undefined) came();
+    });
+    const timer = setTimeout(came, 2000);
+    function came() {
+      firstPageCame = true;
+      unsubscribe();
+      clearTimeout(timer);
+      for (const waiter of firstPageWaiters) waiter();
+      firstPageWaiters.clear();
+    }
+  });
+}
+
+/**
+ * False until the timeline's first page has come (or two seconds have passed): what is not the
+ * timeline (the unread count, the lists in the side bar) waits, so that the worker answers the
+ * first page first.
+ */
+export function useAfterFirstPage(): boolean {
+  const [ready, setReady] = useState(firstPageCame);
+  useEffect(() => {
+    if (!ready) void firstPage().then(() => setReady(true));
+  }, [ready]);
+  return ready;
 }

@@ -80,14 +80,20 @@ export async function markHomeRead(tx: Tx, statusId: number, now: number): Promi
 
 /** Every account's notifications seen, up to the newest stored; whether any position moved. */
 export async function markNotificationsRead(tx: Tx, now: number): Promise<boolean> {
-  const rows = await tx.all<{ account_id: number; remote_id: string }>(
-    `SELECT account_id, remote_id FROM notifications n
-      WHERE remote_id = (SELECT m.remote_id FROM notifications m WHERE m.account_id = n.account_id
-                          ORDER BY length(m.remote_id) DESC, m.remote_id DESC LIMIT 1)`,
-  );
+  const accounts = await tx.all<{ id: number }>('SELECT id FROM accounts');
   let moved = false;
-  for (const r of rows)
-    moved = (await moveForward(tx, r.account_id, 'notifications', r.remote_id, now)) || moved;
+  for (const { id } of accounts) {
+    // The newest id is among the longest (Mastodon's grow in length): one range of the account's
+    // (account_id, remote_id) index.
+    const newest = await tx.get<{ remote_id: string | null }>(
+      `SELECT max(remote_id) AS remote_id FROM notifications
+        WHERE account_id = ? AND length(remote_id) =
+          (SELECT max(length(remote_id)) FROM notifications WHERE account_id = ?)`,
+      [id, id],
+    );
+    if (newest?.remote_id)
+      moved = (await moveForward(tx, id, 'notifications', newest.remote_id, now)) || moved;
+  }
   return moved;
 }
 

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { AtSign, BarChart3, Pencil, Quote, Repeat2, Star, UserPlus, Bell } from 'lucide-react';
 import type { NotificationGroupView } from '../../../src-shared/worker-api';
@@ -7,6 +7,9 @@ import { Avatar } from '../../ui/Avatar';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { PostCard } from '../post/PostCard';
 import { useUi } from '../../state/store';
+
+/** Notifications drawn before the screen is first painted: more than a window holds. */
+const FIRST_DRAWN = 12;
 
 /** The filters offered, as Mastodon's clients offer them. */
 const FILTERS: { label: string; types: string[] }[] = [
@@ -87,6 +90,19 @@ export function NotificationsScreen() {
     queryKey: ['notifications', types],
     queryFn: () => engine().notifications.groups({ types, limit: 60 }),
   });
+  // The first screenful is drawn at once, the rest just after it is painted.
+  const [shown, setShown] = useState(FIRST_DRAWN);
+  const count = groups.data?.length ?? 0;
+  useEffect(() => {
+    if (count <= shown) return;
+    // After the next frame is painted: a frame, then a task.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setShown(count), 0)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [count, shown]);
   // What is on this screen has been seen: here, and (through the markers) in other apps.
   const newest = groups.data?.[0]?.key;
   useEffect(() => {
@@ -115,7 +131,7 @@ export function NotificationsScreen() {
       <section className="notifications" aria-label="Notifications">
         {groups.isPending && <p className="empty">Loading…</p>}
         {groups.data?.length === 0 && <p className="empty">No notifications here yet.</p>}
-        {groups.data?.map((group) => (
+        {groups.data?.slice(0, shown).map((group) => (
           <Group key={group.key} group={group} />
         ))}
       </section>

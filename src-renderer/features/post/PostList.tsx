@@ -59,18 +59,18 @@ export function PostList({
   useEffect(() => {
     if (hasMore && !loadingMore && onLoadMore && lastIndex >= posts.length - 5) onLoadMore();
   }, [hasMore, loadingMore, onLoadMore, lastIndex, posts.length]);
-  // Where the reader was, for coming back to this list: the sizes of the cards are taken as the
-  // list goes (before its elements do).
+  // Where the reader was, for coming back to this list: told as the list goes (before its
+  // elements do), with the sizes of the cards drawn; not on every scroll, which would wake every
+  // reader of the store each frame.
+  const leave = useRef(onScrolled);
+  leave.current = onScrolled;
+  const drawn = posts.length > 0;
   useLayoutEffect(() => {
     const scroller = list.current;
-    if (!onScrolled || !scroller) return;
-    const save = () => onScrolled(scroller.scrollTop);
-    scroller.addEventListener('scroll', save, { passive: true });
     return () => {
-      scroller.removeEventListener('scroll', save);
-      onScrolled(scroller.scrollTop, virtualizer.takeSnapshot());
+      if (drawn && scroller) leave.current?.(scroller.scrollTop, virtualizer.takeSnapshot());
     };
-  }, [onScrolled, posts.length, virtualizer]);
+  }, [virtualizer, drawn]);
   // The post at the top, told when scrolling rests a moment.
   useEffect(() => {
     const scroller = list.current;
