@@ -672,6 +672,8 @@ export interface MastodonAccountStatus {
   featuresOff: FeatureState[];
   /** Steps whose last attempt failed, with the reason and the next try. */
   failingSteps: SyncStepState[];
+  /** When requests go again, while the server's rate limit holds them back; else null. */
+  pausedUntil: number | null;
 }
 
 /**

@@ -153,6 +153,8 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
         const ana = await t.signInAs('ana', 'pw');
         const server = t.f.server();
         const { sync, http } = t.syncFor(ana);
+        const pauses: (number | null)[] = [];
+        http.budget.onPause = (until) => pauses.push(until);
         await sync.backfill(SOURCES.home);
         // The person's other apps spend the paging budget behind Corgi's back.
         const user = t.f.world.userByName('ana')!;
@@ -164,6 +166,11 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
         const windowEnd = (Math.floor(before / tight.paging.periodMs) + 1) * tight.paging.periodMs;
         expect(t.f.clock.now()).toBeGreaterThanOrEqual(windowEnd);
         expect(await t.entries(ana.id, 'favourites')).toBe(120);
+        // The pause was told, with when it would end (the window's end), and its end too.
+        expect(pauses.length).toBeGreaterThanOrEqual(2);
+        expect(pauses.at(-1)).toBeNull();
+        expect(Math.max(...pauses.map((p) => p ?? 0))).toBeGreaterThanOrEqual(windowEnd);
+        expect(http.budget.pausedUntil).toBeNull();
       },
     );
   });

@@ -29,6 +29,9 @@ export interface BudgetOptions {
   resetMarginMs?: number;
 }
 
+/** A wait this long is a pause the person is told of, not pacing. */
+const PAUSE_MS = 10_000;
+
 export class RateBudget {
   readonly #windows: { api?: Window; paging?: Window } = {};
   readonly #pagingHeadroom: number;
@@ -82,18 +85,38 @@ export class RateBudget {
     return delay;
   }
 
+  /**
+   * Told when requests stop for a while because the server's limit is spent (when they go again),
+   * and when they go again (null): for the person to see why nothing new comes.
+   */
+  onPause: ((until: number | null) => void) | null = null;
+  #pausedUntil: number | null = null;
+
+  /** When requests go again, while a spent limit holds them back; null when they go now. */
+  get pausedUntil(): number | null {
+    return this.#pausedUntil;
+  }
+
   /** Waits until a request of this kind may be sent, then counts it. */
   async acquire(kind: RequestKind, signal?: AbortSignal): Promise<void> {
     for (let delay = this.delayFor(kind); delay > 0; delay = this.delayFor(kind)) {
+      if (delay >= PAUSE_MS) this.#pause(this.clock.now() + delay);
       await this.clock.sleep(delay, signal);
       this.waitedMs += delay;
     }
+    if (this.#pausedUntil !== null) this.#pause(null);
     const api = this.#live('api');
     if (api) api.remaining = Math.max(0, api.remaining - 1);
     if (kind === 'paging') {
       const paging = this.#live('paging');
       if (paging) paging.remaining = Math.max(0, paging.remaining - 1);
     }
+  }
+
+  #pause(until: number | null): void {
+    if (until === this.#pausedUntil) return;
+    this.#pausedUntil = until;
+    this.onPause?.(until);
   }
 
   /** Takes in a response's rate-limit headers (a 429 included). */

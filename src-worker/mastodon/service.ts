@@ -209,7 +209,7 @@ export class MastodonService {
   async status(): Promise<MastodonAccountStatus[]> {
     const { api } = this.#options;
     const out: MastodonAccountStatus[] = [];
-    for (const { account, runner } of this.#running.values()) {
+    for (const { account, runner, http } of this.#running.values()) {
       const [features, steps] = await Promise.all([
         api.servers.features(account.id),
         api.servers.steps(account.id),
@@ -222,6 +222,7 @@ export class MastodonService {
         server: runner.server ?? (await api.servers.info(account.id)),
         featuresOff: features.filter((f) => !f.available),
         failingSteps: steps.filter((s) => s.failures > 0),
+        pausedUntil: http.budget.pausedUntil,
       });
     }
     return out;
@@ -297,6 +298,7 @@ export class MastodonService {
       clock,
       fetch: this.#options.fetch,
     });
+    http.budget.onPause = () => this.#options.engine.announceSyncState();
     const sync = new AccountSync({ api, http, accountId: account.id, clock });
     const runner = new AccountRunner({
       api,

@@ -105,5 +105,9 @@ describe('timeline.list', () => {
     expect(uris(first)).toEqual(['3']);
     const second = await api.timeline.list({ of: { tag: 'corgis' }, limit: 1, cursor: first.nextCursor });
     expect(uris(second)).toEqual(['1']);
+    // A post deleted on its server leaves every list.
+    await api.ingest.deletions(account.id, ['203']);
+    expect(uris(await api.timeline.list({ of: { tag: 'corgis' } }))).toEqual(['1']);
+    expect(uris(await api.timeline.list({ of: { timeline: 'bookmarks' } }))).toEqual(['4']);
   });
 });

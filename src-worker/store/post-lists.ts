@@ -45,13 +45,39 @@ export async function postList(tx: Tx, query: PostListQuery): Promise<TimelinePa
     which = 's.id IN (SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH ?)';
     params = [match.replace(/\*$/, '')];
   }
-  const rows = await tx.all<PostRow & { key: number }>(
-    `SELECT ${POST_COLUMNS}, s.created_at AS key
-       FROM statuses s JOIN authors a ON a.id = s.author_id
-      WHERE s.deleted_at IS NULL AND ${which} ${after ? 'AND (s.created_at, s.id) < (?, ?)' : ''}
-      ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
-    [...params, ...(after ? [after.key, after.id] : []), limit],
-  );
+  const page = after ? 'AND (s.created_at, s.id) < (?, ?)' : '';
+  const pageParams = [...params, ...(after ? [after.key, after.id] : []), limit];
+  let rows: (PostRow & { key: number })[];
+  if ('author' in of) {
+    rows = await tx.all(
+      `SELECT ${POST_COLUMNS}, s.created_at AS key
+         FROM statuses s JOIN authors a ON a.id = s.author_id
+        WHERE s.deleted_at IS NULL AND ${which} ${page}
+        ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
+      pageParams,
+    );
+  } else {
+    // A set of posts (a hashtag's may be a third of everything): the page is found by walking the
+    // index of times, newest first, until it is full, which never reads a post outside it; sorting
+    // the whole set by time would read every post in it.
+    const ids = await tx.all<{ id: number }>(
+      `SELECT s.id FROM statuses s INDEXED BY statuses_by_time
+        WHERE ${which} ${page}
+          AND s.id NOT IN (SELECT id FROM statuses INDEXED BY statuses_deleted WHERE deleted_at IS NOT NULL)
+        ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
+      pageParams,
+    );
+    rows =
+      ids.length === 0
+        ? []
+        : await tx.all(
+            `SELECT ${POST_COLUMNS}, s.created_at AS key
+               FROM statuses s JOIN authors a ON a.id = s.author_id
+              WHERE s.id IN (${ids.map(() => '?').join(', ')})
+              ORDER BY s.created_at DESC, s.id DESC`,
+            ids.map((r) => r.id),
+          );
+  }
   const last = rows.at(-1);
   return {
     posts: await toViews(tx, rows),
