@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readDocsExample } from '../../test/fixtures/docs-statuses';
 import type { Engine } from '../engine';
+import { decay, rebuildAllAffinities } from './interactions';
 import { useTestEngines } from '../../test/support/engine';
 import type { InteractionInput, WorkerApi } from '../../src-shared/worker-api';
 
@@ -55,11 +56,11 @@ async function tagAffinity(engine: Engine, name: string): Promise<Affinity | und
 
 async function allAffinities(engine: Engine) {
   return {
-    authors: await engine.db.all<Affinity & { author_id: number }>(
-      'SELECT author_id, weight, positives, negatives FROM author_affinities ORDER BY author_id',
+    authors: await engine.db.all<Affinity & { author_id: number; ref_at: number }>(
+      'SELECT author_id, weight, positives, negatives, ref_at FROM author_affinities ORDER BY author_id',
     ),
-    tags: await engine.db.all<Affinity & { tag: string }>(
-      'SELECT tag, weight, positives, negatives FROM tag_affinities ORDER BY tag',
+    tags: await engine.db.all<Affinity & { tag: string; ref_at: number }>(
+      'SELECT tag, weight, positives, negatives, ref_at FROM tag_affinities ORDER BY tag',
     ),
   };
 }
@@ -196,11 +197,11 @@ describe('privacy retention', () => {
     expect(await interactionCount(engine, `at < ${NOW - 30 * DAY}`)).toBe(0);
 
     const after = await allAffinities(engine);
-    expect(after.authors.map(({ weight: _, ...rest }) => rest)).toEqual(
-      before.authors.map(({ weight: _, ...rest }) => rest),
+    expect(after.authors.map(({ weight: _, ref_at: __, ...rest }) => rest)).toEqual(
+      before.authors.map(({ weight: _, ref_at: __, ...rest }) => rest),
     );
-    expect(after.tags.map(({ weight: _, ...rest }) => rest)).toEqual(
-      before.tags.map(({ weight: _, ...rest }) => rest),
+    expect(after.tags.map(({ weight: _, ref_at: __, ...rest }) => rest)).toEqual(
+      before.tags.map(({ weight: _, ref_at: __, ...rest }) => rest),
     );
     after.authors.forEach((a, i) =>
       expect(Math.abs(a.weight - before.authors[i]!.weight)).toBeLessThan(1e-9),
@@ -214,6 +215,33 @@ describe('privacy retention', () => {
     const gargronAfter = (await authorAffinity(engine, 'gargron@mastodon.social'))!;
     expect(gargronAfter.weight - gargronBefore.weight).toBeCloseTo(1, 9);
     expect(gargronAfter.positives).toBe(gargronBefore.positives + 1);
+  });
+
+  it('keeps each affinity as a rebuild from every interaction would, a view changing none', async () => {
+    const { engine, api, setClock, ...ids } = await setup();
+    await api.interactions.record({ statusId: ids.gargron1, kind: 'view' });
+    expect(await allAffinities(engine)).toEqual({ authors: [], tags: [] });
+    // Days apart, as the clock moves: each one added to sums decayed to its own time.
+    setClock(NOW + 3 * DAY);
+    await recordHistory(api, ids);
+    setClock(NOW + 9 * DAY);
+    await api.interactions.record({ statusId: ids.gargron2, kind: 'favourite' });
+    await api.interactions.record({ statusId: ids.freon, kind: 'dwell', value: 9_000 });
+    const kept = await allAffinities(engine);
+    await engine.write((tx) => rebuildAllAffinities(tx, NOW + 9 * DAY));
+    const rebuilt = await allAffinities(engine);
+    expect(kept.authors.map(({ weight: _, ref_at: __, ...rest }) => rest)).toEqual(
+      rebuilt.authors.map(({ weight: _, ref_at: __, ...rest }) => rest),
+    );
+    expect(kept.tags.map(({ weight: _, ref_at: __, ...rest }) => rest)).toEqual(
+      rebuilt.tags.map(({ weight: _, ref_at: __, ...rest }) => rest),
+    );
+    // A sum is kept as of its last change: compared as of one time.
+    const asOf = (rows: { weight: number; ref_at: number }[]) =>
+      rows.map((r) => r.weight * decay(r.ref_at, NOW + 9 * DAY));
+    const [keptAuthors, keptTags] = [asOf(kept.authors), asOf(kept.tags)];
+    asOf(rebuilt.authors).forEach((w, i) => expect(keptAuthors[i]).toBeCloseTo(w, 9));
+    asOf(rebuilt.tags).forEach((w, i) => expect(keptTags[i]).toBeCloseTo(w, 9));
   });
 
   it('at FULL keeps every interaction', async () => {
