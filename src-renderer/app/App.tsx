@@ -19,6 +19,7 @@ import { useUi } from '../state/store';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { isTyping } from './shortcuts';
 import { StatusBanner } from './StatusBanner';
+import { SyncBanner } from './SyncBanner';
 import { SourcesNav } from './SourcesNav';
 import { ComposeDialog } from '../features/compose/ComposeDialog';
 
@@ -171,7 +172,10 @@ function Shell() {
             : 'Opening…'}
         </span>
       </header>
-      <StatusBanner />
+      <div className="banners">
+        <StatusBanner />
+        <SyncBanner />
+      </div>
       <main id="main" tabIndex={-1} data-rankings={rankings}>
         <Switch>
           <Route path="/" component={TimelineScreen} />

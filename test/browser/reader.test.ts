@@ -325,6 +325,14 @@ describe('the reader', () => {
     await expectAccessible(page, 'search');
     await screenshot(page, 'search');
 
+    // Offline: the reader says so, and what is stored still reads.
+    await page.context().setOffline(true);
+    const connection = page.getByRole('status', { name: 'Connection' });
+    await connection.getByText(/You are offline/).waitFor();
+    await results.getByRole('article').first().waitFor();
+    await page.context().setOffline(false);
+    await expect.poll(() => connection.count()).toBe(0);
+
     // A list of the person's, by its title, is a timeline of its own.
     const sources = page.getByRole('navigation', { name: 'Lists and hashtags' });
     const list = sources.getByRole('link').first();

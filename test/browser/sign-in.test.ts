@@ -146,6 +146,10 @@ describe.each(FLAVOUR_NAMES)('signing in from the web edition to %s', (flavourNa
     const problem = account.getByRole('alert');
     await problem.getByText(/no longer accepts Corgi's access/).waitFor({ timeout: 60_000 });
     await account.getByText('Needs to sign in again').waitFor();
+    // Above every screen too, with the same way out.
+    const connection = page.getByRole('status', { name: 'Connection' });
+    await connection.getByText(/needs to sign in again/).waitFor();
+    expect(await connection.getByRole('button', { name: 'Sign in again' }).count()).toBe(1);
     await problem.getByRole('button', { name: 'Sign in again' }).click();
     await page.waitForURL(new RegExp(`^${simulator.url}/oauth/authorize`));
     await page.locator('input[name=username]').fill('ana');
