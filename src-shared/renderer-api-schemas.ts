@@ -248,6 +248,8 @@ export const RENDERER_API_ARGUMENTS = {
         .describe('states'),
     ]),
     cancel: z.tuple([id.describe('outboxId')]),
+    retry: z.tuple([id.describe('outboxId')]),
+    dismiss: z.tuple([id.describe('outboxId')]),
   },
   servers: {
     info: z.tuple([id.describe('accountId')]),

@@ -776,6 +776,10 @@ export interface RendererApi {
      * local change undone. False when it is already on its way or sent.
      */
     cancel(outboxId: number): Promise<boolean>;
+    /** Takes a refused action again (its local change with it); null when that cancelled out. */
+    retry(outboxId: number): Promise<OutboxItem | null>;
+    /** Forgets a refused action. False when there is no such refused action. */
+    dismiss(outboxId: number): Promise<boolean>;
   };
   /** What each account's server offers and how its sync goes. */
   servers: {

@@ -1,5 +1,12 @@
 import type { WorkerApi } from '../../src-shared/worker-api';
-import { cancelAction, listOutbox, performAction, queueNewPost } from '../store/outbox';
+import {
+  cancelAction,
+  dismissAction,
+  listOutbox,
+  performAction,
+  queueNewPost,
+  retryAction,
+} from '../store/outbox';
 import type { CommandContext } from './context';
 
 export function actionCommands({ engine, mastodon, deletingWrite }: CommandContext): WorkerApi['actions'] {
@@ -16,5 +23,11 @@ export function actionCommands({ engine, mastodon, deletingWrite }: CommandConte
     },
     list: (states) => engine.read((tx) => listOutbox(tx, states)),
     cancel: (outboxId) => engine.write((tx, now) => cancelAction(tx, outboxId, now)),
+    retry: async (outboxId) => {
+      const item = await deletingWrite((tx, now, tombstoned) => retryAction(tx, outboxId, now, tombstoned));
+      mastodon?.().kick();
+      return item;
+    },
+    dismiss: (outboxId) => engine.write((tx) => dismissAction(tx, outboxId)),
   };
 }

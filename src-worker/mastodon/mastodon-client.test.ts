@@ -542,6 +542,19 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
         ),
       );
       expect(interactions).toEqual([]);
+
+      // Taken again: favourited here at once, queued anew, and refused again the same way.
+      const again = await t.api.actions.retry(item!.id);
+      expect(again).toMatchObject({ action: 'favourite', state: 'pending', statusId });
+      const [shown] = await t.api.timeline.posts([statusId]);
+      expect(shown?.own.find((o) => o.accountId === ana.id)?.favourited).toBe(true);
+      expect((await senderFor(t.engine, t.api, http, t.f).flush()).failed).toBe(1);
+      await expect(t.api.actions.retry(item!.id)).rejects.toThrow(/No refused action/);
+      // Dismissed, it is gone; only a refused action can be.
+      const [refused] = await t.api.actions.list(['failed']);
+      expect(await t.api.actions.dismiss(refused!.id)).toBe(true);
+      expect(await t.api.actions.list()).toEqual([]);
+      expect(await t.api.actions.dismiss(refused!.id)).toBe(false);
     });
 
     it('completes a thread from the server: what a post answers and replies nobody here was shown', async () => {

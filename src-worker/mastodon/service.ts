@@ -140,7 +140,9 @@ export class MastodonService {
     });
     if (!ref)
       throw new EngineError('not_found', 'None of your signed-in accounts has this post on its server.');
-    return this.#running.get(ref.account_id)!.sync.fetchThread(ref.remote_id);
+    const { sync } = this.#running.get(ref.account_id)!;
+    // A refused token found here marks the account as the sync's own requests would.
+    return sync.guard(() => sync.fetchThread(ref.remote_id));
   }
 
   /**

@@ -362,3 +362,67 @@ export async function cancelAction(tx: Tx, id: number, now: number): Promise<boo
   await revertLocal(tx, row, now);
   return true;
 }
+
+type Visibility = PublishInput['visibility'];
+
+/**
+ * A refused action taken again, as the person asks: it leaves the refused ones and is taken anew,
+ * its local change with it (a refusal undid it).
+ */
+export async function retryAction(
+  tx: Tx,
+  id: number,
+  now: number,
+  tombstoned?: (statusId: number) => void,
+): Promise<OutboxItem | null> {
+  const row = await tx.get<OutboxRow>(`SELECT * FROM outbox WHERE id = ? AND state = 'failed'`, [id]);
+  if (!row) throw new EngineError('not_found', `No refused action with id ${id}.`);
+  const taken = await takeAgain(tx, row, now, tombstoned);
+  // Gone once its successor is queued (which so gets an id of its own).
+  await tx.run('DELETE FROM outbox WHERE id = ?', [id]);
+  return taken;
+}
+
+function takeAgain(
+  tx: Tx,
+  row: OutboxRow,
+  now: number,
+  tombstoned?: (statusId: number) => void,
+): Promise<OutboxItem | null> {
+  const { reply, vote } = JSON.parse(row.payload) as OutboxPayload;
+  if (row.action === 'post' || row.status_id === null)
+    return queueNewPost(
+      tx,
+      {
+        accountId: row.account_id,
+        text: reply?.text ?? '',
+        spoilerText: reply?.spoilerText,
+        visibility: reply?.visibility as Visibility,
+        language: reply?.language ?? null,
+      },
+      now,
+    );
+  return performAction(
+    tx,
+    {
+      accountId: row.account_id,
+      statusId: row.status_id,
+      action: row.action,
+      ...(row.action === 'reply' && reply
+        ? { reply: { ...reply, visibility: reply.visibility as Visibility } }
+        : {}),
+      ...(row.action === 'edit' && reply
+        ? { edit: { text: reply.text, spoilerText: reply.spoilerText, language: reply.language } }
+        : {}),
+      ...(vote ? { choices: vote.choices } : {}),
+    },
+    now,
+    tombstoned,
+  );
+}
+
+/** Forgets a refused action (its local change was undone when it was refused). */
+export async function dismissAction(tx: Tx, id: number): Promise<boolean> {
+  const result = await tx.run(`DELETE FROM outbox WHERE id = ? AND state = 'failed'`, [id]);
+  return result.changes > 0;
+}

@@ -231,6 +231,36 @@ describe('the reader', () => {
       .poll(() => world.votes.get(question.id)?.get(reader.accountId), { timeout: 20_000 })
       .toEqual([1]);
     await expectAccessible(page, 'poll');
+
+    // A refused action is undone on screen, says the server's reason, and can be tried again.
+    await page.getByRole('link', { name: 'Home' }).click();
+    const doomed = page.getByRole('region', { name: 'Timeline' }).getByRole('article').nth(1);
+    const doomedUri = (await doomed.getAttribute('data-post-uri'))!;
+    world.delete(world.inner(serverStatus(doomedUri)).id);
+    await doomed.getByRole('button', { name: 'Favourite', exact: true }).click();
+    const refused = page.getByRole('list', { name: 'Actions that failed' }).getByRole('alert');
+    await refused.getByText(/Could not favourite a post: .*Record not found/).waitFor({ timeout: 20_000 });
+    await page
+      .locator(`article[data-post-uri="${doomedUri}"]`)
+      .getByRole('button', { name: 'Favourite', exact: true })
+      .waitFor();
+    const failedIds = () =>
+      page.evaluate(async () => (await corgi.actions.list(['failed'])).map((item) => item.id));
+    const [first] = await failedIds();
+    await refused.getByRole('button', { name: 'Try again' }).click();
+    // Sent again, refused again: a new refusal in its place.
+    await expect
+      .poll(
+        async () => {
+          const ids = await failedIds();
+          return ids.length === 1 && ids[0] !== first;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    const [second] = await failedIds();
+    await page.locator(`[data-outbox-id="${second}"]`).getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => refused.count()).toBe(0);
   });
 
   it('opens a thread with what a reply answers above it, and a profile and a hashtag from a post', async () => {

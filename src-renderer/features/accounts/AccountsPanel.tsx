@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useUi } from '../../state/store';
 import { accountsQuery, failedActionsQuery, syncStatusQuery } from './queries';
-import { retryNow, signIn, signOut } from './commands';
+import { dismissAction, retryAction, retryNow, signIn, signOut } from './commands';
 import type {
   Account,
   MastodonAccountState,
@@ -174,8 +174,14 @@ export function AccountsPanel({ defaultServer }: { defaultServer: string }) {
       {failedActions.length > 0 && (
         <ul className="failed-actions" aria-label="Actions that failed">
           {failedActions.map((item) => (
-            <li key={item.id} role="alert">
-              Could not {ACTION_TEXT[item.action]}: {item.lastError}
+            <li key={item.id} role="alert" data-outbox-id={item.id}>
+              Could not {ACTION_TEXT[item.action]}: {item.lastError}{' '}
+              <button type="button" onClick={() => void retryAction(item.id)}>
+                Try again
+              </button>{' '}
+              <button type="button" className="link-button" onClick={() => void dismissAction(item.id)}>
+                Dismiss
+              </button>
             </li>
           ))}
         </ul>

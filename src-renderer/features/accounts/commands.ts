@@ -69,3 +69,21 @@ export async function retryNow(accountId: number): Promise<void> {
     useUi.getState().report(error);
   }
 }
+
+/** Takes a refused action again, as it was. */
+export async function retryAction(outboxId: number): Promise<void> {
+  try {
+    await engine().actions.retry(outboxId);
+  } catch (error) {
+    useUi.getState().report(error);
+  }
+}
+
+/** Forgets a refused action. */
+export async function dismissAction(outboxId: number): Promise<void> {
+  try {
+    await engine().actions.dismiss(outboxId);
+  } catch (error) {
+    useUi.getState().report(error);
+  }
+}

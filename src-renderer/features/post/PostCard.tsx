@@ -186,6 +186,16 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
             onSelect: () => void a.perform(context),
           }))}
         />
+        {accounts.length > 1 && post.seenBy.length > 0 && (
+          <span className="post-seen">
+            Seen by{' '}
+            {post.seenBy
+              .map((id) => accounts.find((a) => a.id === id)?.acct)
+              .filter((acct) => acct !== undefined)
+              .map((acct) => `@${acct}`)
+              .join(', ')}
+          </span>
+        )}
         {own && able.length > 1 && (
           <select
             aria-label="Act as"

@@ -49,7 +49,9 @@ export function PostList({
     count: posts.length,
     getScrollElement: () => list.current,
     estimateSize: () => ESTIMATED_HEIGHT,
-    overscan: 4,
+    // Two cards beyond each edge: enough that a card is drawn before it scrolls into view, few
+    // enough that the first screen draws fast.
+    overscan: 2,
     initialOffset: initialScroll?.top ?? 0,
     initialMeasurementsCache: initialScroll?.measurements,
     getItemKey: (index) => posts[index]!.id,
@@ -92,13 +94,26 @@ export function PostList({
       scroller.removeEventListener('scroll', rest);
     };
   }, [onTopPost, posts, virtualizer]);
-  // Opening at a reading position: that post at the top, once.
+  // Opening at a reading position: that post at the top, once. The cards above it are measured
+  // only as they are drawn, so the first jump may land beside it: it is made again, frame by frame,
+  // until the post is at the top (a second at most).
   const started = useRef(false);
+  const settling = useRef(0);
   useEffect(() => {
     if (startAt === null || started.current || startAt >= posts.length) return;
     started.current = true;
-    virtualizer.scrollToIndex(startAt, { align: 'start' });
+    let tries = 0;
+    const jump = () => {
+      virtualizer.scrollToIndex(startAt, { align: 'start' });
+      const scroller = list.current;
+      const card = scroller?.querySelector(`[data-index="${startAt}"]`);
+      const off =
+        card && scroller ? card.getBoundingClientRect().top - scroller.getBoundingClientRect().top : null;
+      if ((off === null || Math.abs(off) > 4) && ++tries < 60) settling.current = requestAnimationFrame(jump);
+    };
+    jump();
   }, [startAt, posts.length, virtualizer]);
+  useEffect(() => () => cancelAnimationFrame(settling.current), []);
 
   function move(event: KeyboardEvent<HTMLElement>) {
     if (event.altKey || event.ctrlKey || event.metaKey || (event.key !== 'j' && event.key !== 'k')) return;

@@ -1,9 +1,7 @@
-import { useMemo } from 'react';
 import type { PostView } from '../../../src-shared/worker-api';
 import { Avatar } from '../../ui/Avatar';
 import { EmojiText } from '../../ui/EmojiText';
 import { usePostById } from './queries';
-import { richContent } from './rich-content';
 
 /** The post a post quotes, small, opening its thread. */
 export function QuotedPost({ id }: { id: number }) {
@@ -12,8 +10,11 @@ export function QuotedPost({ id }: { id: number }) {
   return <Quoted post={post} />;
 }
 
+/**
+ * One link to the quoted post's thread: its text is shown as text (with its custom emoji), since
+ * the links in it cannot be links inside this one.
+ */
 function Quoted({ post }: { post: PostView }) {
-  const html = useMemo(() => richContent(post), [post]);
   return (
     <a className="quoted-post" href={`#/thread/${post.id}`}>
       <span className="quoted-author">
@@ -30,7 +31,9 @@ function Quoted({ post }: { post: PostView }) {
       ) : post.spoilerText ? (
         <span className="quoted-warning">{post.spoilerText}</span>
       ) : (
-        <span className="quoted-content" dangerouslySetInnerHTML={{ __html: html }} />
+        <span className="quoted-content">
+          <EmojiText text={post.contentText} emojis={post.emojis} />
+        </span>
       )}
     </a>
   );

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { PostView } from '../../../src-shared/worker-api';
 import { reply } from './commands';
+import { useQuery } from '@tanstack/react-query';
+import { accountsQuery } from '../accounts/queries';
 
 const VISIBILITIES = [
   ['public', 'Public'],
@@ -19,7 +21,15 @@ export function ReplyForm({
   accountId: number;
   onDone: () => void;
 }) {
-  const [text, setText] = useState(`@${post.author.acct} `);
+  const accounts = useQuery(accountsQuery).data ?? [];
+  // Everyone the post names stays in the conversation (the one replying aside), its author first.
+  const [text, setText] = useState(() => {
+    const self = accounts.find((a) => a.id === accountId)?.acct.toLowerCase();
+    const handles = [post.author.acct, ...post.mentions.map((m) => m.acct)]
+      .map((h) => h.toLowerCase())
+      .filter((h, i, all) => h !== self && all.indexOf(h) === i);
+    return handles.map((h) => `@${h} `).join('');
+  });
   const [spoilerText, setSpoilerText] = useState('');
   // The reply reaches no further than the post did: an audience Corgi does not know (a server's
   // own, such as Akkoma's lists) gets followers only.

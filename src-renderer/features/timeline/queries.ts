@@ -4,6 +4,7 @@ import { engine } from '../../app/engine';
 import { keys } from '../../app/query';
 
 export const PAGE_SIZE = 40;
+const FIRST_PAGE_SIZE = 20;
 
 /**
  * A timeline as it was served, page by page. The change events never refetch it (that would
@@ -15,7 +16,8 @@ export const timelineQuery = (order: TimelineQuery['order'], accountId: number |
     queryFn: ({ pageParam }) =>
       engine().timeline.page({
         order,
-        limit: PAGE_SIZE,
+        // The first page holds what fills a window and some: it comes sooner; the rest follow.
+        limit: pageParam === null ? FIRST_PAGE_SIZE : PAGE_SIZE,
         cursor: pageParam,
         ...(accountId === null ? {} : { accountId }),
       }),
