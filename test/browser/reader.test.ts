@@ -571,7 +571,9 @@ describe('the reader', () => {
 
   it('opens newest first where another app left off, and tells the server as the reader reads on', async () => {
     const reader = world.userByName('reader_markers')!;
-    const left = reader.home[20]!;
+    // (Not a boost: the timeline shows a boosted post at its own time, so a marker on a boost stands
+    // for the newest post before it.)
+    const left = reader.home.filter((id) => !world.statuses.get(id)!.reblogOf)[20]!;
     reader.markers.set('home', { lastReadId: left, version: 3, updatedMs: Date.now() - 3_600_000 });
     const page = await signedIn('reader_markers');
     await page.getByRole('button', { name: 'Newest first' }).click();
