@@ -611,6 +611,11 @@ describe('the reader', () => {
     const box = (await card.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(390);
+    // The lists and followed hashtags are a row of their own, within the window.
+    const sources = page.getByRole('navigation', { name: 'Lists and hashtags' });
+    await sources.getByRole('link').first().waitFor();
+    const row = (await sources.boundingBox())!;
+    expect(row.x + row.width).toBeLessThanOrEqual(390);
     await expectAccessible(page, 'narrow');
     await screenshot(page, 'narrow');
   });
