@@ -1,4 +1,5 @@
 import type { WorkerApi } from '../../src-shared/worker-api';
+import type { Tx } from '../db/database';
 import { timelineGaps } from '../ingest/stretches';
 import { logServedPage, refreshFeed } from '../rank/feed';
 import { postsById, timelinePage } from '../store/posts';
@@ -15,25 +16,36 @@ export function timelineCommands({
 }: CommandContext): WorkerApi['timeline'] {
   let pages = 0;
   return {
-    page: (query) => {
+    page: async (query) => {
       if (query.order !== 'ranked') return engine.read((tx, now) => timelinePage(tx, query, now));
-      // Serving a ranked page is a write: the first one ranks, and every one is logged.
-      return rankingWrite(async (tx, now) => {
-        if (!query.cursor) {
-          const ranked = await tx.get<{ n: number }>(
-            'SELECT count(*) AS n FROM feed WHERE position IS NOT NULL',
-          );
-          if (!ranked?.n) await refreshFeed(tx, memory, now);
-        }
-        const page = await timelinePage(tx, query, now);
-        await logServedPage(
+      const log = (tx: Tx, posts: readonly { id: number }[], now: number) =>
+        logServedPage(
           tx,
-          page.posts.map((p) => p.id),
+          posts.map((p) => p.id),
           `${now}-${++pages}`,
           now,
         );
-        return page;
-      });
+      const ranked = await engine.read((tx) =>
+        tx.get<{ n: number }>('SELECT EXISTS (SELECT 1 FROM feed WHERE position IS NOT NULL) AS n'),
+      );
+      if (!ranked?.n)
+        // Nothing ranked yet: the first page ranks, in the write that serves it.
+        return rankingWrite(async (tx, now) => {
+          await refreshFeed(tx, memory, now);
+          const page = await timelinePage(tx, query, now);
+          await log(tx, page.posts, now);
+          return page;
+        });
+      // Ranked already: the page is read and answered, and then logged as served (queued now, so
+      // whatever is asked next sees it), its write no longer in the way of the answer.
+      const { page, servedAt } = await engine.read(async (tx, now) => ({
+        page: await timelinePage(tx, query, now),
+        servedAt: now,
+      }));
+      rankingWrite((tx) => log(tx, page.posts, servedAt)).catch((error: unknown) =>
+        console.warn('corgi: a served page could not be logged:', error),
+      );
+      return page;
     },
     posts: (ids) => engine.read((tx) => postsById(tx, ids)),
     list: (query) => engine.read((tx) => postList(tx, query)),
