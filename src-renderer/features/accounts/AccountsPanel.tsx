@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useUi } from '../../state/store';
 import { accountsQuery, failedActionsQuery, syncStatusQuery } from './queries';
+import { useAfterFirstPage } from '../../app/query';
 import { dismissAction, retryAction, retryNow, signIn, signOut } from './commands';
 import type {
   Account,
@@ -155,7 +156,7 @@ function AccountRow({ account, status }: { account: Account; status: MastodonAcc
 export function AccountsPanel({ defaultServer }: { defaultServer: string }) {
   const accounts = useQuery(accountsQuery).data ?? [];
   const syncing = useQuery(syncStatusQuery).data ?? [];
-  const failedActions = useQuery(failedActionsQuery).data ?? [];
+  const failedActions = useQuery({ ...failedActionsQuery, enabled: useAfterFirstPage() }).data ?? [];
   const signingIn = useUi((s) => s.signingIn);
   const [server, setServer] = useState(defaultServer);
 

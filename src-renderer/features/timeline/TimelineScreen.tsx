@@ -9,6 +9,7 @@ import { PostList } from '../post/PostList';
 import { showNewPosts } from './commands';
 import { newPostsQuery, readingPositionQuery, timelineQuery } from './queries';
 import { engine } from '../../app/engine';
+import { useAfterFirstPage } from '../../app/query';
 import { RelativeTime } from '../../ui/RelativeTime';
 
 /** How far back a reading position is looked for, in pages, before the timeline opens at the top. */
@@ -30,7 +31,8 @@ export function TimelineScreen() {
   // Read once as the list mounts: where the reader left this timeline.
   const initialScroll = useUi.getState().scrollTops[place];
   const timeline = useInfiniteQuery(timelineQuery(order, accountId));
-  const newPosts = useQuery(newPostsQuery).data ?? 0;
+  // (Asked once the first page has come: the worker answers the page first.)
+  const newPosts = useQuery({ ...newPostsQuery, enabled: useAfterFirstPage() }).data ?? 0;
   const accounts = useQuery(accountsQuery).data ?? [];
   const posts = timeline.data?.pages.flatMap((p) => p.posts) ?? [];
   const onScrolled = useCallback(
