@@ -8,6 +8,7 @@ import { App } from './app/App';
 import { setEngine } from './app/engine';
 import { firstPage, invalidateOnChange, keys, queryClient } from './app/query';
 import { completeSignIn, signIn } from './features/accounts/commands';
+import { warmUpRichContent } from './features/post/rich-content';
 import { desktopHost } from './host';
 import { useUi } from './state/store';
 import './styles.css';
@@ -50,3 +51,5 @@ createRoot(document.getElementById('root')!).render(
     </QueryClientProvider>
   </StrictMode>,
 );
+// While the worker opens the database, the sanitiser gets ready for the first page's posts.
+setTimeout(warmUpRichContent, 0);

@@ -1,21 +1,20 @@
 /**
  * The data worker in the app: wa-sqlite on OPFS (AccessHandlePoolVFS: this worker alone owns the
  * database, and it writes fastest), its renderer-facing commands exposed to the page with comlink.
+ *
+ * This entry is kept small: it starts SQLite (fetching and compiling its wasm) and opens the pool
+ * of files at once, while the engine's own code (worker-engine.ts, most of the worker) is fetched,
+ * compiled and evaluated beside them; the page's first calls wait for both.
  */
 import * as Comlink from 'comlink';
 import * as SQLite from '@journeyapps/wa-sqlite';
 import SQLiteESMFactory from '@journeyapps/wa-sqlite/dist/wa-sqlite.mjs';
 import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url';
 import { AccessHandlePoolVFS } from '@journeyapps/wa-sqlite/src/examples/AccessHandlePoolVFS.js';
-import { Engine, createWorkerApi } from './engine';
 import { EngineError } from './errors';
 import { DATABASE_DIRECTORY, type EngineHost, type FileVFS } from './host';
-import type { RendererApi, WorkerApi } from '../src-shared/worker-api';
-import { createRendererApi, deferredSurface, withTestHooks } from './edge';
-import { systemClock } from './mastodon/clock';
-import { MastodonService } from './mastodon/service';
-import { WebVault } from './mastodon/web-vault';
-import { HostVault } from './mastodon/host-vault';
+import type { RendererApi } from '../src-shared/worker-api';
+import { deferredSurface } from './deferred-surface';
 
 const RECOVERED_DIRECTORY = 'corgi-recovered';
 
@@ -98,60 +97,8 @@ async function createOpfsHost(): Promise<EngineHost> {
   };
 }
 
-const engineReady = createOpfsHost().then((host) =>
-  Engine.open(host, {
-    onSlowCall: (name, ms) => console.warn(`corgi worker: ${name} took ${Math.round(ms)} ms`),
-  }),
-);
-/**
- * The API with Mastodon wired in: tokens in the web vault (a non-extractable WebCrypto key), and the
- * server sends the browser back to the app's own address after approving.
- */
-const apiReady = engineReady.then((engine) => {
-  const holder: { service?: MastodonService } = {};
-  const api = createWorkerApi(engine, () => holder.service!);
-  holder.service = new MastodonService({
-    engine,
-    api,
-    // The desktop shell's keychain vault when the renderer passes one, else the browser's.
-    openVault: async (host) => (host ? new HostVault(host) : WebVault.open()),
-    clock: systemClock,
-    redirectUri: `${self.location.origin}/`,
-  });
-  upkeepInBackground(api);
-  return api;
-});
-
-/**
- * Background work in small slices with pauses between them, so that reads and pages (which queue
- * behind each slice's transaction) never wait long: new posts embedded in batches, and, while the
- * person has done nothing for a while, the weekly check of the database and the daily pass that
- * drops posts older than the person keeps them.
- */
-function upkeepInBackground(api: WorkerApi): void {
-  const BATCH = 200;
-  const IDLE_MS = 10_000;
-  const step = async (): Promise<void> => {
-    let delay = 5_000;
-    try {
-      if ((await api.ranking.embedPending(BATCH)) > 0) delay = 50;
-      else if ((await api.upkeep.idleMs()) >= IDLE_MS) {
-        if (!(await api.upkeep.checkIntegrity()).done) delay = 200;
-        else if (!(await api.upkeep.dropOldPosts()).done) delay = 200;
-      }
-    } catch {
-      // A damaged or deleted database: try again later.
-      delay = 30_000;
-    }
-    setTimeout(() => void step(), delay);
-  };
-  setTimeout(() => void step(), 1_000);
-}
-
-// The page reaches the renderer's commands only; a test build (CORGI_TEST_HOOKS=1) adds the engine's
-// under `testing`, for the end-to-end tests to seed the database with.
-// (The shipped build's minifier drops the test branch, and `withTestHooks` with it.)
-const surfaceReady = apiReady.then((api) =>
-  __CORGI_TEST_HOOKS__ ? withTestHooks(api) : createRendererApi(api),
-);
+const hostReady = createOpfsHost();
+// A failure reaches every call, through the engine's start.
+hostReady.catch(() => undefined);
+const surfaceReady = import('./worker-engine').then(({ startEngine }) => startEngine(hostReady));
 Comlink.expose(deferredSurface<RendererApi>(surfaceReady));
