@@ -285,6 +285,10 @@ export const RENDERER_API_ARGUMENTS = {
     subscribe: z.tuple([callable<(change: DataChange) => void>('listener').describe('listener')]),
     unsubscribe: z.tuple([id.describe('id')]),
   },
+  images: {
+    hosts: z.tuple([]),
+    add: z.tuple([z.array(z.string().max(260)).max(100).describe('hosts')]),
+  },
   privacy: {
     get: z.tuple([]),
     set: z.tuple([

@@ -37,6 +37,8 @@ export const CHANGE_DOMAINS = [
   'timelines',
   /** Where the person stopped reading (Mastodon's markers). */
   'markers',
+  /** The hosts pictures may come from. */
+  'images',
 ] as const;
 export type ChangeDomain = (typeof CHANGE_DOMAINS)[number];
 
@@ -817,6 +819,12 @@ export interface RendererApi {
      */
     subscribe(listener: (change: DataChange) => void): Promise<number>;
     unsubscribe(id: number): Promise<void>;
+  };
+  images: {
+    /** The hosts pictures may come from: those the stored posts' media, emoji, cards and avatars name. */
+    hosts(): Promise<string[]>;
+    /** Adds the hosts of picture addresses the screen was given (a profile's header); how many were new. */
+    add(hosts: string[]): Promise<number>;
   };
   privacy: {
     get(): Promise<PrivacySettings>;

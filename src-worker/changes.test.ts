@@ -49,7 +49,8 @@ describe('changes', () => {
     await api.interactions.record({ statusId: post!.id, kind: 'bookmark' });
     expect(heard.map((c) => c.domains)).toEqual([
       ['accounts', 'ranking'],
-      ['posts', 'timelines'],
+      // (The posts name picture hosts not known before.)
+      ['images', 'posts', 'timelines'],
       ['interactions'],
       ['feed', 'ranking', 'settings'],
     ]);

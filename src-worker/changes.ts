@@ -40,6 +40,7 @@ export const TABLE_DOMAINS: Readonly<Record<string, ChangeDomain>> = {
   sync_state: 'sync',
   notifications: 'notifications',
   reading_markers: 'markers',
+  image_hosts: 'images',
 };
 
 /** An account's sync changed state: no table holds it, and it is announced as if one did. */

@@ -34,6 +34,7 @@ import { interactionCommands } from './commands/interactions';
 import { upkeepCommands } from './commands/upkeep';
 import { storageCommands } from './commands/storage';
 import { eventCommands } from './commands/events';
+import { imageCommands } from './commands/images';
 import { privacyCommands } from './commands/privacy';
 import { notificationCommands } from './commands/notifications';
 
@@ -329,6 +330,7 @@ export function createWorkerApi(engine: Engine, mastodon?: () => MastodonCommand
     upkeep: upkeepCommands(context),
     storage: storageCommands(context),
     events: eventCommands(context),
+    images: imageCommands(context),
     privacy: privacyCommands(context),
   };
   return instrument(api, engine);

@@ -594,6 +594,37 @@ describe('migrations', () => {
     expect(await db.get('SELECT count(*) AS n FROM reading_markers')).toEqual({ n: 0 });
   });
 
+  it('19: keeps every row, and lists the hosts of the avatars and media stored before it', async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 18);
+    await db.run(
+      "UPDATE authors SET avatar_url = 'https://Files.Mastodon.Social/accounts/avatars/1.png' WHERE id = 7",
+    );
+    await db.run("UPDATE accounts SET avatar_url = 'https://cdn.example:8443/me.png' WHERE id = 1");
+    const media = [
+      { type: 'image', url: 'https://media.example/a.jpg', previewUrl: 'https://small.example/a.jpg' },
+      // Only https, and only a host name: no user, no other scheme, no empty host.
+      { type: 'image', url: 'http://plain.example/b.jpg', previewUrl: 'https://user@sneaky.example/b' },
+      { type: 'image', url: 'https:///nohost', previewUrl: 'javascript:alert(1)' },
+    ];
+    await db.run('UPDATE statuses SET media = ? WHERE id = 11', [JSON.stringify(media)]);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db))
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    expect(await migrate(db, 19)).toEqual([19]);
+    for (const [table, rows] of Object.entries(before))
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    const hosts = await db.all<{ host: string }>('SELECT host FROM image_hosts ORDER BY host');
+    expect(hosts.map((h) => h.host)).toEqual([
+      'cdn.example:8443',
+      'files.mastodon.social',
+      'media.example',
+      'small.example',
+    ]);
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

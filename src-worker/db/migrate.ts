@@ -17,6 +17,7 @@ import { migration015 } from './migrations/015-deleted-posts';
 import { migration016 } from './migrations/016-notifications';
 import { migration017 } from './migrations/017-account-lists';
 import { migration018 } from './migrations/018-reading-markers';
+import { migration019 } from './migrations/019-image-hosts';
 
 export interface Migration {
   version: number;
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration016,
   migration017,
   migration018,
+  migration019,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -46,6 +46,7 @@ import { recordStretch, type PageEntry } from './stretches';
 import { saveSyncCursor } from '../store/sync-cursors';
 import { addFieldDiagnostics, countParseNotes } from '../store/servers';
 import { REFRESH } from '../../src-shared/worker-api';
+import { collectStatusImageHosts, recordImageHosts } from '../store/image-hosts';
 import { EngineError } from '../errors';
 
 interface ExistingStatus {
@@ -79,6 +80,8 @@ class PageIngest {
   readonly result: IngestResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
   readonly entries: PageEntry[] = [];
   readonly indexEntries: IndexEntry[] = [];
+  /** The hosts the stored statuses' pictures come from. */
+  readonly imageHosts = new Set<string>();
   /** Per "Entity.field": optional fields dropped and texts cut in this page's stored statuses. */
   readonly diagnostics = new Map<string, { dropped: number; cut: number }>();
 
@@ -105,6 +108,7 @@ class PageIngest {
       if (!this.guarded) {
         this.result[await this.storeEntry(raw, parsed.status)]++;
         await this.noteParse(raw, parsed);
+        collectStatusImageHosts(raw, this.imageHosts);
         continue;
       }
       const indexed = this.indexEntries.length;
@@ -113,6 +117,7 @@ class PageIngest {
         this.result[await this.storeEntry(raw, parsed.status)]++;
         await this.noteParse(raw, parsed);
         await this.tx.run('RELEASE status');
+        collectStatusImageHosts(raw, this.imageHosts);
       } catch (error) {
         await this.tx.run('ROLLBACK TO status');
         await this.tx.run('RELEASE status');
@@ -523,6 +528,7 @@ export async function ingestStatuses(tx: Tx, page: IngestPage, now: number): Pro
     }
     await ingest.writeIndex();
     await ingest.writeDiagnostics();
+    await recordImageHosts(tx, ingest.imageHosts, ingest.fetchedAt);
     if (page.timeline !== REFRESH_TIMELINE)
       await recordStretch(tx, {
         accountId: page.accountId,

@@ -2,6 +2,7 @@
  * The person's own Mastodon identities. Tokens never reach this database: they stay in the
  * desktop process's vault (or the web edition's key store).
  */
+import { httpsHost, recordImageHosts } from './image-hosts';
 import type { Tx } from '../db/database';
 import type { Account, AccountInput, AccountState } from '../../src-shared/worker-api';
 import { EngineError } from '../errors';
@@ -74,6 +75,11 @@ export async function upsertAccount(tx: Tx, input: AccountInput, now: number): P
       makeDefault ? 1 : 0,
       now,
     ],
+  );
+  await recordImageHosts(
+    tx,
+    [httpsHost(input.avatarUrl)].filter((h) => h !== null),
+    now,
   );
   const row = await tx.get<AccountRow>('SELECT * FROM accounts WHERE instance = ? AND remote_id = ?', [
     instance,

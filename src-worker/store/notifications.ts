@@ -3,6 +3,7 @@
  * ("Ana and 4 others favourited your post"): by the server's group key where it sends one, else
  * favourites, boosts and quotes of one post together, follows of one day together, the rest alone.
  */
+import { httpsHost, recordImageHosts } from './image-hosts';
 import type { Tx } from '../db/database';
 import {
   REFRESH,
@@ -53,6 +54,11 @@ export async function saveNotifications(
     );
     stored += result.changes;
   }
+  await recordImageHosts(
+    tx,
+    good.flatMap((n) => httpsHost(n.account?.avatar) ?? []),
+    now,
+  );
   return { stored, rejected: parsed.length - good.length };
 }
 
