@@ -9,11 +9,17 @@ import { setEngine } from './app/engine';
 import { firstPage, invalidateOnChange, keys, queryClient } from './app/query';
 import { completeSignIn, signIn } from './features/accounts/commands';
 import { warmUpRichContent } from './features/post/rich-content';
+import { imageHostsQuery } from './app/PicturesBanner';
+import { onPicturesHeldBack, setPicturePolicy } from './ui/picture-policy';
 import { desktopHost } from './host';
 import { useUi } from './state/store';
 import './styles.css';
 
 setEngine(api);
+// The hosts pictures may come from, asked first: the policy is set before the first page's posts
+// (asked after) are drawn. Hosts held back later are stored, for the next start to allow.
+void queryClient.fetchQuery(imageHostsQuery).then(setPicturePolicy, () => undefined);
+onPicturesHeldBack((hosts) => void api.images.add(hosts).catch(() => undefined));
 // The engine handle in the developer console, and for the web edition's end-to-end tests.
 (globalThis as { corgi?: typeof api }).corgi = api;
 // Accounts without a live stream are polled less often while the window is hidden.

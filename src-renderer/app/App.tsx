@@ -20,6 +20,7 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 import { isTyping } from './shortcuts';
 import { StatusBanner } from './StatusBanner';
 import { SyncBanner } from './SyncBanner';
+import { PicturesBanner } from './PicturesBanner';
 import { SourcesNav } from './SourcesNav';
 import { ComposeDialog } from '../features/compose/ComposeDialog';
 
@@ -175,6 +176,7 @@ function Shell() {
       <div className="banners">
         <StatusBanner />
         <SyncBanner />
+        <PicturesBanner />
       </div>
       <main id="main" tabIndex={-1} data-rankings={rankings}>
         <Switch>

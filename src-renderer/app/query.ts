@@ -39,6 +39,7 @@ export const keys = {
   ranking: ['ranking-settings'],
   privacy: ['privacy'],
   retention: ['retention'],
+  imageHosts: ['image-hosts'],
 } as const;
 
 /**
@@ -62,6 +63,7 @@ const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
   settings: [keys.privacy, keys.ranking, keys.retention],
   ranking: [keys.ranking],
   markers: [['reading-position'], keys.unreadNotifications],
+  images: [keys.imageHosts],
 };
 
 /** Changes are gathered this long before the cache hears them: a sync commits many pages a second. */

@@ -1,15 +1,17 @@
 import { useState } from 'react';
 import type { AuthorView } from '../../src-shared/worker-api';
+import { usePicture } from './picture-policy';
 
 /** The author's picture; their initial on a colour of their own when there is none or it fails. */
 export function Avatar({ author, size = 40 }: { author: AuthorView; size?: number }) {
   const [failed, setFailed] = useState(false);
-  // Pictures come over https only: a server's address of any other kind is not fetched.
-  if (author.avatarUrl && /^https:\/\//i.test(author.avatarUrl) && !failed) {
+  // Pictures come over https only, from the hosts the page allows.
+  const src = usePicture(author.avatarUrl);
+  if (src && !failed) {
     return (
       <img
         className="avatar"
-        src={author.avatarUrl}
+        src={src}
         alt=""
         width={size}
         height={size}

@@ -120,6 +120,7 @@ describe('picture hosts', () => {
       instance: 'other.example',
       remoteId: '5',
       acct: 'me',
+      displayName: 'Me',
       avatarUrl: 'https://own-avatar.example/me.png',
     });
     const added = (await api.images.hosts()).filter((h) => !hostsBefore.includes(h));

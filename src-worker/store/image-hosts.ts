@@ -30,15 +30,20 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 /** Adds the hosts of the pictures a status (as a server sends it) may show to `into`. */
 export function collectStatusImageHosts(status: unknown, into: Set<string>): void {
   if (!isObject(status)) return;
-  const add = (url: unknown) => {
-    const host = httpsHost(url);
-    if (host) into.add(host);
+  const add = (...urls: unknown[]) => {
+    for (const url of urls) {
+      const host = httpsHost(url);
+      if (host) into.add(host);
+    }
   };
   const emoji = (emojis: unknown) => {
-    for (const e of list(emojis)) if (isObject(e)) (add(e.url), add(e.static_url));
+    for (const e of list(emojis)) if (isObject(e)) add(e.url, e.static_url);
   };
-  if (isObject(status.account)) (add(status.account.avatar), emoji(status.account.emojis));
-  for (const m of list(status.media_attachments)) if (isObject(m)) (add(m.url), add(m.preview_url));
+  if (isObject(status.account)) {
+    add(status.account.avatar);
+    emoji(status.account.emojis);
+  }
+  for (const m of list(status.media_attachments)) if (isObject(m)) add(m.url, m.preview_url);
   emoji(status.emojis);
   if (isObject(status.card)) add(status.card.image);
   if (isObject(status.poll)) emoji(status.poll.emojis);

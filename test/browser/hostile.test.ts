@@ -2,10 +2,13 @@
  * Hostile statuses in every text field a post shows (content, names, emoji, cards, polls, media
  * descriptions, content warnings): scripts, event handlers, `javascript:` and `data:` links, SVG and
  * CSS tricks, broken markup. Rendered in the web edition, in every view that shows a post, nothing
- * runs and nothing is fetched from a host other than the posts' own media and emoji hosts.
+ * runs and nothing is fetched from a host other than the posts' own media and emoji hosts; the page's
+ * Content-Security-Policy names those hosts alone, and a picture on a host met later waits for the
+ * page to load again.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Request } from 'playwright-core';
 import { launchBrowser, type Browser } from '../support/browser';
 import { serveDirectory, type StaticServer } from '../support/static-server';
 import { readDocsExample } from '../fixtures/docs-statuses';
@@ -22,6 +25,10 @@ const DIST = path.join(import.meta.dirname, '../../dist-web');
 /** The only hosts a post's pictures may come from: its media and emoji server. */
 const MEDIA = 'files.example';
 const TRACKER = 'tracker.example';
+/** A media host the page meets after it set its policy. */
+const LATER_MEDIA = 'later-media.example';
+/** Where the documentation's example account keeps its avatar. */
+const AUTHOR_AVATARS = 'files.mastodon.social';
 
 let app: StaticServer;
 let browser: Browser;
@@ -118,14 +125,22 @@ describe('hostile statuses', () => {
   it('render inert in the timeline, search, a thread and a profile, and fetch nothing from elsewhere', async () => {
     const page = await browser.context.newPage();
     const dialogs: string[] = [];
-    const hosts = new Set<string>();
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
+    // What the page asked the network for: the requests its policy refused never left it (the
+    // browser reports them as requests that failed, blocked by "csp").
+    const requests = new Set<Request>();
+    const hosts = {
+      has: (host: string) => [...requests].some((r) => new URL(r.url()).host === host),
+      [Symbol.iterator]: () => new Set([...requests].map((r) => new URL(r.url()).host)).values(),
+    };
     page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.protocol.startsWith('http')) hosts.add(url.host);
+      if (request.url().startsWith('http')) requests.add(request);
+    });
+    page.on('requestfailed', (request) => {
+      if (request.failure()?.errorText === 'csp') requests.delete(request);
     });
     await page.goto(app.url);
     await page.getByText(/^\d+ posts? stored$/).waitFor();
@@ -229,6 +244,75 @@ describe('hostile statuses', () => {
     }
     expect(dialogs).toEqual([]);
     expect([...hosts].filter((host) => host !== new URL(app.url).host && host !== MEDIA)).toEqual([]);
+
+    // The page's policy names the one host the posts' pictures come from…
+    const policies = await page
+      .locator('meta[http-equiv="Content-Security-Policy"]')
+      .evaluateAll((metas) => metas.map((m) => m.getAttribute('content')));
+    expect(policies.at(-1)).toBe(
+      `img-src 'self' blob: https://${MEDIA}; media-src 'self' blob: https://${MEDIA}`,
+    );
+    // …so a picture from anywhere else is refused by the page itself, whatever put it there.
+    const refused = await page.evaluate(async (tracker) => {
+      const violation = new Promise<string>((resolve) =>
+        document.addEventListener(
+          'securitypolicyviolation',
+          (e) => resolve(`${e.effectiveDirective} ${e.blockedURI}`),
+          {
+            once: true,
+          },
+        ),
+      );
+      const img = document.createElement('img');
+      img.src = `https://${tracker}/injected.png`;
+      document.body.append(img);
+      return violation;
+    }, TRACKER);
+    expect(refused).toBe(`img-src https://${TRACKER}/injected.png`);
+
+    // A post whose pictures are on a host met after the policy was set: they are held back, said
+    // so, and shown once the page loads again.
+    await page.evaluate(() => (location.hash = '#/'));
+    const base = readDocsExample('Status.json') as Json;
+    const pictured = {
+      ...base,
+      id: '5100',
+      uri: 'https://later.example/statuses/1',
+      created_at: new Date(Date.UTC(2026, 11, 1, 13)).toISOString(),
+      content: '<p>Pictures from elsewhere</p>',
+      account: { ...(base.account as Json), id: '6100', acct: 'later@later.example', username: 'later' },
+      media_attachments: [
+        {
+          id: '9100',
+          type: 'image',
+          url: `https://${LATER_MEDIA}/photo.jpg`,
+          preview_url: `https://${LATER_MEDIA}/photo-small.jpg`,
+          description: 'A photo from a server met later',
+          blurhash: null,
+        },
+      ],
+    };
+    await page.evaluate(async (status) => {
+      const [account] = await corgi.accounts.list();
+      await corgi.testing.ingest.statuses({ accountId: account!.id, timeline: 'home', statuses: [status] });
+    }, pictured);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const later = timeline.getByRole('article').filter({ hasText: 'Pictures from elsewhere' });
+    await later.waitFor();
+    const banner = page.getByRole('status', { name: 'Pictures' });
+    await expect.poll(() => banner.textContent()).toContain(LATER_MEDIA);
+    expect(await later.locator('img[src*="photo"]').count()).toBe(0);
+    expect(hosts.has(LATER_MEDIA)).toBe(false);
+
+    await banner.getByRole('button', { name: 'Show them' }).click();
+    await later.locator(`img[src="https://${LATER_MEDIA}/photo-small.jpg"]`).waitFor({ state: 'attached' });
+    await expect.poll(() => hosts.has(LATER_MEDIA)).toBe(true);
+    expect(await banner.count()).toBe(0);
+    expect(
+      [...hosts].filter(
+        (host) => ![new URL(app.url).host, MEDIA, LATER_MEDIA, AUTHOR_AVATARS].includes(host),
+      ),
+    ).toEqual([]);
     await page.close();
   });
 });

@@ -1,8 +1,10 @@
 import type { CardView } from '../../../src-shared/worker-api';
 import { Blurhash } from '../../ui/Blurhash';
+import { usePicture } from '../../ui/picture-policy';
 
 /** The preview of the page a post links to; it opens outside the app. */
 export function LinkCard({ card }: { card: CardView }) {
+  const image = usePicture(card.image);
   let host = '';
   try {
     host = new URL(card.url).host;
@@ -11,10 +13,10 @@ export function LinkCard({ card }: { card: CardView }) {
   }
   return (
     <a className="link-card" href={card.url} target="_blank" rel="noopener noreferrer nofollow">
-      {card.image && (
+      {image && (
         <span className="link-card-image">
           {card.blurhash && <Blurhash hash={card.blurhash} className="media-blur" />}
-          <img src={card.image} alt="" loading="lazy" referrerPolicy="no-referrer" />
+          <img src={image} alt="" loading="lazy" referrerPolicy="no-referrer" />
         </span>
       )}
       <span className="link-card-text">

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MediaView } from '../../../src-shared/worker-api';
 import { Blurhash } from '../../ui/Blurhash';
+import { allowedPicture, usePicture, usePicturePolicy } from '../../ui/picture-policy';
 
 /**
  * A post's pictures in a grid (up to four shown), videos and sounds that play only when asked,
@@ -9,6 +10,7 @@ import { Blurhash } from '../../ui/Blurhash';
 export function MediaGrid({ media, sensitive }: { media: MediaView[]; sensitive: boolean }) {
   const [shown, setShown] = useState(!sensitive);
   const [open, setOpen] = useState<number | null>(null);
+  usePicturePolicy();
   const visual = media.filter((m) => m.type !== 'audio');
   const audio = media.filter((m) => m.type === 'audio');
   return (
@@ -32,7 +34,9 @@ export function MediaGrid({ media, sensitive }: { media: MediaView[]; sensitive:
       )}
       {audio.map((m, i) => (
         <figure key={i} className="media-audio">
-          {m.url && <audio controls preload="none" src={m.url} aria-label={m.description ?? 'Sound'} />}
+          {allowedPicture(m.url) && (
+            <audio controls preload="none" src={m.url!} aria-label={m.description ?? 'Sound'} />
+          )}
           {m.description && <figcaption>{m.description}</figcaption>}
         </figure>
       ))}
@@ -46,10 +50,13 @@ function MediaTile({ media, hidden, onOpen }: { media: MediaView; hidden: boolea
   const [loaded, setLoaded] = useState(false);
   const ratio = media.width && media.height ? `${media.width} / ${media.height}` : undefined;
   const description = media.description ?? '';
+  const picture = usePicture(media.previewUrl ?? media.url);
+  const moving = usePicture(media.url);
+  const poster = usePicture(media.previewUrl);
   return (
     <div className="media-tile" style={{ aspectRatio: ratio }}>
       {media.blurhash && (hidden || !loaded) && <Blurhash hash={media.blurhash} className="media-blur" />}
-      {!hidden && media.type === 'image' && (media.previewUrl ?? media.url) && (
+      {!hidden && media.type === 'image' && picture && (
         <button
           type="button"
           className="media-open"
@@ -57,7 +64,7 @@ function MediaTile({ media, hidden, onOpen }: { media: MediaView; hidden: boolea
           onClick={onOpen}
         >
           <img
-            src={media.previewUrl ?? media.url!}
+            src={picture}
             alt={description}
             loading="lazy"
             decoding="async"
@@ -66,10 +73,10 @@ function MediaTile({ media, hidden, onOpen }: { media: MediaView; hidden: boolea
           />
         </button>
       )}
-      {!hidden && (media.type === 'video' || media.type === 'gifv') && media.url && (
+      {!hidden && (media.type === 'video' || media.type === 'gifv') && moving && (
         <video
-          src={media.url}
-          poster={media.previewUrl ?? undefined}
+          src={moving}
+          poster={poster ?? undefined}
           controls
           preload="none"
           loop={media.type === 'gifv'}
@@ -99,10 +106,12 @@ function MediaTile({ media, hidden, onOpen }: { media: MediaView; hidden: boolea
 function Lightbox({ media, start, onClose }: { media: MediaView[]; start: number; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [index, setIndex] = useState(start);
+  usePicturePolicy();
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
   const item = media[index]!;
+  const src = allowedPicture(item.url);
   const move = (step: number) => setIndex((index + step + media.length) % media.length);
   return (
     <dialog
@@ -116,10 +125,10 @@ function Lightbox({ media, start, onClose }: { media: MediaView[]; start: number
       }}
     >
       <figure>
-        {item.type === 'image' && item.url ? (
-          <img src={item.url} alt={item.description ?? ''} referrerPolicy="no-referrer" />
+        {item.type === 'image' && src ? (
+          <img src={src} alt={item.description ?? ''} referrerPolicy="no-referrer" />
         ) : (
-          item.url && <video src={item.url} controls preload="metadata" playsInline />
+          src && <video src={src} controls preload="metadata" playsInline />
         )}
         {item.description && <figcaption>{item.description}</figcaption>}
       </figure>

@@ -6,6 +6,7 @@ import type { PostView } from '../../../src-shared/worker-api';
 import { Avatar } from '../../ui/Avatar';
 import { EmojiText } from '../../ui/EmojiText';
 import { Menu } from '../../ui/Menu';
+import { usePicturePolicy } from '../../ui/picture-policy';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { accountsQuery } from '../accounts/queries';
 import { actingAccount } from './acting-account';
@@ -40,7 +41,9 @@ export const PostCard = memo(function PostCard({ served }: { served: PostView })
   const able = accounts.filter((a) => a.state === 'active' && post.own.some((o) => o.accountId === a.id));
   const [replying, setReplying] = useState(false);
   const [, navigate] = useLocation();
-  const html = useMemo(() => richContent(post), [post]);
+  // (Drawn again once the page's picture policy is set, for the emoji it allows.)
+  const pictures = usePicturePolicy();
+  const html = useMemo(() => richContent(post, pictures), [post, pictures]);
   const name = post.author.displayName || post.author.acct;
   const openThread = () => {
     recordOpen(post);

@@ -4,10 +4,11 @@
  */
 import type { EmojiView, PostView } from '../../../src-shared/worker-api';
 import { sanitizeStatusHtml } from './sanitize';
+import { allowedPicture } from '../../ui/picture-policy';
 
 const SHORTCODE = /:([A-Za-z0-9_]+):/g;
 
-function withEmoji(root: HTMLElement, emojis: EmojiView[]): void {
+function withEmoji(root: HTMLElement, emojis: EmojiView[], pictures: ReadonlySet<string> | null): void {
   if (emojis.length === 0) return;
   const document = root.ownerDocument;
   const byCode = new Map(emojis.map((e) => [e.shortcode, e]));
@@ -22,12 +23,13 @@ function withEmoji(root: HTMLElement, emojis: EmojiView[]): void {
     const out = document.createDocumentFragment();
     parts.forEach((part, i) => {
       const emoji = i % 2 === 1 ? byCode.get(part) : undefined;
+      const src = emoji && allowedPicture(emoji.url, pictures);
       if (i % 2 === 0) out.append(part);
-      else if (!emoji) out.append(`:${part}:`);
+      else if (!src) out.append(`:${part}:`);
       else {
         const img = document.createElement('img');
         img.className = 'emoji';
-        img.src = emoji.url;
+        img.src = src;
         img.alt = `:${part}:`;
         img.title = `:${part}:`;
         img.draggable = false;
@@ -75,11 +77,19 @@ function markLinks(root: HTMLElement, mentions: PostView['mentions']): void {
  */
 const inert = document.implementation.createHTMLDocument('');
 
-/** HTML from a server (a post, a bio, a profile field) made safe, with its emoji and in-app links. */
-export function richHtml(html: string, emojis: EmojiView[], mentions: PostView['mentions'] = []): string {
+/**
+ * HTML from a server (a post, a bio, a profile field) made safe, with its emoji (those `pictures`,
+ * the page's picture policy, allows) and in-app links.
+ */
+export function richHtml(
+  html: string,
+  emojis: EmojiView[],
+  pictures: ReadonlySet<string> | null,
+  mentions: PostView['mentions'] = [],
+): string {
   const holder = inert.createElement('div');
   holder.innerHTML = sanitizeStatusHtml(html);
-  withEmoji(holder, emojis);
+  withEmoji(holder, emojis, pictures);
   markLinks(holder, mentions);
   return holder.innerHTML;
 }
@@ -95,13 +105,14 @@ export function warmUpRichContent(): void {
       '<a href="https://example.org/" rel="nofollow noopener" target="_blank"><span class="invisible">https://</span>' +
       '<span class="">example.org</span></a></p><p>:x:<br />text</p>',
     [],
+    null,
     [{ acct: 'ana@example.org', url: 'https://example.org/@ana' }],
   );
 }
 
-/** The HTML to show for a post's content. */
-export function richContent(post: PostView): string {
-  return richHtml(post.contentHtml, post.emojis, post.mentions);
+/** The HTML to show for a post's content, its emoji as `pictures` allows. */
+export function richContent(post: PostView, pictures: ReadonlySet<string> | null): string {
+  return richHtml(post.contentHtml, post.emojis, pictures, post.mentions);
 }
 
 /**

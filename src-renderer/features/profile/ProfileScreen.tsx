@@ -4,6 +4,7 @@ import { useLocation } from 'wouter';
 import type { ProfileView, RelationAction } from '../../../src-shared/worker-api';
 import { Avatar } from '../../ui/Avatar';
 import { EmojiText } from '../../ui/EmojiText';
+import { usePicture, usePicturePolicy } from '../../ui/picture-policy';
 import { accountsQuery } from '../accounts/queries';
 import { openInApp, richHtml } from '../post/rich-content';
 import { PostListScreen, postListQuery } from '../timeline/PostListScreen';
@@ -23,6 +24,7 @@ export function ProfileScreen({ acct }: { acct: string }) {
   const stored = useInfiniteQuery(postListQuery(of)).data?.pages[0]?.posts[0]?.author;
   const profile = useQuery(profileQuery(acct));
   const author = profile.data ?? stored;
+  const banner = usePicture(profile.data?.headerUrl);
   return (
     <PostListScreen
       title={author?.displayName || `@${acct}`}
@@ -30,14 +32,7 @@ export function ProfileScreen({ acct }: { acct: string }) {
       empty={profile.isPending ? 'Loading…' : `No posts by @${acct} are stored here.`}
       header={
         <section className="profile" aria-label="Profile">
-          {profile.data?.headerUrl && (
-            <img
-              className="profile-banner"
-              src={profile.data.headerUrl}
-              alt=""
-              referrerPolicy="no-referrer"
-            />
-          )}
+          {banner && <img className="profile-banner" src={banner} alt="" referrerPolicy="no-referrer" />}
           <div className="profile-header">
             {author && <Avatar author={author} size={64} />}
             <div className="profile-who">
@@ -71,6 +66,7 @@ export function ProfileScreen({ acct }: { acct: string }) {
 
 function ProfileDetails({ profile }: { profile: ProfileView }) {
   const [, navigate] = useLocation();
+  const pictures = usePicturePolicy();
   const inApp = (event: MouseEvent) => {
     if (openInApp(event.target, navigate)) event.preventDefault();
   };
@@ -85,7 +81,7 @@ function ProfileDetails({ profile }: { profile: ProfileView }) {
         <div
           className="profile-note post-content"
           onClick={inApp}
-          dangerouslySetInnerHTML={{ __html: richHtml(profile.note, profile.emojis) }}
+          dangerouslySetInnerHTML={{ __html: richHtml(profile.note, profile.emojis, pictures) }}
         />
       )}
       {profile.fields.length > 0 && (
@@ -96,7 +92,7 @@ function ProfileDetails({ profile }: { profile: ProfileView }) {
                 <EmojiText text={field.name} emojis={profile.emojis} />
               </dt>
               <dd>
-                <span dangerouslySetInnerHTML={{ __html: richHtml(field.value, profile.emojis) }} />
+                <span dangerouslySetInnerHTML={{ __html: richHtml(field.value, profile.emojis, pictures) }} />
                 {field.verified && <span className="visually-hidden"> (verified link)</span>}
               </dd>
             </div>
