@@ -884,6 +884,11 @@ export interface EngineApi {
     ): Promise<RulesResult>;
     /** Replaces the account's lists (ids and titles). */
     saveLists(accountId: number, lists: readonly { id: string; title: string }[]): Promise<void>;
+    /**
+     * Forgets how far the hashtags the account no longer follows were read: they leave the
+     * navigation and the ranking's followed hashtags (their posts stay).
+     */
+    keepFollowedTags(accountId: number, names: readonly string[]): Promise<void>;
     /** Adds or removes one account this account mutes, blocks or follows (after the server agreed). */
     setRelation(
       accountId: number,

@@ -71,6 +71,7 @@ const ENGINE_COMMANDS: { [G in keyof EngineApi]: { [C in keyof EngineApi[G]]: tr
     saveFilters: true,
     saveRelations: true,
     saveLists: true,
+    keepFollowedTags: true,
     setRelation: true,
     statusIdsFor: true,
     markersToSend: true,

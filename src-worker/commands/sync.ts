@@ -3,7 +3,7 @@ import type { Tx } from '../db/database';
 import { forgetModelSnapshot } from '../rank/ranking-store';
 import { replaceFilters, replaceRelations, setRelation } from '../store/account-rules';
 import { getSyncCursor, recentRemoteIds, saveSyncCursor, statusIdsFor } from '../store/sync-cursors';
-import { replaceLists } from '../store/timeline-sources';
+import { keepFollowedTags, replaceLists } from '../store/timeline-sources';
 import { markersToSend, saveServerMarkers } from '../store/reading-markers';
 import type { CommandContext } from './context';
 
@@ -14,6 +14,7 @@ export function syncCommands({ engine }: CommandContext): WorkerApi['sync'] {
     recentRemoteIds: (accountId, sinceMs, limit) =>
       engine.read((tx) => recentRemoteIds(tx, accountId, sinceMs, limit)),
     saveLists: (accountId, lists) => engine.write((tx) => replaceLists(tx, accountId, lists)),
+    keepFollowedTags: (accountId, names) => engine.write((tx) => keepFollowedTags(tx, accountId, names)),
     saveFilters: (accountId, filters) =>
       engine.write((tx, now) => replaceFilters(tx, accountId, filters, now)),
     setRelation: (accountId, kind, acct, on) =>

@@ -303,7 +303,11 @@ export class AccountRunner {
         feature: 'followed_tags',
         initial: true,
         every: 6 * HOUR,
-        run: async (signal) => this.#sideTimelines('tags', await sync.refreshFollowedTags(signal)),
+        run: async (signal) => {
+          const tags = await sync.refreshFollowedTags(signal);
+          await this.#options.api.sync.keepFollowedTags(this.#options.account.id, tags);
+          return this.#sideTimelines('tags', tags);
+        },
       },
       ...this.#lists.map((id) => listSource(id)).map((source) => this.#sideStep(source, 'lists', every.side)),
       ...this.#tags

@@ -736,6 +736,27 @@ describe.each(FLAVOUR_NAMES)('against %s', (flavourName) => {
       expect(stored).toHaveLength(1 + byTag);
     });
 
+    // (Pleroma cannot list followed hashtags.)
+    it.skipIf(flavour.name === 'pleroma')(
+      'drops a hashtag from the navigation once the account no longer follows it, and keeps the others',
+      async () => {
+        const t = await fediverse([{ username: 'ana', password: 'pw' }]);
+        const user = t.f.world.userByName('ana')!;
+        user.followedTags = [...new Set([...user.followedTags, 'corgistaysfollowed'])];
+        const ana = await t.signInAs('ana', 'pw');
+        const { runner } = t.runnerFor(ana);
+        await runner.initialPass();
+        const dropped = user.followedTags[0]!;
+        expect((await t.api.timeline.sources()).tags).toContain(dropped);
+        // Unfollowed on the server (in another app, say): the next time Corgi asks, it is gone.
+        user.followedTags = user.followedTags.filter((name) => name !== dropped);
+        await runner.initialPass();
+        const tags = (await t.api.timeline.sources()).tags;
+        expect(tags).not.toContain(dropped);
+        expect(tags).toEqual([...user.followedTags].sort());
+      },
+    );
+
     // Mastodon 4.2 and GoToSocial cannot fetch several posts at once: the runner switches counts off.
     it.runIf(flavour.name === 'mastodon' || flavour.name === 'akkoma' || flavour.name === 'pleroma')(
       'refreshes the counts of recent posts, 20 to a request',

@@ -20,6 +20,18 @@ export async function replaceLists(
     ]);
 }
 
+/** Drops the account's hashtag timelines (their cursors) but those of `names`. */
+export async function keepFollowedTags(tx: Tx, accountId: number, names: readonly string[]): Promise<void> {
+  const kept = new Set(names.map((name) => `tag:${name.toLowerCase()}`));
+  const rows = await tx.all<{ source: string }>(
+    "SELECT source FROM sync_cursors WHERE account_id = ? AND source LIKE 'tag:%'",
+    [accountId],
+  );
+  for (const { source } of rows)
+    if (!kept.has(source))
+      await tx.run('DELETE FROM sync_cursors WHERE account_id = ? AND source = ?', [accountId, source]);
+}
+
 export async function timelineSources(tx: Tx): Promise<TimelineSources> {
   const lists = await tx.all<{ account_id: number; remote_id: string; title: string }>(
     'SELECT account_id, remote_id, title FROM account_lists ORDER BY title COLLATE NOCASE, account_id',
