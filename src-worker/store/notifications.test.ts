@@ -27,6 +27,25 @@ function notification(
 }
 
 describe('notifications', () => {
+  it("keeps a server's group apart from another server's group of the same key", async () => {
+    const { api, account } = await engines.openWithAccount();
+    const other = await api.accounts.upsert({
+      instance: 'other.example',
+      remoteId: '2',
+      acct: 'me',
+      displayName: 'Me elsewhere',
+    });
+    // Mastodon keys a notification it does not group by its own id: ids of two servers can meet.
+    const mention = (id: number, acct: string) => ({
+      ...notification(id, 'mention', acct, id),
+      group_key: 'ungrouped-7',
+    });
+    await api.ingest.notifications(account.id, [mention(1, 'ana@a.example')]);
+    await api.ingest.notifications(other.id, [mention(2, 'bob@b.example')]);
+    const groups = await api.notifications.groups();
+    expect(groups.map((g) => g.accounts.map((a) => a.acct))).toEqual([['bob@b.example'], ['ana@a.example']]);
+  });
+
   it('keeps every kind once, with its post, and groups them as Mastodon does', async () => {
     const { api, account } = await engines.openWithAccount();
     const docs = ['Notification.1.json', 'Notification.2.json'].map(readDocsExample);

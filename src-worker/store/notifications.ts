@@ -105,9 +105,14 @@ export async function notificationGroups(
   );
   const groups = new Map<string, NotificationGroupView & { seen: Set<string> }>();
   for (const row of rows) {
-    // A group key of the server's is its own; one made here joins the same kind on the same post.
+    // A group key of the server's is its own (and only within that account: two servers may use the
+    // same one); one made here joins the same kind on the same post.
     const key =
-      GROUPED_TYPES.has(row.type) || row.type === 'follow' ? groupOf(row) : (row.group_key ?? groupOf(row));
+      GROUPED_TYPES.has(row.type) || row.type === 'follow'
+        ? groupOf(row)
+        : row.group_key !== null
+          ? `server:${row.account_id}:${row.group_key}`
+          : groupOf(row);
     let group = groups.get(key);
     if (!group) {
       if (groups.size >= (query.limit ?? 40)) continue;

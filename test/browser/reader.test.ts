@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { systemClock } from '../../src-worker/mastodon/clock';
 import { launchBrowser, type Browser } from '../support/browser';
+import { servePictures } from '../support/pictures';
 import { serveDirectory, type StaticServer } from '../support/static-server';
 import { startSimulator, type Simulator } from '../simulator/server';
 import { World } from '../simulator/world';
@@ -76,6 +77,7 @@ async function signedIn(username: string, viewport = { width: 1280, height: 860 
   simulator.autoApprove = username;
   const browser = await launchBrowser();
   browsers.push(browser);
+  await servePictures(browser.context);
   const page = await browser.context.newPage();
   await page.setViewportSize(viewport);
   await page.goto(`${app.url}?server=${encodeURIComponent(simulator.url)}&signin=auto`);

@@ -48,6 +48,8 @@ export function MediaGrid({ media, sensitive }: { media: MediaView[]; sensitive:
 function MediaTile({ media, hidden, onOpen }: { media: MediaView; hidden: boolean; onOpen: () => void }) {
   const [alt, setAlt] = useState(false);
   const [loaded, setLoaded] = useState(false);
+  // A picture that cannot be loaded leaves its placeholder, and says so, not a broken image.
+  const [failed, setFailed] = useState(false);
   const ratio = media.width && media.height ? `${media.width} / ${media.height}` : undefined;
   const description = media.description ?? '';
   const picture = usePicture(media.previewUrl ?? media.url);
@@ -56,7 +58,7 @@ function MediaTile({ media, hidden, onOpen }: { media: MediaView; hidden: boolea
   return (
     <div className="media-tile" style={{ aspectRatio: ratio }}>
       {media.blurhash && (hidden || !loaded) && <Blurhash hash={media.blurhash} className="media-blur" />}
-      {!hidden && media.type === 'image' && picture && (
+      {!hidden && media.type === 'image' && picture && !failed && (
         <button
           type="button"
           className="media-open"
@@ -70,6 +72,7 @@ function MediaTile({ media, hidden, onOpen }: { media: MediaView; hidden: boolea
             decoding="async"
             referrerPolicy="no-referrer"
             onLoad={() => setLoaded(true)}
+            onError={() => setFailed(true)}
           />
         </button>
       )}
@@ -84,6 +87,9 @@ function MediaTile({ media, hidden, onOpen }: { media: MediaView; hidden: boolea
           playsInline
           aria-label={description || (media.type === 'gifv' ? 'Animation' : 'Video')}
         />
+      )}
+      {!hidden && media.type === 'image' && (failed || !picture) && (
+        <span className="media-missing">Picture not loaded</span>
       )}
       {!hidden && (
         <button
