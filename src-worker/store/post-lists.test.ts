@@ -108,6 +108,8 @@ describe('timeline.list', () => {
     // A post deleted on its server leaves every list.
     await api.ingest.deletions(account.id, ['203']);
     expect(uris(await api.timeline.list({ of: { tag: 'corgis' } }))).toEqual(['1']);
+    // (A page the newest posts fill is found among them, the rest through the full-text index.)
+    expect(uris(await api.timeline.list({ of: { tag: 'corgis' }, limit: 1 }))).toEqual(['1']);
     expect(uris(await api.timeline.list({ of: { timeline: 'bookmarks' } }))).toEqual(['4']);
   });
 });

@@ -59,14 +59,18 @@ export async function postList(tx: Tx, query: PostListQuery): Promise<TimelinePa
   } else {
     // A set of posts (a hashtag's may be a third of everything): the page is found by walking the
     // index of times, newest first, until it is full, which never reads a post outside it; sorting
-    // the whole set by time would read every post in it.
-    const ids = await tx.all<{ id: number }>(
-      `SELECT s.id FROM statuses s INDEXED BY statuses_by_time
-        WHERE ${which} ${page}
-          AND s.id NOT IN (SELECT id FROM statuses INDEXED BY statuses_deleted WHERE deleted_at IS NOT NULL)
-        ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
-      pageParams,
-    );
+    // the whole set by time would read every post in it. A common hashtag's page is among the
+    // newest posts: they are looked through first, before the full-text index is asked for all of
+    // the hashtag's posts (which, for a common one, is most of the time the page takes).
+    const ids =
+      ('tag' in of ? await commonTagPage(tx, of.tag, after, limit) : null) ??
+      (await tx.all<{ id: number }>(
+        `SELECT s.id FROM statuses s INDEXED BY statuses_by_time
+          WHERE ${which} ${page}
+            AND s.id NOT IN (SELECT id FROM statuses INDEXED BY statuses_deleted WHERE deleted_at IS NOT NULL)
+          ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
+        pageParams,
+      ));
     rows =
       ids.length === 0
         ? []
@@ -83,6 +87,31 @@ export async function postList(tx: Tx, query: PostListQuery): Promise<TimelinePa
     posts: await toViews(tx, rows),
     nextCursor: rows.length === limit && last ? `${last.key}:${last.id}` : null,
   };
+}
+
+/** How many of the newest posts (from the page's start) are looked through for a common hashtag. */
+const COMMON_TAG_WALK = 1000;
+
+/**
+ * The page of a hashtag found among the next `COMMON_TAG_WALK` posts from the page's start, or null
+ * when they do not hold a whole page of it.
+ */
+async function commonTagPage(
+  tx: Tx,
+  tag: string,
+  after: { key: number; id: number } | null,
+  limit: number,
+): Promise<{ id: number }[] | null> {
+  const ids = await tx.all<{ id: number }>(
+    `SELECT id FROM (
+       SELECT s.id, s.tags, s.created_at FROM statuses s INDEXED BY statuses_by_time
+        WHERE s.deleted_at IS NULL ${after ? 'AND (s.created_at, s.id) < (?, ?)' : ''}
+        ORDER BY s.created_at DESC, s.id DESC LIMIT ${COMMON_TAG_WALK})
+      WHERE EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)
+      ORDER BY created_at DESC, id DESC LIMIT ?`,
+    [...(after ? [after.key, after.id] : []), tag.replace(/^#/, '').toLowerCase(), limit],
+  );
+  return ids.length === limit ? ids : null;
 }
 
 interface ReplyLink {
