@@ -69,6 +69,14 @@ const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
 /** Changes are gathered this long before the cache hears them: a sync commits many pages a second. */
 const GATHER_MS = 150;
 
+/**
+ * Counts shown as a hint (posts stored, new posts waiting) are read again at most this often: each
+ * is a scan in the worker, and asked after every page a sync stores they would keep whatever the
+ * person opens waiting behind them.
+ */
+const COUNTS_EVERY_MS = 2000;
+const COUNTS: readonly QueryKey[] = [keys.status, keys.newPosts];
+
 /** A timeline with nothing in it has nothing to reshuffle: it shows what arrives. */
 function isEmptyTimeline(query: Query): boolean {
   const data = query.state.data as { pages?: { posts: unknown[] }[] } | undefined;
@@ -79,6 +87,15 @@ function isEmptyTimeline(query: Query): boolean {
 export async function invalidateOnChange(api: EngineClient, client = queryClient): Promise<() => void> {
   let pending = new Set<ChangeDomain>();
   let timer: ReturnType<typeof setTimeout> | null = null;
+  const counts = new Map<string, QueryKey>();
+  let countsTimer: ReturnType<typeof setTimeout> | null = null;
+  let countsAt = Number.NEGATIVE_INFINITY;
+  const flushCounts = (): void => {
+    countsTimer = null;
+    countsAt = performance.now();
+    for (const key of counts.values()) void client.invalidateQueries({ queryKey: key });
+    counts.clear();
+  };
   const flush = (): void => {
     timer = null;
     const domains = pending;
@@ -86,6 +103,12 @@ export async function invalidateOnChange(api: EngineClient, client = queryClient
     const stale = new Map<string, QueryKey>();
     for (const domain of domains)
       for (const key of STALE_AFTER[domain] ?? []) stale.set(JSON.stringify(key), key);
+    for (const key of COUNTS) {
+      const name = JSON.stringify(key);
+      if (!stale.delete(name)) continue;
+      counts.set(name, key);
+      countsTimer ??= setTimeout(flushCounts, Math.max(0, countsAt + COUNTS_EVERY_MS - performance.now()));
+    }
     for (const key of stale.values()) void client.invalidateQueries({ queryKey: key });
     if (domains.has('timelines') || domains.has('feed') || domains.has('posts'))
       for (const list of ['timeline', 'list'])
@@ -99,6 +122,7 @@ export async function invalidateOnChange(api: EngineClient, client = queryClient
   );
   return () => {
     if (timer) clearTimeout(timer);
+    if (countsTimer) clearTimeout(countsTimer);
     void api.events.unsubscribe(id);
   };
 }
