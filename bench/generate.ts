@@ -322,6 +322,13 @@ const SYLLABLES = [
   'su',
 ];
 
+/** A sentence made for HTML (its entities escaped) as plain text, as descriptions are sent. */
+function plainText(html: string): string {
+  return html.replace(/&(quot|amp|lt|gt|#39);/g, (_, name: string) =>
+    name === 'quot' ? '"' : name === 'amp' ? '&' : name === 'lt' ? '<' : name === 'gt' ? '>' : "'",
+  );
+}
+
 function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
@@ -607,7 +614,7 @@ export class StatusGenerator {
         card = {
           url: link.url,
           title: capitalize(link.slug),
-          description: this.#sentence(rng, rng.range(8, 25)),
+          description: plainText(this.#sentence(rng, rng.range(8, 25))),
           type: 'link',
           author_name: '',
           author_url: '',
@@ -664,7 +671,7 @@ export class StatusGenerator {
               aspect: width / height,
             },
           },
-          description: rng.chance(0.72) ? this.#sentence(rng, rng.range(8, 35)) : null,
+          description: rng.chance(0.72) ? plainText(this.#sentence(rng, rng.range(8, 35))) : null,
           blurhash: rng.pick(BLURHASHES),
         });
       }
