@@ -625,6 +625,24 @@ describe('migrations', () => {
     ]);
   });
 
+  it("20: keeps every row, and finds an account's newest notification by an index", async () => {
+    const db = await openDatabase();
+    await migrate(db, 1);
+    await insertVersion1Rows(db);
+    await migrate(db, 19);
+    const before: Record<string, unknown[]> = {};
+    for (const table of await tableNames(db))
+      if (!table.startsWith('statuses_fts')) before[table] = await db.all(`SELECT * FROM "${table}"`);
+    expect(await migrate(db, 20)).toEqual([20]);
+    for (const [table, rows] of Object.entries(before))
+      expect(await db.all(`SELECT * FROM "${table}"`), table).toEqual(rows);
+    const plan = await db.all<{ detail: string }>(
+      'EXPLAIN QUERY PLAN SELECT remote_id FROM notifications WHERE account_id = 1 ORDER BY created_at DESC, id DESC LIMIT 1',
+    );
+    expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX notifications_by_account/);
+    expect(plan.map((p) => p.detail).join('; ')).not.toMatch(/TEMP B-TREE/);
+  });
+
   it('refuses a database written by a newer schema, naming both versions', async () => {
     const db = await openDatabase();
     await migrate(db);

@@ -18,6 +18,7 @@ import { migration016 } from './migrations/016-notifications';
 import { migration017 } from './migrations/017-account-lists';
 import { migration018 } from './migrations/018-reading-markers';
 import { migration019 } from './migrations/019-image-hosts';
+import { migration020 } from './migrations/020-notifications-by-account';
 
 export interface Migration {
   version: number;
@@ -46,6 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration017,
   migration018,
   migration019,
+  migration020,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

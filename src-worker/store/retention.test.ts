@@ -73,6 +73,27 @@ async function runPass(api: WorkerApi): Promise<number> {
 }
 
 describe('keeping posts for some months', () => {
+  it('drops notifications older than posts are kept, with the pass', async () => {
+    const { api, account, now } = await setup();
+    const base = readDocsExample('Notification.2.json') as Json;
+    const notification = (id: string, daysAgo: number) => ({
+      ...base,
+      id,
+      status: null,
+      created_at: new Date(now() - daysAgo * DAY).toISOString(),
+      account: { ...(base.account as Json), id: `7${id}`, acct: `fan${id}@example.social` },
+    });
+    await api.ingest.notifications(account.id, [notification('1', 200), notification('2', 10)]);
+    await runPass(api);
+    // Kept for ever by default.
+    expect((await api.notifications.groups()).map((g) => g.accounts[0]!.acct)).toHaveLength(2);
+    await api.storage.setRetention(3);
+    await runPass(api);
+    expect((await api.notifications.groups()).map((g) => g.accounts[0]!.acct)).toEqual([
+      'fan2@example.social',
+    ]);
+  });
+
   it('keeps everything by default, and refuses a choice that is not a number of months', async () => {
     const { api, renderer, ingest, now } = await setup();
     await ingest([post(now(), 400, 'ancient'), post(now(), 1, 'recent')]);

@@ -148,6 +148,8 @@ export async function dropOldPosts(
   for (const id of going) dropped(id);
   const last = rows[rows.length - 1];
   const done = rows.length < BATCH;
+  // Notifications are kept as long as posts are.
+  if (done) await tx.run('DELETE FROM notifications WHERE created_at < ?', [cutoff]);
   await writeSetting(
     tx,
     'posts.retention',
