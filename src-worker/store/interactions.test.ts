@@ -217,7 +217,7 @@ describe('privacy retention', () => {
     expect(gargronAfter.positives).toBe(gargronBefore.positives + 1);
   });
 
-  it('keeps each affinity as a rebuild from every interaction would, a view changing none', async () => {
+  it('keeps each affinity as a rebuild from every interaction would, a view changing none and an undo taking its part out', async () => {
     const { engine, api, setClock, ...ids } = await setup();
     await api.interactions.record({ statusId: ids.gargron1, kind: 'view' });
     expect(await allAffinities(engine)).toEqual({ authors: [], tags: [] });
@@ -227,6 +227,8 @@ describe('privacy retention', () => {
     setClock(NOW + 9 * DAY);
     await api.interactions.record({ statusId: ids.gargron2, kind: 'favourite' });
     await api.interactions.record({ statusId: ids.freon, kind: 'dwell', value: 9_000 });
+    // An undo takes its interaction out of the sums the same way.
+    await api.interactions.undo({ statusId: ids.gargron2, kind: 'favourite' });
     const kept = await allAffinities(engine);
     await engine.write((tx) => rebuildAllAffinities(tx, NOW + 9 * DAY));
     const rebuilt = await allAffinities(engine);

@@ -68,14 +68,22 @@ export async function recordInteraction(
 }
 
 /**
- * One more interaction, added to its post's author's and tags' affinities as it is: the sum
- * decayed to now plus its own weight, the same as rebuilding from every interaction (which reads
- * all of them: a tag's are found only by reading every post's tags) but at the cost of one row
- * each. A view weighs nothing and changes nothing.
+ * One more interaction (or, `sign` -1, one undone), added to (or taken from) its post's author's
+ * and tags' affinities as it is: the sum decayed to now plus (or minus) its own weight, the same as
+ * rebuilding from every interaction (which reads all of them: a tag's are found only by reading
+ * every post's tags) but at the cost of one row each. A view weighs nothing and changes nothing.
  */
-async function addToAffinities(tx: Tx, statusId: number, added: Contribution, now: number): Promise<void> {
-  const w = interactionWeight(added.kind, added.value);
+async function addToAffinities(
+  tx: Tx,
+  statusId: number,
+  added: Contribution,
+  now: number,
+  sign: 1 | -1 = 1,
+): Promise<void> {
+  const w = interactionWeight(added.kind, added.value) * sign;
   if (w === 0) return;
+  // (An undone interaction leaves when it was last acted on as it was, as a rebuild does.)
+  const count = sign;
   const status = await tx.get<{ author_id: number; tags: string }>(
     'SELECT author_id, tags FROM statuses WHERE id = ?',
     [statusId],
@@ -86,6 +94,8 @@ async function addToAffinities(tx: Tx, statusId: number, added: Contribution, no
       `SELECT weight, folded_weight, ref_at FROM ${table} WHERE ${key} = ?`,
       [id],
     );
+    // (Nothing to take an undone interaction from: there is nothing it added to.)
+    if (!row && sign < 0) return;
     const since = row ? decay(row.ref_at, now) : 1;
     await tx.run(
       `INSERT INTO ${table} (${key}, weight, positives, negatives, last_at, ref_at,
@@ -98,8 +108,8 @@ async function addToAffinities(tx: Tx, statusId: number, added: Contribution, no
       [
         id,
         (row?.weight ?? 0) * since + w * decay(added.at, now),
-        w > 0 ? 1 : 0,
-        w < 0 ? 1 : 0,
+        w * sign > 0 ? count : 0,
+        w * sign < 0 ? count : 0,
         added.at,
         now,
         (row?.folded_weight ?? 0) * since,
@@ -112,13 +122,14 @@ async function addToAffinities(tx: Tx, statusId: number, added: Contribution, no
 
 /** Switches a toggle off; false when it was not on. */
 export async function undoInteraction(tx: Tx, input: InteractionInput, now: number): Promise<boolean> {
-  const result = await tx.run(
+  const [undone] = await tx.all<Contribution>(
     `UPDATE interactions SET undone_at = ?
-      WHERE ifnull(account_id, 0) = ifnull(?, 0) AND status_id = ? AND kind = ? AND undone_at IS NULL`,
+      WHERE ifnull(account_id, 0) = ifnull(?, 0) AND status_id = ? AND kind = ? AND undone_at IS NULL
+      RETURNING kind, value, at`,
     [input.at ?? now, input.accountId ?? null, input.statusId, input.kind],
   );
-  if (result.changes === 0) return false;
-  await refreshAffinitiesOf(tx, input.statusId, now);
+  if (!undone) return false;
+  await addToAffinities(tx, input.statusId, undone, now, -1);
   return true;
 }
 
@@ -154,17 +165,6 @@ function rawPart(contributions: Contribution[], now: number): number {
   let sum = 0;
   for (const c of contributions) sum += interactionWeight(c.kind, c.value) * decay(c.at, now);
   return sum;
-}
-
-/** Rebuilds the affinities of one post's author and tags from folded totals plus raw rows. */
-export async function refreshAffinitiesOf(tx: Tx, statusId: number, now: number): Promise<void> {
-  const status = await tx.get<{ author_id: number; tags: string }>(
-    'SELECT author_id, tags FROM statuses WHERE id = ?',
-    [statusId],
-  );
-  if (!status) return;
-  await rebuildAuthorAffinity(tx, status.author_id, now);
-  for (const tag of JSON.parse(status.tags) as string[]) await rebuildTagAffinity(tx, tag, now);
 }
 
 export async function rebuildAuthorAffinity(tx: Tx, authorId: number, now: number): Promise<void> {
