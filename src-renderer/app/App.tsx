@@ -3,11 +3,11 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { engine } from './engine';
-import { keys, useAfterFirstPage } from './query';
+import { keys, queryClient, useAfterFirstPage } from './query';
 import { Bell, Bookmark, Home, PenSquare, Search, Settings, Star, Users } from 'lucide-react';
 import { AccountsPanel } from '../features/accounts/AccountsPanel';
 import { SearchScreen } from '../features/search/SearchScreen';
-import { unreadNotificationsQuery } from '../features/notifications/queries';
+import { notificationGroupsQuery, unreadNotificationsQuery } from '../features/notifications/queries';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { TimelineScreen } from '../features/timeline/TimelineScreen';
 import { PostListScreen } from '../features/timeline/PostListScreen';
@@ -38,9 +38,19 @@ const NAV = [
   { to: '/accounts', label: 'Accounts', icon: Users, narrowOnly: true },
 ] as const;
 
-/** How many notifications came since they were last seen (here or in another app). */
+/**
+ * How many notifications came since they were last seen (here or in another app). Once the first
+ * page is on screen and the page is idle, the notifications are read ahead too, so that opening
+ * them shows them at once.
+ */
 function UnreadBadge() {
-  const unread = useQuery({ ...unreadNotificationsQuery, enabled: useAfterFirstPage() }).data ?? 0;
+  const afterFirstPage = useAfterFirstPage();
+  const unread = useQuery({ ...unreadNotificationsQuery, enabled: afterFirstPage }).data ?? 0;
+  useEffect(() => {
+    if (!afterFirstPage) return;
+    const idle = requestIdleCallback(() => void queryClient.prefetchQuery(notificationGroupsQuery([])));
+    return () => cancelIdleCallback(idle);
+  }, [afterFirstPage]);
   if (unread === 0) return null;
   return (
     <span className="unread-badge">

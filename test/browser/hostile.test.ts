@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Request } from 'playwright-core';
 import { launchBrowser, type Browser } from '../support/browser';
+import { servePictures } from '../support/pictures';
 import { serveDirectory, type StaticServer } from '../support/static-server';
 import { readDocsExample } from '../fixtures/docs-statuses';
 import type { TestHooksApi } from '../../src-worker/edge';
@@ -35,6 +36,8 @@ let browser: Browser;
 beforeAll(async () => {
   app = await serveDirectory(DIST);
   browser = await launchBrowser();
+  // The posts' pictures load (drawn here), so that one shown stays shown.
+  await servePictures(browser.context);
 });
 afterAll(async () => {
   await browser?.close();

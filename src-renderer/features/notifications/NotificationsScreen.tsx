@@ -2,11 +2,12 @@ import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { AtSign, BarChart3, Pencil, Quote, Repeat2, Star, UserPlus, Bell } from 'lucide-react';
 import type { NotificationGroupView } from '../../../src-shared/worker-api';
-import { engine } from '../../app/engine';
 import { Avatar } from '../../ui/Avatar';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { PostCard } from '../post/PostCard';
+import { engine } from '../../app/engine';
 import { useUi } from '../../state/store';
+import { notificationGroupsQuery } from './queries';
 
 /** Notifications drawn before the screen is first painted: more than a window holds. */
 const FIRST_DRAWN = 12;
@@ -86,10 +87,7 @@ export function NotificationsScreen() {
   const filter = useUi((s) => s.notificationFilter);
   const setFilter = useUi((s) => s.setNotificationFilter);
   const types = FILTERS.find((f) => f.label === filter)?.types ?? [];
-  const groups = useQuery({
-    queryKey: ['notifications', types],
-    queryFn: () => engine().notifications.groups({ types, limit: 60 }),
-  });
+  const groups = useQuery(notificationGroupsQuery(types));
   // The first screenful is drawn at once, the rest just after it is painted.
   const [shown, setShown] = useState(FIRST_DRAWN);
   const count = groups.data?.length ?? 0;

@@ -3,7 +3,7 @@
  * hashtags marked for the app to open itself.
  */
 import type { EmojiView, PostView } from '../../../src-shared/worker-api';
-import { sanitizeStatusHtml } from './sanitize';
+import { sanitizeStatusNode } from './sanitize';
 import { allowedPicture } from '../../ui/picture-policy';
 
 const SHORTCODE = /:([A-Za-z0-9_]+):/g;
@@ -72,8 +72,8 @@ function markLinks(root: HTMLElement, mentions: PostView['mentions']): void {
 }
 
 /**
- * Built in a document of its own that loads nothing: the emoji pictures are fetched only once the
- * HTML is on screen (not for a post behind its content warning).
+ * Parsed, made safe and built in a document of its own that loads and runs nothing: the emoji
+ * pictures are fetched only once the HTML is on screen (not for a post behind its content warning).
  */
 const inert = document.implementation.createHTMLDocument('');
 
@@ -87,8 +87,10 @@ export function richHtml(
   pictures: ReadonlySet<string> | null,
   mentions: PostView['mentions'] = [],
 ): string {
-  const holder = inert.createElement('div');
-  holder.innerHTML = sanitizeStatusHtml(html);
+  // (A holder of a kind a post may hold: the sanitiser refuses to work inside any other.)
+  const holder = inert.createElement('span');
+  holder.innerHTML = html;
+  sanitizeStatusNode(holder);
   withEmoji(holder, emojis, pictures);
   markLinks(holder, mentions);
   return holder.innerHTML;

@@ -50,6 +50,10 @@ const CONFIG = {
   ALLOW_DATA_ATTR: false,
 };
 
-export function sanitizeStatusHtml(html: string): string {
-  return DOMPurify.sanitize(html, CONFIG);
+/**
+ * Sanitises what `root` holds where it is (the element itself stays), for HTML already parsed into
+ * a document that loads and runs nothing: it is not parsed again, nor a document made for it.
+ */
+export function sanitizeStatusNode(root: HTMLElement): void {
+  DOMPurify.sanitize(root, { ...CONFIG, IN_PLACE: true });
 }
