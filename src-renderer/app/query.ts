@@ -70,9 +70,9 @@ const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
 const GATHER_MS = 150;
 
 /**
- * Counts shown as a hint (posts stored, new posts waiting) are read again at most this often: each
- * is a scan in the worker, and asked after every page a sync stores they would keep whatever the
- * person opens waiting behind them.
+ * Counts shown as a hint (posts stored, new posts waiting), and the notifications read ahead, are
+ * read again at most this often: each is a scan in the worker, and asked after every page a sync
+ * stores they would keep whatever the person opens waiting behind them.
  */
 const COUNTS_EVERY_MS = 2000;
 const COUNTS: readonly QueryKey[] = [keys.status, keys.newPosts];
@@ -90,11 +90,19 @@ export async function invalidateOnChange(api: EngineClient, client = queryClient
   const counts = new Map<string, QueryKey>();
   let countsTimer: ReturnType<typeof setTimeout> | null = null;
   let countsAt = Number.NEGATIVE_INFINITY;
+  let notificationsAhead = false;
   const flushCounts = (): void => {
     countsTimer = null;
     countsAt = performance.now();
     for (const key of counts.values()) void client.invalidateQueries({ queryKey: key });
     counts.clear();
+    // The notifications read ahead (no screen shows them now) are read again as seldom, so that
+    // opening them finds them current instead of reading them then.
+    if (notificationsAhead) void client.refetchQueries({ queryKey: ['notifications'], type: 'inactive' });
+    notificationsAhead = false;
+  };
+  const later = (): void => {
+    countsTimer ??= setTimeout(flushCounts, Math.max(0, countsAt + COUNTS_EVERY_MS - performance.now()));
   };
   const flush = (): void => {
     timer = null;
@@ -107,7 +115,11 @@ export async function invalidateOnChange(api: EngineClient, client = queryClient
       const name = JSON.stringify(key);
       if (!stale.delete(name)) continue;
       counts.set(name, key);
-      countsTimer ??= setTimeout(flushCounts, Math.max(0, countsAt + COUNTS_EVERY_MS - performance.now()));
+      later();
+    }
+    if (domains.has('notifications')) {
+      notificationsAhead = true;
+      later();
     }
     for (const key of stale.values()) void client.invalidateQueries({ queryKey: key });
     if (domains.has('timelines') || domains.has('feed') || domains.has('posts'))
