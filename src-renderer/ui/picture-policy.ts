@@ -10,6 +10,7 @@
  * placeholder shows instead) and the screen offers to load the page again, which allows it.
  */
 import { useSyncExternalStore } from 'react';
+import { httpsHost } from '../../src-shared/picture-hosts';
 
 let allowed: ReadonlySet<string> | null = null;
 let heldBack: ReadonlySet<string> = new Set();
@@ -48,16 +49,6 @@ export function setPicturePolicy(hosts: readonly string[]): void {
 /** Who hears of hosts held back (to store them, so that the next page allows them). */
 export function onPicturesHeldBack(listener: (hosts: string[]) => void): void {
   tellHeldBack = listener;
-}
-
-/** The host of an https address, or null. */
-function httpsHost(url: string | null | undefined): string | null {
-  if (!url || !/^https:\/\//i.test(url)) return null;
-  try {
-    return new URL(url).host;
-  } catch {
-    return null;
-  }
 }
 
 function holdBack(host: string): void {

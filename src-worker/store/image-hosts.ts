@@ -6,21 +6,9 @@
  */
 import type { Tx } from '../db/database';
 import { EngineError } from '../errors';
+import { PICTURE_HOST, httpsHost } from '../../src-shared/picture-hosts';
 
-/** A host name as a URL gives it: lower case, a port only when not the default. */
-const HOST =
-  /^(?=.{1,253}(?::\d{1,5})?$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/;
-
-/** The host of an https address, or null for anything else. */
-export function httpsHost(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 2048 || !/^https:\/\//i.test(value)) return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && HOST.test(url.host) ? url.host : null;
-  } catch {
-    return null;
-  }
-}
+export { httpsHost };
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -76,7 +64,8 @@ export async function imageHosts(tx: Tx): Promise<string[]> {
  */
 export async function addImageHosts(tx: Tx, hosts: readonly string[], now: number): Promise<number> {
   for (const host of hosts) {
-    if (!HOST.test(host)) throw new EngineError('invalid_input', `Not a host name: ${JSON.stringify(host)}`);
+    if (!PICTURE_HOST.test(host))
+      throw new EngineError('invalid_input', `Not a host name: ${JSON.stringify(host)}`);
   }
   return recordImageHosts(tx, hosts, now);
 }
