@@ -1,13 +1,13 @@
 /**
  * npm run bench:ui [-- --posts N --runs N --keep DIR --rebuild --scroll-posts N --scroll-px N
- *                     --trace DIR --unminified]
+ *                     --trace DIR --unminified --start-only]
  *
  * What the person feels in the web edition with a long history stored: the real, shipped web app
  * (built by vite.web.config.ts without test hooks) in Debian's Chromium (1280×900), on a database
  * of N posts (100,000 by default) in its OPFS pool, signed in to a Mastodon simulator on loopback.
  *
  * The database is built once and kept (in DIR, by default corgi-bench-ui-N in the system's temp
- * directory; built again when older than 12 hours, or with --rebuild) as bench/history.ts builds
+ * directory; built again when older than 12 hours or of an older schema, or with --rebuild) as bench/history.ts builds
  * bench:scale's, but anchored at the time of building (the newest post a minute old, one every 30 s
  * before it, so that the ranking's 72 hours hold 8,640 of them), with threads (replies answer posts
  * stored a little before them), 2,000 notifications (favourites, boosts and mentions of the person's
@@ -29,7 +29,10 @@
  * performance.now() (from navigation start; "painted" is the task after the next animation frame):
  *   first_page_ms          navigation start to the first page of the ranked timeline painted: the
  *                          first cards in the Timeline list (the page's 40 posts have come, and the
- *                          list draws the cards that fill the window; it draws no more than that)
+ *                          list draws the cards that fill the window; it draws no more than that,
+ *                          and the detail's first_page_filled says whether they reach its bottom),
+ *                          the first time the app is opened in this browser profile: nothing of the
+ *                          app's code is in the browser's caches yet
  *   (then the app is left until its sync says "Up to date")
  *   action_to_paint_p50_ms a click on Favourite until its button shows it done (aria-pressed), on
  *                          five posts of the timeline; median over all the clicks
@@ -44,6 +47,14 @@
  *                          between animation frames)
  *   renderer_heap_mb       the page's JS heap in use after the scroll, after a garbage collection
  *                          (CDP Runtime.getHeapUsage); worker_heap_mb the same for the data worker
+ *   first_page_returning_ms  first_page_ms as a person who uses the app meets it: the app closed
+ *                          (the page left for about:blank) and opened again twice, each time left
+ *                          until its sync is done, and the third opening measured. The browser then
+ *                          has the app's files in its HTTP cache (the server marks vite's hashed
+ *                          assets immutable, as a host of the web edition would) and, from the
+ *                          third time, V8's compiled code for them, as the desktop app has
+ *                          (src-main registers app:// with codeCache)
+ * --start-only measures first_page_ms and first_page_returning_ms only, for quicker runs.
  * Medians over --runs runs (3); each run's numbers are printed as it ends, with a line of detail:
  * marks of the start (the app's shell drawn, the first card in the DOM, the engine's status shown),
  * its long tasks, the engine's commands the page called before the first page was painted and during
@@ -51,7 +62,7 @@
  * page), the favourites the server received, the scroll's length and its longest task. The last line
  * printed is one JSON object with the medians, "posts" and "where": "chromium". --trace DIR writes Chrome traces
  * (JS samples included) of the first run's first page (from navigation to the cards painted), view
- * switches and scroll into DIR, for DevTools' Performance panel or Perfetto; --unminified builds the
+ * switches, scroll and returning first page into DIR, for DevTools' Performance panel or Perfetto; --unminified builds the
  * app without minifying, so that they name its functions.
  */
 import { spawnSync } from 'node:child_process';
@@ -62,6 +73,7 @@ import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { DATABASE_DIRECTORY, DATABASE_FILE } from '../src-worker/host';
+import { LATEST_SCHEMA_VERSION } from '../src-worker/db/migrate';
 import { systemClock } from '../src-worker/mastodon/clock';
 import { beginSignIn, exchangeCode, readCallback, registerApp } from '../src-worker/mastodon/oauth';
 import { saveNotifications } from '../src-worker/store/notifications';
@@ -85,6 +97,7 @@ const { values } = parseArgs({
     'scroll-px': { type: 'string', default: '120' },
     trace: { type: 'string' },
     unminified: { type: 'boolean', default: false },
+    'start-only': { type: 'boolean', default: false },
   },
 });
 
@@ -130,6 +143,16 @@ function me(generator: StatusGenerator): Author {
   };
 }
 
+/** The schema version of the database in `file`: one older than the app's would be migrated at open. */
+function storedSchema(file: string): number {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
+
 /** The database in `directory`, built unless one young enough with as many posts is there. */
 async function ensureDatabase(directory: string, posts: number): Promise<Built> {
   const metaFile = path.join(directory, 'bench-ui.json');
@@ -137,7 +160,7 @@ async function ensureDatabase(directory: string, posts: number): Promise<Built> 
   if (!values.rebuild && fs.existsSync(metaFile) && fs.existsSync(file)) {
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as Built;
     const age = Date.now() - meta.builtAt;
-    if (meta.posts === posts && age < MAX_AGE_MS) {
+    if (meta.posts === posts && age < MAX_AGE_MS && storedSchema(file) === LATEST_SCHEMA_VERSION) {
       console.log(`Using the database in ${directory} (built ${Math.round(age / 60_000)} min ago).`);
       return meta;
     }
@@ -273,7 +296,7 @@ interface BenchWindow {
   /** The engine's commands the page called (comlink's messages to the worker): sent, answered. */
   calls: [string, number, number | null][];
   marks: Record<string, number>;
-  firstPage: { ms: number; cards: number } | null;
+  firstPage: { ms: number; cards: number; filled: boolean } | null;
   /** Resolves once `check` holds (looked at after every change to the page), with the time then. */
   until(check: () => boolean, timeoutMs?: number): Promise<number>;
   /** The time at the task after the next animation frame: the frame holding what is there now. */
@@ -347,7 +370,11 @@ function instrumentPage(timeline: string): void {
   mark('first_card', () => document.querySelector(`${timeline} article`) !== null);
   void until(() => document.querySelector(`${timeline} article`) !== null).then(async () => {
     const ms = await painted();
-    bench.firstPage = { ms, cards: document.querySelectorAll(`${timeline} article`).length };
+    // Whether the cards painted reach the bottom of the list's part of the window.
+    const list = document.querySelector(timeline)!.getBoundingClientRect();
+    const cards = [...document.querySelectorAll(`${timeline} article`)];
+    const bottom = Math.max(...cards.map((card) => card.getBoundingClientRect().bottom));
+    bench.firstPage = { ms, cards: cards.length, filled: bottom >= Math.min(list.bottom, innerHeight) - 1 };
   });
 }
 
@@ -498,6 +525,7 @@ interface Setup {
 
 interface RunResult {
   first_page_ms: number;
+  first_page_returning_ms: number;
   scroll_longtasks: number;
   scroll_fps_p5: number;
   view_switch_p50_ms: number;
@@ -505,6 +533,45 @@ interface RunResult {
   renderer_heap_mb: number;
   worker_heap_mb: number;
   detail: Record<string, unknown>;
+}
+
+interface Opened {
+  firstPage: { ms: number; cards: number; filled: boolean };
+  calls: string[];
+  longtasks: number[][];
+}
+
+/** Opens the app and waits for its first page painted: when, and what the page did until then. */
+async function open(page: Page, url: string): Promise<Opened> {
+  await page.goto(url);
+  await page.waitForFunction(() => window.bench?.firstPage !== null, undefined, { timeout: 120_000 });
+  return page.evaluate(() => ({
+    firstPage: window.bench.firstPage!,
+    calls: window.bench.calls
+      .filter(([, sent]) => sent < window.bench.firstPage!.ms)
+      .map(
+        ([name, sent, answered]) =>
+          `${name} ${Math.round(sent)}→${answered === null ? '…' : Math.round(answered)}`,
+      ),
+    longtasks: window.bench.longtasks.map(([at, duration]) => [Math.round(at), Math.round(duration)]),
+  }));
+}
+
+function firstDetail(opened: Opened) {
+  return {
+    first_page_cards: opened.firstPage.cards,
+    first_page_filled: opened.firstPage.filled,
+    start_longtasks: opened.longtasks,
+    start_calls: opened.calls,
+  };
+}
+
+/** Waits for the app's sync to say it is up to date, and a second more. */
+async function settled(page: Page): Promise<void> {
+  await page
+    .locator('.sync-state', { hasText: 'Up to date' })
+    .waitFor({ state: 'attached', timeout: 120_000 });
+  await page.waitForTimeout(1000);
 }
 
 const percentile = (xs: number[], p: number): number =>
@@ -564,29 +631,41 @@ async function run(setup: Setup, pooled: { actions: number[]; views: number[] })
       await end(path.join(values.trace!, `${name}.json`));
       return result;
     };
-    await trace('first-page', async () => {
-      await page.goto(setup.url);
-      await page.waitForFunction(() => window.bench?.firstPage !== null, undefined, { timeout: 120_000 });
-    });
-    const first = await page.evaluate(() => ({
-      firstPage: window.bench.firstPage!,
-      calls: window.bench.calls
-        .filter(([, sent]) => sent < window.bench.firstPage!.ms)
-        .map(
-          ([name, sent, answered]) =>
-            `${name} ${Math.round(sent)}→${answered === null ? '…' : Math.round(answered)}`,
-        ),
-      longtasks: window.bench.longtasks.map(([at, duration]) => [Math.round(at), Math.round(duration)]),
-    }));
+    const first = await trace('first-page', () => open(page, setup.url));
 
     // Then the app as it settles: its sync done.
     const syncStarted = performance.now();
-    await page
-      .locator('.sync-state', { hasText: 'Up to date' })
-      .waitFor({ state: 'attached', timeout: 120_000 });
+    await settled(page);
     const syncMs = performance.now() - syncStarted;
-    await page.waitForTimeout(1000);
     const marks = await page.evaluate(() => window.bench.marks);
+    // Opened again twice, as a person who uses it does: the browser has the app's code (and, from
+    // the third time, its compiled code) kept; the third is measured.
+    const returning = async () => {
+      // Closed first, as the app is between two starts: its worker gone, and its database free.
+      await page.goto('about:blank');
+      await page.waitForTimeout(500);
+      await open(page, setup.url);
+      await settled(page);
+      await page.goto('about:blank');
+      await page.waitForTimeout(500);
+      const again = await trace('first-page-returning', () => open(page, setup.url));
+      await settled(page);
+      return again;
+    };
+    if (values['start-only']) {
+      const again = await returning();
+      return {
+        first_page_ms: round(first.firstPage.ms),
+        first_page_returning_ms: round(again.firstPage.ms),
+        scroll_longtasks: NaN,
+        scroll_fps_p5: NaN,
+        view_switch_p50_ms: NaN,
+        action_to_paint_p50_ms: NaN,
+        renderer_heap_mb: NaN,
+        worker_heap_mb: NaN,
+        detail: { first: firstDetail(first), returning: firstDetail(again) },
+      };
+    }
 
     // Favourites on the first cards that offer one, each post known to the server first.
     const uris = await page.evaluate(
@@ -636,8 +715,11 @@ async function run(setup: Setup, pooled: { actions: number[]; views: number[] })
     const cdp = await browser.context.newCDPSession(page);
     const rendererHeap = await pageHeapMb(cdp);
     const workerHeap = await workerHeapMb(cdp);
+    await cdp.detach();
+    const again = await returning();
     return {
       first_page_ms: round(first.firstPage.ms),
+      first_page_returning_ms: round(again.firstPage.ms),
       scroll_longtasks: scrolled.longtasks,
       scroll_fps_p5: round(percentile(fps, 5)),
       view_switch_p50_ms: round(median(Object.values(views))),
@@ -646,10 +728,9 @@ async function run(setup: Setup, pooled: { actions: number[]; views: number[] })
       worker_heap_mb: Math.round(workerHeap),
       detail: {
         import_ms: imported.ms,
-        first_page_cards: first.firstPage.cards,
+        ...firstDetail(first),
         marks: Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, round(v)])),
-        start_longtasks: first.longtasks,
-        start_calls: first.calls,
+        returning: firstDetail(again),
         sync_after_first_page_ms: Math.round(syncMs),
         favourites_ms: clicks,
         favourites_on_server: `${reached()}/${known.length}`,
@@ -727,6 +808,7 @@ try {
       where: 'chromium',
       posts,
       first_page_ms: median(results.map((r) => r.first_page_ms)),
+      first_page_returning_ms: median(results.map((r) => r.first_page_returning_ms)),
       scroll_longtasks: median(results.map((r) => r.scroll_longtasks)),
       scroll_fps_p5: median(results.map((r) => r.scroll_fps_p5)),
       view_switch_p50_ms: median(pooled.views),

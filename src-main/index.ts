@@ -11,7 +11,11 @@ import { SignInHost } from './sign-in-host';
 import { DesktopVault } from './token-vault';
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  {
+    scheme: APP_SCHEME,
+    // codeCache: V8 keeps the compiled code of the app's scripts between starts, as it does for https.
+    privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true },
+  },
 ]);
 
 const rendererRoot = path.join(import.meta.dirname, '../renderer');

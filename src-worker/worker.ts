@@ -30,14 +30,16 @@ async function recoveredDirectory(create: boolean): Promise<FileSystemDirectoryH
 /**
  * Opens the pool of OPFS files. After a reload or a crash the previous worker may still hold the
  * files' access handles for a moment, so opening is retried for a few seconds before Corgi says
- * the database is in use elsewhere.
+ * the database is in use elsewhere. Each try first checks that every file is free (`probed`, the
+ * first check, runs while SQLite's wasm is fetched and compiled): a failed create() would keep the
+ * handles it did get, and block every retry.
  */
-async function openPool(module: object): Promise<AccessHandlePoolVFS> {
+async function openPool(module: object, probed: Promise<void>): Promise<AccessHandlePoolVFS> {
   const deadline = Date.now() + 5000;
+  let probe = probed;
   for (let attempt = 0; ; attempt++) {
     try {
-      // Probe first: a failed create() would keep the handles it did get, and block every retry.
-      await probePool();
+      await probe;
       return await AccessHandlePoolVFS.create(DATABASE_DIRECTORY, module);
     } catch (error) {
       if (Date.now() > deadline) {
@@ -47,6 +49,7 @@ async function openPool(module: object): Promise<AccessHandlePoolVFS> {
         );
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
+      probe = probePool();
     }
   }
 }
@@ -64,9 +67,11 @@ async function probePool(): Promise<void> {
 }
 
 async function createOpfsHost(): Promise<EngineHost> {
+  const probed = probePool();
+  probed.catch(() => undefined);
   const module: object = await SQLiteESMFactory({ locateFile: () => wasmUrl });
   const sqlite3 = SQLite.Factory(module);
-  const vfs = await openPool(module);
+  const vfs = await openPool(module, probed);
   sqlite3.vfs_register(vfs as unknown as SQLiteVFS, false);
   return {
     sqlite3,

@@ -15,6 +15,26 @@ describe('packed texts', () => {
       expect(unpackText(packText(text))).toBe(text.replaceAll('\0', '\uFFFD'));
   });
 
+  it('give back texts longer than the buffer they are inflated into, and texts read one after another', () => {
+    // Pseudo-random letters deflate cannot shorten (stored blocks) between repeats it can.
+    let seed = 7;
+    const noise = (n: number) =>
+      Array.from({ length: n }, () =>
+        String.fromCharCode(0x21 + ((seed = (seed * 48271) % 0x7fffffff) % 90)),
+      ).join('');
+    const texts = [
+      'x'.repeat(65_536),
+      'x'.repeat(65_535),
+      `${noise(70_000)}${'<p>again</p>'.repeat(20_000)}`,
+      `${'<p>again</p>'.repeat(5_000)}${noise(80_000)}`,
+      '<p>short</p>'.repeat(3),
+    ];
+    const packed = texts.map(packText);
+    expect(packed.every((p) => p[0] === 1)).toBe(true);
+    for (let round = 0; round < 2; round++) packed.forEach((p, i) => expect(unpackText(p)).toBe(texts[i]));
+    expect(() => unpackText(new Uint8Array([1, 0xff, 0xff, 0xff]))).toThrow();
+  });
+
   it('hold the documentation statuses in well under half their length', () => {
     let plain = 0;
     let packed = 0;

@@ -62,10 +62,31 @@ export function unpackText(packed: Uint8Array): string {
     case AS_IS:
       return decoder.decode(packed.subarray(1));
     case DEFLATED_1:
-      return decoder.decode(inflateSync(packed.subarray(1), { dictionary: DICTIONARY_1 }));
+      return decoder.decode(inflated(packed.subarray(1)));
     default:
       throw new Error(`A packed text of an unknown form (${packed[0] ?? 'empty'})`);
   }
+}
+
+/**
+ * Inflated into one buffer kept for every text: without one, fflate makes room for 128 KB more
+ * output at each deflate block (its largest), a fresh buffer per text, which a page of posts' few
+ * kilobytes each paid for many times over, and the garbage collector after it. A text that fills
+ * the buffer (it may have been cut short there: writes past a typed array's end are dropped) is
+ * inflated again the library's way.
+ */
+const scratch = new Uint8Array(64 * 1024);
+
+function inflated(deflated: Uint8Array): Uint8Array {
+  if (deflated.length > 0) {
+    try {
+      const out = inflateSync(deflated, { dictionary: DICTIONARY_1, out: scratch });
+      if (out.length < scratch.length) return out;
+    } catch {
+      // A stored block longer than the buffer: inflated the library's way below.
+    }
+  }
+  return inflateSync(deflated, { dictionary: DICTIONARY_1 });
 }
 
 /**

@@ -42,7 +42,8 @@ export async function serveDirectory(
     }
     response.writeHead(200, {
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
+      // vite's output names its assets by their content: they never change under one name.
+      'cache-control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store',
     });
     fs.createReadStream(file).pipe(response);
   });

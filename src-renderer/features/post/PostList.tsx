@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import type { ScrollPlace } from '../timeline/slice';
 import type { PostView } from '../../../src-shared/worker-api';
@@ -42,6 +42,19 @@ export function PostList({
   startAt?: number | null;
 }) {
   const list = useRef<HTMLElement>(null);
+  // The first cards are only those on screen, so that the list shows sooner; the cards beyond each
+  // edge are drawn once those are painted.
+  const [painted, setPainted] = useState(false);
+  const drawn = posts.length > 0;
+  useEffect(() => {
+    if (painted || !drawn) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true), 0)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [painted, drawn]);
   // The virtualizer's functions change as it measures: this component reads them on every render,
   // which is what the rule warns a compiler-memoized component would not do.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -50,8 +63,8 @@ export function PostList({
     getScrollElement: () => list.current,
     estimateSize: () => ESTIMATED_HEIGHT,
     // Two cards beyond each edge: enough that a card is drawn before it scrolls into view, few
-    // enough that the first screen draws fast.
-    overscan: 2,
+    // enough that each frame of a scroll draws fast.
+    overscan: painted ? 2 : 0,
     initialOffset: initialScroll?.top ?? 0,
     initialMeasurementsCache: initialScroll?.measurements,
     getItemKey: (index) => posts[index]!.id,
@@ -66,7 +79,6 @@ export function PostList({
   // reader of the store each frame.
   const leave = useRef(onScrolled);
   leave.current = onScrolled;
-  const drawn = posts.length > 0;
   useLayoutEffect(() => {
     const scroller = list.current;
     return () => {
