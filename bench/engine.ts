@@ -74,12 +74,19 @@ const log = (line: string) => console.log(line);
 const round = (x: number | null | undefined, digits = 2) =>
   x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits));
 
-/** The engine's OPEN_PRAGMAS, read from its source so the bench cannot drift from it. */
+/**
+ * The engine's pragmas as a new database gets them (its FILE_PRAGMAS, then CONNECTION_PRAGMAS),
+ * read from its source so the bench cannot drift from it.
+ */
 function enginePragmas(): string {
   const source = fs.readFileSync(path.join(ROOT, 'src-worker/engine.ts'), 'utf8');
-  const match = /const OPEN_PRAGMAS = `([^`]*)`/.exec(source);
-  if (!match?.[1]) throw new Error('OPEN_PRAGMAS not found in src-worker/engine.ts');
-  return match[1];
+  return ['FILE_PRAGMAS', 'CONNECTION_PRAGMAS']
+    .map((name) => {
+      const match = new RegExp(`const ${name} = \`([^\`]*)\``).exec(source);
+      if (!match?.[1]) throw new Error(`${name} not found in src-worker/engine.ts`);
+      return match[1];
+    })
+    .join('');
 }
 
 function tempDir(prefix: string): string {

@@ -94,6 +94,23 @@ describe('engine', () => {
     expect((await second.api.privacy.get()).level).toBe('FULL');
   });
 
+  it('makes a file with 16 KB pages and incremental vacuum, and opening it again writes nothing', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    await fill(first.api);
+    await first.engine.close();
+    const file = path.join(dir, 'corgi.sqlite');
+    const made = fs.readFileSync(file);
+    // The header: the page size (offset 16, big-endian) and the incremental-vacuum flag (offset 64).
+    expect(made.readUInt16BE(16)).toBe(16384);
+    expect(made.readUInt32BE(64)).toBe(1);
+
+    const second = await open(dir);
+    expect(await second.api.status()).toMatchObject({ state: 'ready', statuses: 4 });
+    await second.engine.close();
+    expect(fs.readFileSync(file).equals(made)).toBe(true);
+  });
+
   it('reports a damaged database and refuses other calls with damaged_database', async () => {
     const { dir } = await damagedDirectory();
     const { api } = await open(dir);

@@ -46,17 +46,27 @@ export interface EngineOptions {
   slowMs?: number;
 }
 
-/** Pragmas applied on every open. See DESIGN: large pages and cache, never commit per row. */
-export const OPEN_PRAGMAS = `
+/**
+ * Pragmas of the file, set when it is made: they cannot change once it holds tables (short of a
+ * VACUUM). See DESIGN: large pages; free pages given back a slice at a time.
+ */
+export const FILE_PRAGMAS = `
   PRAGMA page_size = 16384;
+  PRAGMA auto_vacuum = INCREMENTAL;
+`;
+
+/** Pragmas of the connection, set at every open. See DESIGN: a large cache, never commit per row. */
+export const CONNECTION_PRAGMAS = `
   PRAGMA cache_size = -65536;
   PRAGMA journal_mode = TRUNCATE;
   PRAGMA synchronous = FULL;
   PRAGMA foreign_keys = ON;
   PRAGMA secure_delete = FAST;
   PRAGMA temp_store = MEMORY;
-  PRAGMA auto_vacuum = INCREMENTAL;
 `;
+
+/** Every pragma, as a database is made: the file's, then the connection's. */
+export const OPEN_PRAGMAS = FILE_PRAGMAS + CONNECTION_PRAGMAS;
 
 export class Engine {
   #db: Database | null = null;
@@ -130,7 +140,11 @@ export class Engine {
     this.checkedAtOpen = false;
     try {
       // The first statement rolls a journal left behind back.
-      await db.exec(OPEN_PRAGMAS);
+      await db.exec(CONNECTION_PRAGMAS);
+      // Only for a file not made yet (or made before it had them): setting auto_vacuum writes the
+      // file's header, a durable write at every start.
+      const file = await db.get<{ auto_vacuum: number }>('PRAGMA auto_vacuum');
+      if (file?.auto_vacuum !== 2) await db.exec(FILE_PRAGMAS);
       if (unclean) {
         this.checkedAtOpen = true;
         const check = await db.all<{ quick_check: string }>('PRAGMA quick_check');
