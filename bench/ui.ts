@@ -87,6 +87,7 @@ import { HOME_INSTANCE, StatusGenerator, type Author } from './generate';
 import { buildHistory } from './history';
 import { median, pageHeapMb, round, servePageWithDatabase, workerHeapMb } from './chromium';
 import type { PrepareRequest } from './ui-page/main';
+import type { EngineClient } from '../src-renderer/engine-client';
 
 const { values } = parseArgs({
   options: {
@@ -538,6 +539,7 @@ interface RunResult {
 
 interface Opened {
   firstPage: { ms: number; cards: number; filled: boolean };
+  checkedAtOpen: boolean;
   calls: string[];
   longtasks: number[][];
 }
@@ -546,8 +548,11 @@ interface Opened {
 async function open(page: Page, url: string): Promise<Opened> {
   await page.goto(url);
   await page.waitForFunction(() => window.bench?.firstPage !== null, undefined, { timeout: 120_000 });
-  return page.evaluate(() => ({
+  return page.evaluate(async () => ({
     firstPage: window.bench.firstPage!,
+    // Whether the database was checked as it opened (after an unclean stop), which a first page
+    // waits for.
+    checkedAtOpen: (await (window as unknown as { corgi: EngineClient }).corgi.status()).checkedAtOpen,
     calls: window.bench.calls
       .filter(([, sent]) => sent < window.bench.firstPage!.ms)
       .map(
@@ -562,6 +567,7 @@ function firstDetail(opened: Opened) {
   return {
     first_page_cards: opened.firstPage.cards,
     first_page_filled: opened.firstPage.filled,
+    checked_at_open: opened.checkedAtOpen,
     start_longtasks: opened.longtasks,
     start_calls: opened.calls,
   };
@@ -828,7 +834,8 @@ try {
       renderer_heap_mb: median(results.map((r) => r.renderer_heap_mb)),
       worker_heap_mb: median(results.map((r) => r.worker_heap_mb)),
     };
-    console.log(JSON.stringify(summary));
+    // (--start-only measures the first pages alone: the rest is left out.)
+    console.log(JSON.stringify(summary, (_, value: unknown) => (Number.isNaN(value) ? undefined : value)));
   } finally {
     await server.close();
   }

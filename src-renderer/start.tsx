@@ -2,7 +2,7 @@
  * The screen: loaded by main.tsx once the data worker has started, it connects the query cache to
  * the worker's changes, finishes a sign-in coming back from a server, and draws the app.
  */
-import { api } from './boot';
+import { api, early } from './boot';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import * as Comlink from 'comlink';
@@ -13,6 +13,7 @@ import { firstPage, invalidateOnChange, keys, queryClient } from './app/query';
 import { completeSignIn, signIn } from './features/accounts/commands';
 import { warmUpRichContent } from './features/post/rich-content';
 import { imageHostsQuery } from './app/PicturesBanner';
+import { timelineQuery } from './features/timeline/queries';
 import { onPicturesHeldBack, setPicturePolicy } from './ui/picture-policy';
 import { desktopHost } from './host';
 import { useUi } from './state/store';
@@ -20,7 +21,14 @@ import { useUi } from './state/store';
 setEngine(api);
 // The hosts pictures may come from, asked first: the policy is set before the first page's posts
 // (asked after) are drawn. Hosts held back later are stored, for the next start to allow.
-void queryClient.fetchQuery(imageHostsQuery).then(setPicturePolicy, () => undefined);
+void queryClient
+  .fetchQuery({ ...imageHostsQuery, queryFn: () => early.imageHosts })
+  .then(setPicturePolicy, () => undefined);
+// The home timeline's first page, asked for as the worker started: the screen's query finds it.
+if (early.homePage) {
+  const homePage = early.homePage;
+  void queryClient.prefetchInfiniteQuery({ ...timelineQuery('ranked', null), queryFn: () => homePage });
+}
 onPicturesHeldBack((hosts) => void api.images.add(hosts).catch(() => undefined));
 // The engine handle in the developer console, and for the web edition's end-to-end tests.
 (globalThis as { corgi?: typeof api }).corgi = api;

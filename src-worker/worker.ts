@@ -30,16 +30,15 @@ async function recoveredDirectory(create: boolean): Promise<FileSystemDirectoryH
 /**
  * Opens the pool of OPFS files. After a reload or a crash the previous worker may still hold the
  * files' access handles for a moment, so opening is retried for a few seconds before Corgi says
- * the database is in use elsewhere. Each try first checks that every file is free (`probed`, the
- * first check, runs while SQLite's wasm is fetched and compiled): a failed create() would keep the
- * handles it did get, and block every retry.
+ * the database is in use elsewhere. Each try first checks that every file is free, at once before
+ * it: a failed create() would keep the handles it did get, and block every retry (and another
+ * window's start).
  */
-async function openPool(module: object, probed: Promise<void>): Promise<AccessHandlePoolVFS> {
+async function openPool(module: object): Promise<AccessHandlePoolVFS> {
   const deadline = Date.now() + 5000;
-  let probe = probed;
   for (let attempt = 0; ; attempt++) {
     try {
-      await probe;
+      await probePool();
       return await AccessHandlePoolVFS.create(DATABASE_DIRECTORY, module);
     } catch (error) {
       if (Date.now() > deadline) {
@@ -49,29 +48,27 @@ async function openPool(module: object, probed: Promise<void>): Promise<AccessHa
         );
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
-      probe = probePool();
     }
   }
 }
 
-/** Throws if any file of the pool is still held by another worker. */
+/** Throws if any file of the pool is still held by another worker; each handle it got is let go. */
 async function probePool(): Promise<void> {
   const root = await navigator.storage.getDirectory();
   const dir = await root.getDirectoryHandle(DATABASE_DIRECTORY, { create: true });
+  const files: FileSystemFileHandle[] = [];
   const entries = (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values();
-  for await (const handle of entries) {
-    if (handle.kind !== 'file') continue;
-    const access = await (handle as FileSystemFileHandle).createSyncAccessHandle();
-    access.close();
-  }
+  for await (const handle of entries) if (handle.kind === 'file') files.push(handle as FileSystemFileHandle);
+  const opened = await Promise.allSettled(files.map((file) => file.createSyncAccessHandle()));
+  for (const result of opened) if (result.status === 'fulfilled') result.value.close();
+  const refused = opened.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (refused) throw refused.reason;
 }
 
 async function createOpfsHost(): Promise<EngineHost> {
-  const probed = probePool();
-  probed.catch(() => undefined);
   const module: object = await SQLiteESMFactory({ locateFile: () => wasmUrl });
   const sqlite3 = SQLite.Factory(module);
-  const vfs = await openPool(module, probed);
+  const vfs = await openPool(module);
   sqlite3.vfs_register(vfs as unknown as SQLiteVFS, false);
   return {
     sqlite3,

@@ -3,11 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import { setPicturePolicy, useHeldBackPictures } from '../ui/picture-policy';
 import { engine } from './engine';
 import { keys } from './query';
-import { takeEarly } from '../boot';
 
 export const imageHostsQuery = {
   queryKey: keys.imageHosts,
-  queryFn: () => takeEarly('imageHosts') ?? engine().images.hosts(),
+  queryFn: () => engine().images.hosts(),
 };
 
 /**

@@ -2,7 +2,7 @@ import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { TimelineQuery } from '../../../src-shared/worker-api';
 import { engine } from '../../app/engine';
 import { keys } from '../../app/query';
-import { FIRST_PAGE_SIZE, takeEarly } from '../../boot';
+import { FIRST_PAGE_SIZE } from '../../boot';
 
 export const PAGE_SIZE = 40;
 
@@ -14,8 +14,6 @@ export const timelineQuery = (order: TimelineQuery['order'], accountId: number |
   infiniteQueryOptions({
     queryKey: keys.timeline(order, accountId),
     queryFn: ({ pageParam }) =>
-      // The app opens on the ranked timeline of every account: its first page was asked for at start.
-      (pageParam === null && order === 'ranked' && accountId === null ? takeEarly('homePage') : null) ??
       engine().timeline.page({
         order,
         // The first page holds what fills a window and some: it comes sooner; the rest follow.
