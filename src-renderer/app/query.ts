@@ -142,7 +142,10 @@ export async function invalidateOnChange(api: EngineClient, client = queryClient
 let firstPageCame = false;
 const firstPageWaiters = new Set<() => void>();
 
-/** Resolves once the timeline's first page has come, or two seconds after it is first asked. */
+/**
+ * Resolves once the timeline's first page has come and is painted, or two seconds after it is
+ * first asked.
+ */
 export function firstPage(): Promise<void> {
   if (firstPageCame) return Promise.resolve();
   return new Promise((resolve) => {
@@ -152,11 +155,17 @@ export function firstPage(): Promise<void> {
     });
     const timer = setTimeout(came, 2000);
     function came() {
-      firstPageCame = true;
       unsubscribe();
       clearTimeout(timer);
-      for (const waiter of firstPageWaiters) waiter();
-      firstPageWaiters.clear();
+      // What waits (the counts, the side bar's lists, the sync) is asked for once the page's cards
+      // are painted: not drawn, nor its questions sent, in the same task as them.
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          firstPageCame = true;
+          for (const waiter of firstPageWaiters) waiter();
+          firstPageWaiters.clear();
+        }, 0),
+      );
     }
   });
 }
