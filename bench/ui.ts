@@ -28,7 +28,7 @@
  * database into OPFS and fills the vault, then the app is opened, and, measured in the page with
  * performance.now() (from navigation start; "painted" is the task after the next animation frame):
  *   first_page_ms          navigation start to the first page of the ranked timeline painted: the
- *                          first cards in the Timeline list (the page's 40 posts have come, and the
+ *                          first cards in the Timeline list (the first page's 20 posts have come, and the
  *                          list draws the cards that fill the window; it draws no more than that,
  *                          and the detail's first_page_filled says whether they reach its bottom),
  *                          the first time the app is opened in this browser profile: nothing of the
