@@ -158,14 +158,17 @@ export function firstPage(): Promise<void> {
       unsubscribe();
       clearTimeout(timer);
       // What waits (the counts, the side bar's lists, the sync) is asked for once the page's cards
-      // are painted: not drawn, nor its questions sent, in the same task as them.
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          firstPageCame = true;
-          for (const waiter of firstPageWaiters) waiter();
-          firstPageWaiters.clear();
-        }, 0),
-      );
+      // are painted: not drawn, nor its questions sent, in the same task as them. A hidden page
+      // paints no frames: it goes on a moment later.
+      const go = () => {
+        clearTimeout(hidden);
+        if (firstPageCame) return;
+        firstPageCame = true;
+        for (const waiter of firstPageWaiters) waiter();
+        firstPageWaiters.clear();
+      };
+      const hidden = setTimeout(go, 200);
+      requestAnimationFrame(() => setTimeout(go, 0));
     }
   });
 }
