@@ -3,7 +3,7 @@
  *
  * Ingests the same seeded, realistic Mastodon statuses (bench/generate.ts) with the same code
  * (bench/workload.ts → src-worker's ingestStatuses, migrate, timelinePage, searchPosts) and the
- * engine's own open pragmas (read from src-worker/engine.ts) on three backends:
+ * engine's own open pragmas (read from src-worker/db/pragmas.ts) on three backends:
  *   native  better-sqlite3 on disk (the reference), through bench/native-db.ts
  *   node    the Node engine: wa-sqlite over NodeFileVFS in a temp directory
  *   opfs    Debian's Chromium: a module worker with wa-sqlite over AccessHandlePoolVFS on OPFS
@@ -79,11 +79,11 @@ const round = (x: number | null | undefined, digits = 2) =>
  * read from its source so the bench cannot drift from it.
  */
 function enginePragmas(): string {
-  const source = fs.readFileSync(path.join(ROOT, 'src-worker/engine.ts'), 'utf8');
+  const source = fs.readFileSync(path.join(ROOT, 'src-worker/db/pragmas.ts'), 'utf8');
   return ['FILE_PRAGMAS', 'CONNECTION_PRAGMAS']
     .map((name) => {
       const match = new RegExp(`const ${name} = \`([^\`]*)\``).exec(source);
-      if (!match?.[1]) throw new Error(`${name} not found in src-worker/engine.ts`);
+      if (!match?.[1]) throw new Error(`${name} not found in src-worker/db/pragmas.ts`);
       return match[1];
     })
     .join('');
@@ -328,7 +328,7 @@ async function main(): Promise<void> {
     `Corgi engine bench: ${ROWS} statuses in pages of ${PAGE_SIZE}, seed ${SEED}, ${DIMS}-dim embeddings, ` +
       `${SAMPLES} samples per read; ${os.cpus().length} CPUs; node ${process.version}`,
   );
-  log(`open pragmas (from src-worker/engine.ts): ${pragmas.replace(/\s+/g, ' ').trim()}`);
+  log(`open pragmas (from src-worker/db/pragmas.ts): ${pragmas.replace(/\s+/g, ' ').trim()}`);
   const started = performance.now();
   const dist = ONLY.has('opfs') ? buildOpfsPage() : null;
 

@@ -9,18 +9,18 @@
  * start.tsx puts these answers in the query cache, as the answers of those queries.
  */
 import { startEngine } from './engine-client';
-import type { TimelinePage } from '../src-shared/worker-api';
+import { FIRST_PAGE_SIZE, type TimelinePage } from '../src-shared/worker-api';
 
-export const { api } = startEngine();
+export { FIRST_PAGE_SIZE };
 
-/** How many posts the home timeline's first page holds: what fills a window, and some. */
-export const FIRST_PAGE_SIZE = 20;
+const home = /^#?\/?$/.test(location.hash);
+// Told the page opens on home, the worker reads that timeline's first page before it loads the
+// engine's code (src-worker/first-page.ts).
+export const { api } = startEngine({ homeFirst: home });
 
 export const early: { imageHosts: Promise<string[]>; homePage: Promise<TimelinePage> | null } = {
   imageHosts: api.images.hosts(),
-  homePage: /^#?\/?$/.test(location.hash)
-    ? api.timeline.page({ order: 'ranked', limit: FIRST_PAGE_SIZE })
-    : null,
+  homePage: home ? api.timeline.page({ order: 'ranked', limit: FIRST_PAGE_SIZE }) : null,
 };
 // A failure reaches the query that is given the answer.
 void early.imageHosts.catch(() => undefined);

@@ -2,7 +2,7 @@
  * Starts the data worker and wraps what the screen may call of it (`RendererApi`).
  */
 import * as Comlink from 'comlink';
-import type { RendererApi } from '../src-shared/worker-api';
+import { HOME_FIRST_WORKER, type RendererApi } from '../src-shared/worker-api';
 
 /**
  * Every RendererApi command already returns a promise, so the comlink proxy has exactly the
@@ -11,10 +11,11 @@ import type { RendererApi } from '../src-shared/worker-api';
  */
 export type EngineClient = RendererApi;
 
-export function startEngine(): { api: EngineClient; worker: Worker } {
+export function startEngine(options: { homeFirst?: boolean } = {}): { api: EngineClient; worker: Worker } {
   const worker = new Worker(new URL('../src-worker/worker.ts', import.meta.url), {
     type: 'module',
-    name: 'corgi-data',
+    // Told so, the worker reads the home timeline's first page before it loads the engine.
+    name: options.homeFirst ? HOME_FIRST_WORKER : 'corgi-data',
   });
   return { api: Comlink.wrap<RendererApi>(worker) as unknown as RendererApi, worker };
 }

@@ -457,6 +457,15 @@ export interface TimelinePage {
   nextCursor: string | null;
 }
 
+/** How many posts the home timeline's first page holds: what fills a window, and some. */
+export const FIRST_PAGE_SIZE = 20;
+
+/**
+ * The data worker's name when the page opens on the home timeline: the worker then reads that
+ * timeline's first page (ranked, every account's, FIRST_PAGE_SIZE posts) as it starts.
+ */
+export const HOME_FIRST_WORKER = 'corgi-data (home first)';
+
 export const INTERACTION_KINDS = [
   'favourite',
   'boost',
@@ -867,6 +876,8 @@ export interface EngineApi {
   };
   timeline: {
     gaps(accountId: number, timeline: TimelineName): Promise<TimelineGap[]>;
+    /** Logs as served a first page the worker read before the engine was open (first-page.ts). */
+    served(postIds: readonly number[], servedAt: number): Promise<void>;
   };
   sync: {
     cursor(accountId: number, source: string): Promise<SyncCursor | null>;

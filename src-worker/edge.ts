@@ -63,7 +63,7 @@ const ENGINE_COMMANDS: { [G in keyof EngineApi]: { [C in keyof EngineApi[G]]: tr
   accounts: { upsert: true, setState: true, remove: true },
   ingest: { statuses: true, deletions: true, notifications: true, newestNotification: true },
   ranking: { embedPending: true },
-  timeline: { gaps: true },
+  timeline: { gaps: true, served: true },
   sync: {
     cursor: true,
     saveCursor: true,

@@ -4,6 +4,7 @@
  */
 import { Engine, createWorkerApi } from './engine';
 import type { EngineHost } from './host';
+import type { FirstPage } from './first-page';
 import type { WorkerApi } from '../src-shared/worker-api';
 import { createRendererApi, withTestHooks } from './edge';
 import { systemClock } from './mastodon/clock';
@@ -16,7 +17,10 @@ import { HostVault } from './mastodon/host-vault';
  * WebCrypto key), and the server sends the browser back to the app's own address after approving.
  * Resolves to the surface the page may call.
  */
-export async function startEngine(hostReady: Promise<EngineHost>): Promise<object> {
+export async function startEngine(
+  hostReady: Promise<EngineHost>,
+  firstPageGiven: Promise<FirstPage>,
+): Promise<object> {
   const engine = await Engine.open(await hostReady, {
     onSlowCall: (name, ms) => console.warn(`corgi worker: ${name} took ${Math.round(ms)} ms`),
   });
@@ -31,6 +35,15 @@ export async function startEngine(hostReady: Promise<EngineHost>): Promise<objec
     redirectUri: `${self.location.origin}/`,
   });
   upkeepInBackground(api);
+  // The first page the worker read before the engine was open, once the screen has taken it.
+  void firstPageGiven.then((first) =>
+    api.timeline
+      .served(
+        first.page.posts.map((p) => p.id),
+        first.servedAt,
+      )
+      .catch((error: unknown) => console.warn('corgi: a served page could not be logged:', error)),
+  );
   // The page reaches the renderer's commands only; a test build (CORGI_TEST_HOOKS=1) adds the
   // engine's under `testing`, for the end-to-end tests to seed the database with.
   // (The shipped build's minifier drops the test branch, and `withTestHooks` with it.)

@@ -13,7 +13,14 @@ import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url';
 import { AccessHandlePoolVFS } from '@journeyapps/wa-sqlite/src/examples/AccessHandlePoolVFS.js';
 import { EngineError } from './errors';
 import { DATABASE_DIRECTORY, type EngineHost, type FileVFS } from './host';
-import type { RendererApi } from '../src-shared/worker-api';
+import {
+  FIRST_PAGE_SIZE,
+  HOME_FIRST_WORKER,
+  type RendererApi,
+  type TimelinePage,
+  type TimelineQuery,
+} from '../src-shared/worker-api';
+import type { FirstPage } from './first-page';
 import { deferredSurface } from './deferred-surface';
 
 const RECOVERED_DIRECTORY = 'corgi-recovered';
@@ -102,5 +109,59 @@ async function createOpfsHost(): Promise<EngineHost> {
 const hostReady = createOpfsHost();
 // A failure reaches every call, through the engine's start.
 hostReady.catch(() => undefined);
-const surfaceReady = import('./worker-engine').then(({ startEngine }) => startEngine(hostReady));
-Comlink.expose(deferredSurface<RendererApi>(surfaceReady));
+// When the page opens on the home timeline, that timeline's first page is read first, and the
+// engine's code loaded after it (first-page.ts); otherwise the engine is loaded at once.
+const firstPage: Promise<FirstPage | null> =
+  self.name === HOME_FIRST_WORKER
+    ? Promise.all([import('./first-page'), hostReady]).then(
+        ([{ readFirstPage }, host]) => readFirstPage(host),
+        () => null,
+      )
+    : Promise.resolve(null);
+let pageGiven: (page: FirstPage) => void;
+const given = new Promise<FirstPage>((resolve) => (pageGiven = resolve));
+const surfaceReady = firstPage
+  .then(() => import('./worker-engine'))
+  .then(({ startEngine }) => startEngine(hostReady, given));
+Comlink.expose(withFirstPage(deferredSurface<RendererApi>(surfaceReady)));
+
+/** The query the page asks the first page with (src-renderer/boot.ts), and nothing else. */
+function isFirstPageQuery(query: unknown): boolean {
+  if (typeof query !== 'object' || query === null) return false;
+  const { order, limit, ...rest } = query as Record<string, unknown>;
+  return order === 'ranked' && limit === FIRST_PAGE_SIZE && Object.keys(rest).length === 0;
+}
+
+/**
+ * The surface the page calls, with the first page read at start answering the page's first ask
+ * for it (and for the picture hosts), once each; every other call goes to the engine.
+ */
+function withFirstPage(surface: RendererApi): RendererApi {
+  let hostsTaken = false;
+  let pageTaken = false;
+  const hosts = async (): Promise<string[]> => {
+    const first = await firstPage;
+    if (first && !hostsTaken) {
+      hostsTaken = true;
+      return first.hosts;
+    }
+    return surface.images.hosts();
+  };
+  const page = async (query: TimelineQuery): Promise<TimelinePage> => {
+    const first = await firstPage;
+    if (first && !pageTaken && isFirstPageQuery(query)) {
+      pageTaken = true;
+      pageGiven(first);
+      return first.page;
+    }
+    return surface.timeline.page(query);
+  };
+  const replace = <G extends object>(group: G, key: string, command: unknown): G =>
+    new Proxy(group, { get: (target, name) => (name === key ? command : Reflect.get(target, name)) });
+  const images = replace(surface.images, 'hosts', hosts);
+  const timeline = replace(surface.timeline, 'page', page);
+  return new Proxy(surface, {
+    get: (target, name) =>
+      name === 'images' ? images : name === 'timeline' ? timeline : Reflect.get(target, name),
+  });
+}

@@ -15,16 +15,16 @@ export function timelineCommands({
   mastodon,
 }: CommandContext): WorkerApi['timeline'] {
   let pages = 0;
+  const log = (tx: Tx, posts: readonly { id: number }[], now: number) =>
+    logServedPage(
+      tx,
+      posts.map((p) => p.id),
+      `${now}-${++pages}`,
+      now,
+    );
   return {
     page: async (query) => {
       if (query.order !== 'ranked') return engine.read((tx, now) => timelinePage(tx, query, now));
-      const log = (tx: Tx, posts: readonly { id: number }[], now: number) =>
-        logServedPage(
-          tx,
-          posts.map((p) => p.id),
-          `${now}-${++pages}`,
-          now,
-        );
       const ranked = await engine.read((tx) =>
         tx.get<{ n: number }>('SELECT EXISTS (SELECT 1 FROM feed WHERE position IS NOT NULL) AS n'),
       );
@@ -56,5 +56,13 @@ export function timelineCommands({
     },
     readingPosition: (accountId) => engine.read((tx) => readingPosition(tx, accountId ?? null)),
     gaps: (accountId, timeline) => engine.read((tx) => timelineGaps(tx, accountId, timeline)),
+    served: (postIds, servedAt) =>
+      rankingWrite((tx) =>
+        log(
+          tx,
+          postIds.map((id) => ({ id })),
+          servedAt,
+        ),
+      ),
   };
 }
