@@ -278,7 +278,7 @@ const CHECK_EVERY_MS = 7 * 24 * 3600_000;
  * is there or not.
  */
 const PERSON_COMMANDS =
-  /^(timeline\.page|search\.|interactions\.|actions\.(perform|cancel)|ranking\.(refresh|feedback|update)|storage\.setRetention|privacy\.(set|exportEverything|deleteEverything)|accounts\.(upsert|remove|setDefault)|mastodon\.(startSignIn|finishSignIn|signOut|retryNow)|recoverDamagedDatabase)/;
+  /^(timeline\.(page|served)|search\.|interactions\.|actions\.(perform|cancel)|ranking\.(refresh|feedback|update)|storage\.setRetention|privacy\.(set|exportEverything|deleteEverything)|accounts\.(upsert|remove|setDefault)|mastodon\.(startSignIn|finishSignIn|signOut|retryNow)|recoverDamagedDatabase)/;
 
 /** Adds timing and error shaping to every command of a nested command table. */
 function instrument<T extends object>(table: T, engine: Engine, prefix = ''): T {

@@ -25,10 +25,11 @@ export interface FirstPage {
 }
 
 export async function readFirstPage(host: EngineHost, now = Date.now()): Promise<FirstPage | null> {
-  if (!(await vfsFileSize(host.vfs, DATABASE_FILE))) return null;
-  if (((await vfsFileSize(host.vfs, `${DATABASE_FILE}-journal`)) ?? 0) > 0) return null;
-  const db = await Database.open(host.sqlite3, DATABASE_FILE, host.vfs.name);
+  let db: Database | null = null;
   try {
+    if (!(await vfsFileSize(host.vfs, DATABASE_FILE))) return null;
+    if (((await vfsFileSize(host.vfs, `${DATABASE_FILE}-journal`)) ?? 0) > 0) return null;
+    db = await Database.open(host.sqlite3, DATABASE_FILE, host.vfs.name);
     await db.exec(CONNECTION_PRAGMAS);
     if ((await schemaVersion(db)) !== LATEST_SCHEMA_VERSION) return null;
     const ranked = await db.get<{ n: number }>(
@@ -41,6 +42,7 @@ export async function readFirstPage(host: EngineHost, now = Date.now()): Promise
   } catch {
     return null;
   } finally {
-    await db.close();
+    // (A connection that will not close holds no transaction, and is not used again.)
+    await db?.close().catch(() => undefined);
   }
 }

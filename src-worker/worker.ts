@@ -113,16 +113,21 @@ hostReady.catch(() => undefined);
 // engine's code loaded after it (first-page.ts); otherwise the engine is loaded at once.
 const firstPage: Promise<FirstPage | null> =
   self.name === HOME_FIRST_WORKER
-    ? Promise.all([import('./first-page'), hostReady]).then(
-        ([{ readFirstPage }, host]) => readFirstPage(host),
-        () => null,
-      )
+    ? Promise.all([import('./first-page'), hostReady])
+        .then(([{ readFirstPage }, host]) => readFirstPage(host))
+        .catch(() => null)
     : Promise.resolve(null);
 let pageGiven: (page: FirstPage) => void;
 const given = new Promise<FirstPage>((resolve) => (pageGiven = resolve));
 const surfaceReady = firstPage
   .then(() => import('./worker-engine'))
   .then(({ startEngine }) => startEngine(hostReady, given));
+// Once the engine is open it answers every ask itself: what was read before it may be older.
+let engineOpen = false;
+surfaceReady.then(
+  () => (engineOpen = true),
+  () => (engineOpen = true),
+);
 Comlink.expose(withFirstPage(deferredSurface<RendererApi>(surfaceReady)));
 
 /** The query the page asks the first page with (src-renderer/boot.ts), and nothing else. */
@@ -141,7 +146,7 @@ function withFirstPage(surface: RendererApi): RendererApi {
   let pageTaken = false;
   const hosts = async (): Promise<string[]> => {
     const first = await firstPage;
-    if (first && !hostsTaken) {
+    if (first && !hostsTaken && !engineOpen) {
       hostsTaken = true;
       return first.hosts;
     }
@@ -149,7 +154,7 @@ function withFirstPage(surface: RendererApi): RendererApi {
   };
   const page = async (query: TimelineQuery): Promise<TimelinePage> => {
     const first = await firstPage;
-    if (first && !pageTaken && isFirstPageQuery(query)) {
+    if (first && !pageTaken && !engineOpen && isFirstPageQuery(query)) {
       pageTaken = true;
       pageGiven(first);
       return first.page;
