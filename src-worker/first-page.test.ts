@@ -13,13 +13,7 @@ const engines = useTestEngines();
 /** A file database with the documentation's posts stored and, unless told not to, ranked. */
 async function stored(ranked = true): Promise<string> {
   const dir = engines.tempDir();
-  const { engine, api } = await engines.open({ directory: dir, now: () => NOW });
-  const account = await api.accounts.upsert({
-    instance: 'mastodon.social',
-    remoteId: '3',
-    acct: 'me',
-    displayName: '',
-  });
+  const { engine, api, account } = await engines.openWithAccount({ directory: dir, now: () => NOW });
   await api.ingest.statuses({
     accountId: account.id,
     timeline: 'home',

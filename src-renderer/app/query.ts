@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { QueryClient, type Query, type QueryKey } from '@tanstack/react-query';
 import type { ChangeDomain, DataChange, PostListQuery, TimelineQuery } from '../../src-shared/worker-api';
 import type { EngineClient } from '../engine-client';
+import { afterPaint } from '../ui/after-paint';
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -168,7 +169,7 @@ export function firstPage(): Promise<void> {
         firstPageWaiters.clear();
       };
       const hidden = setTimeout(go, 200);
-      requestAnimationFrame(() => setTimeout(go, 0));
+      afterPaint(go);
     }
   });
 }

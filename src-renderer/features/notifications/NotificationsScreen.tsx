@@ -8,6 +8,7 @@ import { PostCard } from '../post/PostCard';
 import { engine } from '../../app/engine';
 import { useUi } from '../../state/store';
 import { notificationGroupsQuery } from './queries';
+import { afterPaint } from '../../ui/after-paint';
 
 /** Notifications drawn before the screen is first painted: more than a window holds. */
 const FIRST_DRAWN = 12;
@@ -93,13 +94,7 @@ export function NotificationsScreen() {
   const count = groups.data?.length ?? 0;
   useEffect(() => {
     if (count <= shown) return;
-    // After the next frame is painted: a frame, then a task.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setShown(count), 0)));
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
+    return afterPaint(() => setShown(count));
   }, [count, shown]);
   // What is on this screen has been seen: here, and (through the markers) in other apps.
   const newest = groups.data?.[0]?.key;

@@ -4,6 +4,7 @@ import type { ScrollPlace } from '../timeline/slice';
 import type { PostView } from '../../../src-shared/worker-api';
 import { PostCard } from './PostCard';
 import { watchForView } from './view-recorder';
+import { afterPaint } from '../../ui/after-paint';
 
 /** Posts are drawn only near the screen; this is a guess at a card's height until it is measured. */
 const ESTIMATED_HEIGHT = 220;
@@ -48,12 +49,7 @@ export function PostList({
   const drawn = posts.length > 0;
   useEffect(() => {
     if (painted || !drawn) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true), 0)));
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
+    return afterPaint(() => setPainted(true));
   }, [painted, drawn]);
   // The virtualizer's functions change as it measures: this component reads them on every render,
   // which is what the rule warns a compiler-memoized component would not do.
