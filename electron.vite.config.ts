@@ -1,5 +1,6 @@
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { preloadScreen } from './vite.preload-screen.ts';
 import { resolve } from 'node:path';
 
 export default defineConfig({
@@ -21,7 +22,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [react()],
+    plugins: [react(), preloadScreen()],
     worker: { format: 'es' },
     // The engine's own commands stay inside the worker (see vite.web.config.ts).
     define: { __CORGI_TEST_HOOKS__: 'false' },
@@ -29,6 +30,8 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       target: 'es2023',
+      // Minified as the web edition is: less for V8 to parse and compile at each cold start.
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
     },
   },

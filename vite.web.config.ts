@@ -2,12 +2,13 @@
 // end-to-end tests). The desktop build is electron.vite.config.ts.
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { preloadScreen } from './vite.preload-screen.ts';
 import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
   root: fileURLToPath(new URL('./src-renderer', import.meta.url)),
   base: './',
-  plugins: [react()],
+  plugins: [react(), preloadScreen()],
   worker: { format: 'es' },
   // The end-to-end tests' build (CORGI_TEST_HOOKS=1) lets the page reach the engine's own commands
   // under `corgi.testing`, to seed the database; a shipped build never does.

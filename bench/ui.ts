@@ -1,6 +1,6 @@
 /**
  * npm run bench:ui [-- --posts N --runs N --keep DIR --rebuild --scroll-posts N --scroll-px N
- *                     --trace DIR --unminified --start-only]
+ *                     --trace DIR --unminified --start-only --no-kept-page]
  *
  * What the person feels in the web edition with a long history stored: the real, shipped web app
  * (built by vite.web.config.ts without test hooks) in Debian's Chromium (1280×900), on a database
@@ -32,7 +32,10 @@
  *                          list draws the cards that fill the window; it draws no more than that,
  *                          and the detail's first_page_filled says whether they reach its bottom),
  *                          the first time the app is opened in this browser profile: nothing of the
- *                          app's code is in the browser's caches yet
+ *                          app's code is in the browser's caches yet. The profile holds what one in
+ *                          use holds beside the database: the first page the app keeps for its next
+ *                          start (src-worker/kept-page.ts), made here from the database as it is;
+ *                          --no-kept-page leaves it out, and the page is then read from the database
  *   (then the app is left until its sync says "Up to date")
  *   action_to_paint_p50_ms a click on Favourite until its button shows it done (aria-pressed), on
  *                          five posts of the timeline; median over all the clicks
@@ -73,6 +76,8 @@ import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { DATABASE_DIRECTORY, DATABASE_FILE } from '../src-worker/host';
+import { keptPageText } from '../src-worker/kept-page';
+import { NativeDatabase } from './native-db';
 import { LATEST_SCHEMA_VERSION } from '../src-worker/db/migrate';
 import { systemClock } from '../src-worker/mastodon/clock';
 import { beginSignIn, exchangeCode, readCallback, registerApp } from '../src-worker/mastodon/oauth';
@@ -100,6 +105,7 @@ const { values } = parseArgs({
     trace: { type: 'string' },
     unminified: { type: 'boolean', default: false },
     'start-only': { type: 'boolean', default: false },
+    'no-kept-page': { type: 'boolean', default: false },
   },
 });
 
@@ -113,6 +119,8 @@ const NOTIFICATIONS = 2000;
 const MAX_AGE_MS = 12 * 3600_000;
 const VIEWPORT = { width: 1280, height: 900 };
 const TIMELINE = 'section.post-list[aria-label="Timeline"]';
+/** What the page says on its console once the first page is painted. */
+const FIRST_PAGE_SIGNAL = 'corgi-bench: first page painted';
 
 interface Built {
   posts: number;
@@ -210,6 +218,19 @@ function pointAccountAt(file: string, host: string, remoteId: string): void {
     })();
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The home timeline's first page as the app keeps it for its next start (src-worker/kept-page.ts),
+ * read from the database as it is now: what a profile in use holds beside its database.
+ */
+async function pageToKeep(file: string): Promise<string | null> {
+  const db = new NativeDatabase(file);
+  try {
+    return await keptPageText(db, Date.now());
+  } finally {
+    await db.close();
   }
 }
 
@@ -315,7 +336,7 @@ declare global {
  * Runs in the app's page before any of its scripts: long tasks from the start, the first page of
  * the timeline painted, and marks along the way (the app's shell drawn, the engine ready).
  */
-function instrumentPage(timeline: string): void {
+function instrumentPage({ timeline, signal }: { timeline: string; signal: string }): void {
   if (location.pathname !== '/') return;
   const painted = () =>
     new Promise<number>((resolve) =>
@@ -377,6 +398,8 @@ function instrumentPage(timeline: string): void {
     const cards = [...document.querySelectorAll(`${timeline} article`)];
     const bottom = Math.max(...cards.map((card) => card.getBoundingClientRect().bottom));
     bench.firstPage = { ms, cards: cards.length, filled: bottom >= Math.min(list.bottom, innerHeight) - 1 };
+    // Heard by the benchmark through the browser's console events (open()).
+    console.debug(signal);
   });
 }
 
@@ -544,10 +567,19 @@ interface Opened {
   longtasks: number[][];
 }
 
-/** Opens the app and waits for its first page painted: when, and what the page did until then. */
+/**
+ * Opens the app and waits for its first page painted: when, and what the page did until then. It
+ * is heard from the page's console: waiting with Playwright's own means (waitForFunction, locators)
+ * would put Playwright's script in the page as it starts, and poll it every frame, on the main
+ * thread the first page is drawn on (about 20 ms of it in a fresh profile).
+ */
 async function open(page: Page, url: string): Promise<Opened> {
+  const shown = page.waitForEvent('console', {
+    predicate: (message) => message.text() === FIRST_PAGE_SIGNAL,
+    timeout: 120_000,
+  });
   await page.goto(url);
-  await page.waitForFunction(() => window.bench?.firstPage !== null, undefined, { timeout: 120_000 });
+  await shown;
   return page.evaluate(async () => ({
     firstPage: window.bench.firstPage!,
     // Whether the database was checked as it opened (after an unclean stop), which a first page
@@ -625,7 +657,7 @@ async function run(setup: Setup, pooled: { actions: number[]; views: number[] })
     // tsx keeps the names of functions with a helper of its own, which the functions sent to the
     // page call: the page gets one too.
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
-    await page.addInitScript(instrumentPage, TIMELINE);
+    await page.addInitScript(instrumentPage, { timeline: TIMELINE, signal: FIRST_PAGE_SIGNAL });
 
     // The first page, cold: a fresh renderer and worker on the database as imported.
     // --trace: the first run's first page, view switches and scroll, each traced on its own.
@@ -808,6 +840,7 @@ try {
         accountId: 1,
         token,
         app,
+        keptPage: values['no-kept-page'] ? null : await pageToKeep(databaseFile),
       },
       statuses: statusesByUri(generatorFor(built), posts),
       threadId: threadToOpen(databaseFile),

@@ -44,9 +44,16 @@ export interface EngineOptions {
   /** Called for each command slower than `slowMs`. */
   onSlowCall?: (name: string, ms: number) => void;
   slowMs?: number;
+  /**
+   * Keeps the home timeline's first page beside the database for the next start, `delayMs` after
+   * each change that could alter it (kept-page.ts), when the host has a place for it. `served` is
+   * the kept text this start's first page was served from, if it was: checked by the first keep.
+   */
+  keepFirstPage?: { delayMs: number; served?: string };
 }
 
 import { CONNECTION_PRAGMAS, FILE_PRAGMAS } from './db/pragmas';
+import { PageKeeper } from './kept-page';
 
 export { CONNECTION_PRAGMAS, FILE_PRAGMAS, OPEN_PRAGMAS } from './db/pragmas';
 
@@ -55,6 +62,7 @@ export class Engine {
   #damage: string | null = null;
   readonly #listeners = new Set<(written: Written) => void>();
   readonly #now: () => number;
+  #keeper: PageKeeper | null = null;
 
   private constructor(
     readonly host: EngineHost,
@@ -66,7 +74,28 @@ export class Engine {
   static async open(host: EngineHost, options: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(host, options);
     await engine.openDatabase();
+    engine.#keep(options.keepFirstPage?.served);
     return engine;
+  }
+
+  /** Starts keeping the first page, when asked to and the database is open and sound. */
+  #keep(served?: string): void {
+    const { keptPage } = this.host;
+    const keep = this.options.keepFirstPage;
+    if (!keptPage || !keep || this.#damage !== null || !this.#db) return;
+    this.#keeper = new PageKeeper(this, keptPage, keep.delayMs, served);
+  }
+
+  /** Stops keeping the first page and removes the kept one: the database is about to go. */
+  async #dropKeptPage(): Promise<void> {
+    await this.#keeper?.stop();
+    this.#keeper = null;
+    await this.host.keptPage?.remove();
+  }
+
+  /** The first page's keeper, when it runs (for tests: `flush()` keeps what is waiting). */
+  get keeper(): PageKeeper | null {
+    return this.#keeper;
   }
 
   get now(): number {
@@ -85,6 +114,11 @@ export class Engine {
    */
   announceSyncState(): void {
     this.#announce(SYNC_STATE);
+  }
+
+  /** Says that these tables changed, as a commit does: for changes no commit of this engine made. */
+  announce(written: Written): void {
+    this.#announce(written);
   }
 
   #announce(written: Written): void {
@@ -133,6 +167,8 @@ export class Engine {
         const problems = check.map((r) => r.quick_check).filter((r) => r !== 'ok');
         if (problems.length > 0) {
           this.#damage = problems.slice(0, 3).join('; ');
+          // Its posts are not served again before the person has chosen what to do.
+          await this.host.keptPage?.remove().catch(() => undefined);
           return;
         }
       }
@@ -142,6 +178,7 @@ export class Engine {
       const shape = toErrorShape(error);
       if (shape.kind !== 'damaged_database') throw error;
       this.#damage = shape.message;
+      await this.host.keptPage?.remove().catch(() => undefined);
     }
   }
 
@@ -183,6 +220,7 @@ export class Engine {
    */
   async recoverDamagedDatabase(): Promise<EngineStatus> {
     if (this.#damage === null) return this.status();
+    await this.#dropKeptPage();
     await this.#db?.close().catch(() => undefined);
     this.#db = null;
     const bytes = await readVfsFile(this.host.vfs, DATABASE_FILE);
@@ -192,17 +230,23 @@ export class Engine {
     }
     await deleteVfsFiles(this.host.vfs, DATABASE_FILES);
     await this.openDatabase();
+    this.#keep();
     this.#announce(EVERYTHING);
     return this.status();
   }
 
-  /** Removes every trace: the database and its journals, and kept copies; then starts empty. */
+  /**
+   * Removes every trace: the database and its journals, the kept first page, and kept copies; then
+   * starts empty.
+   */
   async deleteEverything(): Promise<void> {
+    await this.#dropKeptPage();
     await this.#db?.close().catch(() => undefined);
     this.#db = null;
     await deleteVfsFiles(this.host.vfs, DATABASE_FILES);
     await this.host.deleteRecoveredCopies();
     await this.openDatabase();
+    this.#keep();
     this.#announce(EVERYTHING);
   }
 
@@ -212,7 +256,11 @@ export class Engine {
     return bytes;
   }
 
+  /** Closes the database; a change to the first page still waiting is kept first. */
   async close(): Promise<void> {
+    await this.#keeper?.flush().catch(() => undefined);
+    await this.#keeper?.stop();
+    this.#keeper = null;
     await this.#db?.close();
     this.#db = null;
   }

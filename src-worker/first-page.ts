@@ -22,6 +22,8 @@ export interface FirstPage {
   hosts: string[];
   page: TimelinePage;
   servedAt: number;
+  /** The kept page's text (kept-page.ts), when the page is the one kept at the last change. */
+  kept?: string;
 }
 
 export async function readFirstPage(host: EngineHost, now = Date.now()): Promise<FirstPage | null> {

@@ -27,6 +27,16 @@ export interface EngineHost {
   listRecoveredCopies(): Promise<string[]>;
   saveRecoveredCopy(name: string, bytes: Uint8Array): Promise<void>;
   deleteRecoveredCopies(): Promise<void>;
+  /** Where the home timeline's first page is kept for the next start (kept-page.ts), if anywhere. */
+  keptPage?: KeptPageStore;
+}
+
+/** One small text file beside the database, read before SQLite is started. */
+export interface KeptPageStore {
+  /** The text, or null when there is none. */
+  read(): Promise<string | null>;
+  write(text: string): Promise<void>;
+  remove(): Promise<void>;
 }
 
 /** The web edition's pool of OPFS files holding the database. */

@@ -15,14 +15,19 @@ import { HostVault } from './mastodon/host-vault';
 /**
  * Opens the engine on the host, with Mastodon wired in: tokens in the web vault (a non-extractable
  * WebCrypto key), and the server sends the browser back to the app's own address after approving.
- * Resolves to the surface the page may call.
+ * Resolves to the surface the page may call. `keptServed` is the kept first page's text when the
+ * first page was read from it (kept-page.ts).
  */
 export async function startEngine(
   hostReady: Promise<EngineHost>,
   firstPageGiven: Promise<FirstPage>,
+  keptServed?: string,
 ): Promise<object> {
   const engine = await Engine.open(await hostReady, {
     onSlowCall: (name, ms) => console.warn(`corgi worker: ${name} took ${Math.round(ms)} ms`),
+    // The first page kept for the next start a second after each change to it, and the one read
+    // at this start checked a second after opening, once the screen has drawn it.
+    keepFirstPage: { delayMs: 1000, served: keptServed },
   });
   const holder: { service?: MastodonService } = {};
   const api = createWorkerApi(engine, () => holder.service!);

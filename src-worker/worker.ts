@@ -22,6 +22,9 @@ import {
 } from '../src-shared/worker-api';
 import type { FirstPage } from './first-page';
 import { deferredSurface } from './deferred-surface';
+import { parseKeptPage } from './kept-page-format';
+import { opfsKeptPage, writeWholeFile } from './opfs-kept-page';
+import type { KeptPageStore } from './host';
 
 const RECOVERED_DIRECTORY = 'corgi-recovered';
 
@@ -72,15 +75,17 @@ async function probePool(): Promise<void> {
   if (refused) throw refused.reason;
 }
 
-async function createOpfsHost(): Promise<EngineHost> {
+async function createOpfsHost(keptPage: KeptPageStore, before: Promise<unknown>): Promise<EngineHost> {
   const module: object = await SQLiteESMFactory({ locateFile: () => wasmUrl });
   const sqlite3 = SQLite.Factory(module);
+  await before.catch(() => undefined);
   const vfs = await openPool(module);
   sqlite3.vfs_register(vfs as unknown as SQLiteVFS, false);
   return {
     sqlite3,
     vfs: vfs as unknown as FileVFS,
     storage: 'opfs',
+    keptPage,
     async listRecoveredCopies() {
       const dir = await recoveredDirectory(false);
       const names: string[] = [];
@@ -89,15 +94,7 @@ async function createOpfsHost(): Promise<EngineHost> {
     },
     async saveRecoveredCopy(name, bytes) {
       const dir = (await recoveredDirectory(true))!;
-      const file = await dir.getFileHandle(name, { create: true });
-      const handle = await file.createSyncAccessHandle();
-      try {
-        handle.truncate(0);
-        handle.write(bytes, { at: 0 });
-        handle.flush();
-      } finally {
-        handle.close();
-      }
+      await writeWholeFile(await dir.getFileHandle(name, { create: true }), bytes);
     },
     async deleteRecoveredCopies() {
       const root = await navigator.storage.getDirectory();
@@ -106,22 +103,41 @@ async function createOpfsHost(): Promise<EngineHost> {
   };
 }
 
-const hostReady = createOpfsHost();
+/**
+ * The home timeline's first page as the engine kept it at the last change (kept-page.ts), read
+ * before SQLite is started; only while the database's files are free: in a second window, which
+ * cannot open them, no posts are shown.
+ */
+async function readKeptPage(store: KeptPageStore, filesFree: Promise<void>): Promise<FirstPage | null> {
+  const [text] = await Promise.all([store.read(), filesFree]);
+  const kept = text === null ? null : parseKeptPage(text);
+  return kept && { ...kept, servedAt: Date.now(), kept: text! };
+}
+
+const homeFirst = self.name === HOME_FIRST_WORKER;
+const keptPage = opfsKeptPage();
+const filesFree = homeFirst ? probePool() : Promise.resolve();
+const hostReady = createOpfsHost(keptPage, filesFree);
 // A failure reaches every call, through the engine's start.
 hostReady.catch(() => undefined);
-// When the page opens on the home timeline, that timeline's first page is read first, and the
-// engine's code loaded after it (first-page.ts); otherwise the engine is loaded at once.
-const firstPage: Promise<FirstPage | null> =
-  self.name === HOME_FIRST_WORKER
-    ? Promise.all([import('./first-page'), hostReady])
-        .then(([{ readFirstPage }, host]) => readFirstPage(host))
-        .catch(() => null)
-    : Promise.resolve(null);
+// When the page opens on the home timeline, that timeline's first page is read first: the kept
+// one, or else from the database (first-page.ts); the engine's code is loaded after it. Otherwise
+// the engine is loaded at once.
+const firstPage: Promise<FirstPage | null> = homeFirst
+  ? readKeptPage(keptPage, filesFree)
+      .catch(() => null)
+      .then(
+        async (kept) =>
+          kept ??
+          (await import('./first-page').then(async ({ readFirstPage }) => readFirstPage(await hostReady))),
+      )
+      .catch(() => null)
+  : Promise.resolve(null);
 let pageGiven: (page: FirstPage) => void;
 const given = new Promise<FirstPage>((resolve) => (pageGiven = resolve));
 const surfaceReady = firstPage
   .then(() => import('./worker-engine'))
-  .then(({ startEngine }) => startEngine(hostReady, given));
+  .then(async ({ startEngine }) => startEngine(hostReady, given, (await firstPage)?.kept));
 // Once the engine is open it answers every ask itself: what was read before it may be older.
 let engineOpen = false;
 surfaceReady.then(

@@ -1,12 +1,13 @@
 /**
  * The bench:ui page, served from the app's own origin (a folder beside the built app), so that
  * what it leaves is what the app finds when it opens: the database imported into the app's OPFS
- * pool (by bench/scale-page's worker), and the account's token and app registration in the web
- * edition's vault (the app's own WebVault). It also draws the pictures the benchmark serves for
+ * pool (by bench/scale-page's worker), the first page the app keeps beside it for its next start,
+ * and the account's token and app registration in the web edition's vault (the app's own WebVault). It also draws the pictures the benchmark serves for
  * every https image the app asks for.
  */
 import type { AppRegistration } from '../../src-worker/mastodon/oauth';
 import { WebVault } from '../../src-worker/mastodon/web-vault';
+import { KEPT_PAGE_DIRECTORY, KEPT_PAGE_FILE } from '../../src-worker/kept-page-format';
 import { runWorker } from '../scale-page/run-worker';
 import type { ImportRequest, ImportResult } from '../scale-page/worker';
 
@@ -15,6 +16,8 @@ export interface PrepareRequest {
   accountId: number;
   token: string;
   app: AppRegistration;
+  /** The first page the app keeps beside its database for its next start (or none). */
+  keptPage: string | null;
 }
 
 declare global {
@@ -30,6 +33,13 @@ window.uiPrepare = async (request) => {
   const vault = await WebVault.open();
   await vault.setApp(request.app);
   await vault.setToken(request.accountId, request.token);
+  if (request.keptPage !== null) {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle(KEPT_PAGE_DIRECTORY, { create: true });
+    const writable = await (await dir.getFileHandle(KEPT_PAGE_FILE, { create: true })).createWritable();
+    await writable.write(request.keptPage);
+    await writable.close();
+  }
   return imported;
 };
 

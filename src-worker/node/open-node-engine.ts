@@ -9,7 +9,7 @@ import SQLiteESMFactory from '@journeyapps/wa-sqlite/dist/wa-sqlite.mjs';
 import * as SQLite from '@journeyapps/wa-sqlite';
 import { MemoryVFS } from '@journeyapps/wa-sqlite/src/examples/MemoryVFS.js';
 import { Engine, type EngineOptions } from '../engine';
-import type { EngineHost, FileVFS } from '../host';
+import type { EngineHost, FileVFS, KeptPageStore } from '../host';
 import { NodeFileVFS } from './node-file-vfs';
 
 const require = createRequire(import.meta.url);
@@ -39,6 +39,7 @@ export async function createNodeHost(directory?: string): Promise<EngineHost> {
   const recovered = directory ? path.join(directory, 'recovered') : null;
   const memoryCopies = new Map<string, Uint8Array>();
   return {
+    keptPage: directory ? keptPageFile(path.join(directory, KEPT_PAGE_FILE)) : keptPageInMemory(),
     sqlite3,
     vfs,
     storage: directory ? 'file' : 'memory',
@@ -56,6 +57,38 @@ export async function createNodeHost(directory?: string): Promise<EngineHost> {
       memoryCopies.clear();
       if (recovered) fs.rmSync(recovered, { recursive: true, force: true });
     },
+  };
+}
+
+/** The kept first page's file beside the database (kept-page.ts). */
+export const KEPT_PAGE_FILE = 'first-page.json';
+
+function keptPageFile(file: string): KeptPageStore {
+  return {
+    async read() {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch {
+        return null;
+      }
+    },
+    async write(text) {
+      // Written whole and then moved into place: a reader never meets half a page.
+      fs.writeFileSync(`${file}.new`, text);
+      fs.renameSync(`${file}.new`, file);
+    },
+    async remove() {
+      fs.rmSync(file, { force: true });
+    },
+  };
+}
+
+function keptPageInMemory(): KeptPageStore {
+  let kept: string | null = null;
+  return {
+    read: async () => kept,
+    write: async (text) => void (kept = text),
+    remove: async () => void (kept = null),
   };
 }
 

@@ -183,6 +183,10 @@ describe('the web edition', () => {
     const page = await browser.context.newPage();
     await openApp(page);
     await page.getByText('4 posts stored').waitFor();
+    // The home timeline's first page is kept beside the database for the next start.
+    await expect
+      .poll(async () => (await opfsContents(page)).files, { timeout: 10_000 })
+      .toContain('corgi-first-page/page.json');
     const before = await opfsContents(page);
     // (A post's text is stored packed; its address is not.)
     expect(before.text).toContain('mastodon.social/users/Gargron');
@@ -196,6 +200,7 @@ describe('the web edition', () => {
     await page.getByText('No posts stored yet.').waitFor();
 
     const after = await opfsContents(page);
+    expect(after.files).not.toContain('corgi-first-page/page.json');
     for (const trace of [
       'I lost my inheritance',
       'mastodon.social/users/Gargron',
