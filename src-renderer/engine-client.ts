@@ -14,7 +14,8 @@ export type EngineClient = RendererApi;
 export function startEngine(options: { homeFirst?: boolean } = {}): { api: EngineClient; worker: Worker } {
   const worker = new Worker(new URL('../src-worker/worker.ts', import.meta.url), {
     type: 'module',
-    // Told so, the worker reads the home timeline's first page before it loads the engine.
+    // Told so, the worker reads the home timeline's first page, and sends it, before it loads the
+    // engine (src-worker/worker.ts).
     name: options.homeFirst ? HOME_FIRST_WORKER : 'corgi-data',
   });
   return { api: Comlink.wrap<RendererApi>(worker) as unknown as RendererApi, worker };

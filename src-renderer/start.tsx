@@ -67,5 +67,8 @@ createRoot(document.getElementById('root')!).render(
     </QueryClientProvider>
   </StrictMode>,
 );
-// While the worker opens the database, the sanitiser gets ready for the first page's posts.
-setTimeout(warmUpRichContent, 0);
+// While the worker reads the first page, the sanitiser gets ready for its posts (unless they are
+// here already: drawing them is what it would get ready for).
+setTimeout(() => {
+  if (queryClient.getQueryData(timelineQuery('ranked', null).queryKey) === undefined) warmUpRichContent();
+}, 0);

@@ -39,6 +39,11 @@ export const CHANGE_DOMAINS = [
   'markers',
   /** The hosts pictures may come from. */
   'images',
+  /**
+   * The home timeline's first page the app opened with (kept for this start, src-worker/kept-page.ts)
+   * was older than the database: the home timeline is read again from its start.
+   */
+  'firstPage',
 ] as const;
 export type ChangeDomain = (typeof CHANGE_DOMAINS)[number];
 
@@ -462,9 +467,23 @@ export const FIRST_PAGE_SIZE = 20;
 
 /**
  * The data worker's name when the page opens on the home timeline: the worker then reads that
- * timeline's first page (ranked, every account's, FIRST_PAGE_SIZE posts) as it starts.
+ * timeline's first page (ranked, every account's, FIRST_PAGE_SIZE posts) as it starts, and sends
+ * it to the page unasked (`FirstPageMessage`).
  */
 export const HOME_FIRST_WORKER = 'corgi-data (home first)';
+
+export const FIRST_PAGE_MESSAGE = 'corgi:first-page';
+
+/**
+ * Sent once by a worker named HOME_FIRST_WORKER: what `images.hosts()` and
+ * `timeline.page({ order: 'ranked', limit: FIRST_PAGE_SIZE })` answer, read as it started; null
+ * when it could not read them (no database yet, nothing ranked, a schema to migrate, …), and the
+ * page then asks the engine.
+ */
+export interface FirstPageMessage {
+  type: typeof FIRST_PAGE_MESSAGE;
+  first: { hosts: string[]; page: TimelinePage } | null;
+}
 
 export const INTERACTION_KINDS = [
   'favourite',

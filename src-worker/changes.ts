@@ -41,6 +41,8 @@ export const TABLE_DOMAINS: Readonly<Record<string, ChangeDomain>> = {
   notifications: 'notifications',
   reading_markers: 'markers',
   image_hosts: 'images',
+  // (No table: the first page served at start was older than the database, kept-page.ts.)
+  kept_page: 'firstPage',
 };
 
 /** An account's sync changed state: no table holds it, and it is announced as if one did. */

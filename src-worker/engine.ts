@@ -337,8 +337,14 @@ function instrument<T extends object>(table: T, engine: Engine, prefix = ''): T 
       wrapped[name] = async (...args: unknown[]) => {
         const started = performance.now();
         if (PERSON_COMMANDS.test(fullName)) engine.lastCallAt = Date.now();
+        const urgent = engine.keeper?.urgent;
         try {
-          return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
+          const result = await (value as (...a: unknown[]) => Promise<unknown>)(...args);
+          // A change the next start must not miss (an account signed out, a picture host allowed)
+          // is kept before the command answers (kept-page.ts).
+          if (engine.keeper && engine.keeper.urgent !== urgent)
+            await engine.keeper.settled().catch(() => undefined);
+          return result;
         } catch (error) {
           const shape = toErrorShape(error);
           throw new EngineError(shape.kind, shape.message);

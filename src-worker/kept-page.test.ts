@@ -116,7 +116,7 @@ describe('the first page kept for the next start', () => {
     const heard: Written[] = [];
     reopened.engine.onChange((written) => heard.push(written));
     await reopened.engine.keeper!.flush();
-    expect(heard.map(domainsOf)).toEqual([['feed', 'posts']]);
+    expect(heard.map(domainsOf)).toEqual([['firstPage']]);
     expect(parseKeptPage(kept()!)!.page.posts.find((p) => p.uri === first.uri)!.reblogs).toBe(
       first.reblogs + 3,
     );
@@ -134,6 +134,35 @@ describe('the first page kept for the next start', () => {
     await again.engine.keeper!.flush();
     expect(heardAgain).toEqual([]);
     expect(kept()).toBe(current);
+  });
+
+  it('is kept before the command answers when an account is signed out or a picture host allowed', async () => {
+    const { engine, api, account, kept } = await keeping();
+    const other = await api.accounts.upsert({
+      instance: 'example.social',
+      remoteId: '9',
+      acct: 'other',
+      displayName: '',
+    });
+    await api.ingest.statuses({
+      accountId: other.id,
+      timeline: 'home',
+      statuses: [
+        { ...docsStatuses()[0]!.status, id: '990001', uri: 'https://example.social/users/x/statuses/990001' },
+      ],
+    });
+    await api.timeline.page(FIRST);
+    await engine.keeper!.flush();
+    const seenBy = (text: string | null) =>
+      new Set(parseKeptPage(text!)!.page.posts.flatMap((p) => p.seenBy));
+    expect(seenBy(kept())).toEqual(new Set([account.id, other.id]));
+
+    // No flush: the command's answer comes once the kept page no longer holds the account's posts.
+    await api.accounts.remove(other.id);
+    expect(seenBy(kept())).toEqual(new Set([account.id]));
+
+    await api.images.add(['pictures.example']);
+    expect(parseKeptPage(kept()!)!.hosts).toContain('pictures.example');
   });
 
   it('is not used when it is of another format, cut short or not a page', async () => {

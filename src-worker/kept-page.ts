@@ -14,23 +14,41 @@ import type { Tx, Written } from './db/database';
 import type { KeptPageStore } from './host';
 import { imageHosts } from './store/image-hosts';
 import { timelinePage } from './store/posts';
-import { TABLE_DOMAINS } from './changes';
 import { KEPT_PAGE_FORMAT, type KeptPage } from './kept-page-format';
-import { FIRST_PAGE_SIZE, type ChangeDomain } from '../src-shared/worker-api';
+import { FIRST_PAGE_SIZE } from '../src-shared/worker-api';
 
 /**
- * The domains whose tables the first page is read from (the posts, their authors and refs, the
- * timelines' entries, the ranked feed, the accounts with their mutes, the picture hosts).
+ * The tables the first page is read from (the posts, their authors and refs, the timelines'
+ * entries, the ranked feed, the accounts with their mutes, the picture hosts).
  */
-const PAGE_DOMAINS: ReadonlySet<ChangeDomain> = new Set(['posts', 'timelines', 'feed', 'accounts', 'images']);
+const PAGE_TABLES: ReadonlySet<string> = new Set([
+  'statuses',
+  'status_refs',
+  'authors',
+  'timeline_entries',
+  'feed',
+  'accounts',
+  'account_relations',
+  'image_hosts',
+]);
 
-/** Whether a committed write could have changed the kept page. */
-export function touchesKeptPage(written: Written): boolean {
+/**
+ * Of those, the ones whose changes are kept at once, and before the command that made them
+ * answers: an account signed out (its posts must not be shown at the next start), an author
+ * muted or blocked, a picture host allowed (the page may be loaded again at once to show its
+ * pictures, and the picture policy is set from the kept hosts).
+ */
+const URGENT_TABLES: ReadonlySet<string> = new Set(['accounts', 'account_relations', 'image_hosts']);
+
+/** Whether a committed write could have changed the kept page: not at all, in time, or at once. */
+export function keptPageChange(written: Written): 'none' | 'later' | 'now' {
+  let change: 'none' | 'later' | 'now' = 'none';
   for (const table of written.keys()) {
-    const domain = TABLE_DOMAINS[table.toLowerCase()];
-    if (domain && PAGE_DOMAINS.has(domain)) return true;
+    const name = table.toLowerCase();
+    if (URGENT_TABLES.has(name)) return 'now';
+    if (PAGE_TABLES.has(name)) change = 'later';
   }
-  return false;
+  return change;
 }
 
 /** The page to keep, as text; null when nothing is ranked yet (the engine's first page ranks). */
@@ -55,18 +73,16 @@ export interface KeeperEngine {
   announce(written: Written): void;
 }
 
-/** Announced when the page served at start was older than the database: its posts are read again. */
-const SERVED_WAS_OLDER: Written = new Map([
-  ['statuses', new Set(['update'] as const)],
-  ['feed', new Set(['update'] as const)],
-]);
+/** Announced when the page served at start was older than the database (changes.ts). */
+const SERVED_WAS_OLDER: Written = new Map([['kept_page', new Set(['update'] as const)]]);
 
 /**
  * Keeps the first page current in `store`: `delayMs` after a change that could alter it (changes
- * in between are gathered), it is read again and written if it differs. The first keep, `delayMs`
- * after the keeper starts, also checks the page served at this start (`served`, its kept text):
- * a kept page written just before the app was closed may miss the last changes, and if it does,
- * the posts shown are announced as changed, so that the screen reads them again.
+ * in between are gathered), or at once after an urgent one (`keptPageChange`), it is read again
+ * and written if it differs. The first keep, as soon as the keeper starts, also checks the page
+ * served at this start (`served`, its kept text): a kept page written just before the app was
+ * closed may miss the last changes, and if it does, `firstPage` is announced, and the screen reads
+ * the home timeline again.
  */
 export class PageKeeper {
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -86,21 +102,26 @@ export class PageKeeper {
     this.#served = served;
     this.#stored = served;
     this.#unsubscribe = engine.onChange((written) => {
-      if (touchesKeptPage(written)) this.#schedule();
+      const change = keptPageChange(written);
+      if (change === 'now') {
+        this.urgent++;
+        this.#keepSoon();
+      } else if (change === 'later') this.#schedule();
     });
-    this.#schedule();
+    if (served === undefined) this.#schedule();
+    else this.#keepSoon();
   }
+
+  /** How many urgent changes were heard: a command that made one waits for it to be kept. */
+  urgent = 0;
 
   #schedule(): void {
     if (this.#stopped || this.#timer) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.#work = this.#work
-        .then(() => this.#keep())
-        .catch((error: unknown) => {
-          console.warn('corgi: the first page could not be kept:', error);
-        });
-    }, this.delayMs);
+    this.#timer = setTimeout(() => this.#keepSoon(), this.delayMs);
+  }
+
+  #keepSoon(): void {
+    this.flush().catch((error: unknown) => console.warn('corgi: the first page could not be kept:', error));
   }
 
   async #keep(): Promise<void> {
@@ -117,18 +138,31 @@ export class PageKeeper {
     this.#stored = text;
   }
 
-  /** Whether a keep is waiting or under way. */
+  /** Whether a keep is waiting for its delay. */
   get pending(): boolean {
     return this.#timer !== null;
   }
 
-  /** Keeps at once what is waiting, and resolves once the store is written. */
-  async flush(): Promise<void> {
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-      this.#work = this.#work.then(() => this.#keep());
+  /** Keeps the page now (what was waiting with it), and resolves once the store is written. */
+  flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    // A keep asked for while one waits to start is that one: it reads what is there when it starts.
+    if (!this.#queued) {
+      const keep = this.#work.then(() => {
+        this.#queued = null;
+        return this.#keep();
+      });
+      this.#queued = keep;
+      this.#work = keep.catch(() => undefined);
     }
+    return this.#queued;
+  }
+
+  #queued: Promise<void> | null = null;
+
+  /** Resolves once every keep asked for so far is done (the ones waiting `delayMs` aside). */
+  async settled(): Promise<void> {
     await this.#work;
   }
 

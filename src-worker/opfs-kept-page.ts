@@ -1,5 +1,6 @@
 /**
- * The kept first page (kept-page.ts) in the worker's OPFS.
+ * The kept first page (kept-page.ts) in the worker's OPFS, and the lock that says a worker holds
+ * the database.
  */
 import type { KeptPageStore } from './host';
 import { KEPT_PAGE_DIRECTORY, KEPT_PAGE_FILE } from './kept-page-format';
@@ -53,4 +54,16 @@ export async function writeWholeFile(file: FileSystemFileHandle, bytes: Uint8Arr
   } finally {
     handle.close();
   }
+}
+
+/**
+ * Held by the worker that has the database's pool of files open, for as long as it lives
+ * (opfs-host.ts): another window's worker, which cannot open them, sees it held at once.
+ */
+export const DATABASE_LOCK = 'corgi-database';
+
+/** Whether another worker holds the database (or, just after a reload, still does). */
+export async function databaseInUse(): Promise<boolean> {
+  const { held = [] } = await navigator.locks.query();
+  return held.some((lock) => lock.name === DATABASE_LOCK);
 }

@@ -15,19 +15,18 @@ import { HostVault } from './mastodon/host-vault';
 /**
  * Opens the engine on the host, with Mastodon wired in: tokens in the web vault (a non-extractable
  * WebCrypto key), and the server sends the browser back to the app's own address after approving.
- * Resolves to the surface the page may call. `keptServed` is the kept first page's text when the
- * first page was read from it (kept-page.ts).
+ * Resolves to the surface the page may call. `firstPage` is the home timeline's first page the
+ * worker sent the page as it started, if it did (worker.ts).
  */
 export async function startEngine(
   hostReady: Promise<EngineHost>,
-  firstPageGiven: Promise<FirstPage>,
-  keptServed?: string,
+  firstPage: FirstPage | null,
 ): Promise<object> {
   const engine = await Engine.open(await hostReady, {
     onSlowCall: (name, ms) => console.warn(`corgi worker: ${name} took ${Math.round(ms)} ms`),
-    // The first page kept for the next start a second after each change to it, and the one read
-    // at this start checked a second after opening, once the screen has drawn it.
-    keepFirstPage: { delayMs: 1000, served: keptServed },
+    // The first page kept for the next start a second after each change to it; the one sent at
+    // this start, when it was the kept one, is checked a second after opening.
+    keepFirstPage: { delayMs: 1000, served: firstPage?.kept },
   });
   const holder: { service?: MastodonService } = {};
   const api = createWorkerApi(engine, () => holder.service!);
@@ -40,15 +39,15 @@ export async function startEngine(
     redirectUri: `${self.location.origin}/`,
   });
   upkeepInBackground(api);
-  // The first page the worker read before the engine was open, once the screen has taken it.
-  void firstPageGiven.then((first) =>
-    api.timeline
+  // The first page the worker sent before the engine was open: served, as any page the engine
+  // serves is.
+  if (firstPage)
+    void api.timeline
       .served(
-        first.page.posts.map((p) => p.id),
-        first.servedAt,
+        firstPage.page.posts.map((p) => p.id),
+        firstPage.servedAt,
       )
-      .catch((error: unknown) => console.warn('corgi: a served page could not be logged:', error)),
-  );
+      .catch((error: unknown) => console.warn('corgi: a served page could not be logged:', error));
   // The page reaches the renderer's commands only; a test build (CORGI_TEST_HOOKS=1) adds the
   // engine's under `testing`, for the end-to-end tests to seed the database with.
   // (The shipped build's minifier drops the test branch, and `withTestHooks` with it.)

@@ -65,6 +65,8 @@ const STALE_AFTER: Record<ChangeDomain, readonly QueryKey[]> = {
   ranking: [keys.ranking],
   markers: [['reading-position'], keys.unreadNotifications],
   images: [keys.imageHosts],
+  // (The home timeline is read again from its start, see invalidateOnChange, and its posts with it.)
+  firstPage: [keys.newPosts, ['post']],
 };
 
 /** Changes are gathered this long before the cache hears them: a sync commits many pages a second. */
@@ -123,6 +125,10 @@ export async function invalidateOnChange(api: EngineClient, client = queryClient
       later();
     }
     for (const key of stale.values()) void client.invalidateQueries({ queryKey: key });
+    // The first page the app opened with was older than the database (a change made just before
+    // it was last closed): the home timeline is read again from its start, the one time its order
+    // may change under the reader, within a moment of opening.
+    if (domains.has('firstPage')) void client.resetQueries({ queryKey: keys.timeline('ranked', null) });
     if (domains.has('timelines') || domains.has('feed') || domains.has('posts'))
       for (const list of ['timeline', 'list'])
         void client.invalidateQueries({ queryKey: [list], predicate: isEmptyTimeline });

@@ -152,6 +152,56 @@ describe('the web edition', () => {
     await page.close();
   });
 
+  it('opens with the first page kept for the start, and reads it again when it was older than the database', async () => {
+    const page = await browser.context.newPage();
+    await openApp(page);
+    const posts = page.getByRole('region', { name: 'Timeline' }).locator('.post');
+    await posts.first().waitFor();
+    await expect
+      .poll(async () => (await opfsContents(page)).files, { timeout: 10_000 })
+      .toContain('corgi-first-page/page.json');
+    const uris = () => posts.evaluateAll((cards) => cards.map((card) => card.getAttribute('data-post-uri')));
+    const order = await uris();
+    expect(order.length).toBeGreaterThan(1);
+
+    // A kept page older than the database (the app closed just after a change): another order, and
+    // a text since edited.
+    await page.evaluate(async () => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('corgi-first-page');
+      const file = await dir.getFileHandle('page.json');
+      const kept = JSON.parse(await (await file.getFile()).text());
+      kept.page.posts.reverse();
+      kept.page.posts[0].contentHtml = '<p>An older text</p>';
+      const writable = await file.createWritable();
+      await writable.write(JSON.stringify(kept));
+      await writable.close();
+    });
+    await page.reload();
+    // The page opens with the kept page, before the database is open…
+    await page.getByText('An older text').waitFor();
+    // …and once it is, the home timeline is read again: as it is, in its order.
+    await expect.poll(uris, { timeout: 10_000 }).toEqual(order);
+    expect(await page.getByText('An older text').count()).toBe(0);
+    await page.close();
+  });
+
+  it('shows a second tab none of the posts another tab holds the database of, and says why', async () => {
+    const first = await browser.context.newPage();
+    await openApp(first);
+    await first.getByRole('region', { name: 'Timeline' }).getByRole('article').first().waitFor();
+    // The first page is kept beside the database for the next start…
+    await expect
+      .poll(async () => (await opfsContents(first)).files, { timeout: 10_000 })
+      .toContain('corgi-first-page/page.json');
+    // …but not shown where the database cannot be opened.
+    const second = await browser.context.newPage();
+    await second.goto(server.url);
+    await second.getByText(/in use by another Corgi window or tab/).waitFor({ timeout: 20_000 });
+    expect(await second.getByRole('article').count()).toBe(0);
+    await second.close();
+    await first.close();
+  }, 40_000);
+
   it('exports everything as JSON plus the SQLite file', async () => {
     const page = await browser.context.newPage();
     await openApp(page);
