@@ -6,8 +6,29 @@ import { PostCard } from './PostCard';
 import { watchForView } from './view-recorder';
 import { afterPaint } from '../../ui/after-paint';
 
-/** Posts are drawn only near the screen; this is a guess at a card's height until it is measured. */
-const ESTIMATED_HEIGHT = 220;
+/**
+ * Posts are drawn only near the screen; this is a guess at a card's height until it is drawn and
+ * measured, from what it holds (at the default text size, in the list's width). Close guesses
+ * matter most for the first cards: the list draws as many as the guesses fill the window with, and
+ * those it then finds beyond it were drawn for nothing.
+ */
+export function estimatedHeight(post: PostView): number {
+  const LINE = 23;
+  const CHARACTERS_PER_LINE = 75;
+  let height = 160 + (post.boostedBy ? 24 : 0) + (post.inReplyTo ? 24 : 0);
+  // Behind a content warning, the text and media are folded away.
+  if (post.spoilerText) return height + 2 * LINE;
+  height += Math.ceil(post.contentText.length / CHARACTERS_PER_LINE) * LINE;
+  if (post.media.length === 1) {
+    const [media] = post.media;
+    const ratio = media?.width && media.height ? media.height / media.width : 9 / 16;
+    height += Math.min(Math.round(600 * ratio), 448);
+  } else if (post.media.length > 1) height += 340;
+  if (post.card) height += post.card.image ? 180 : 90;
+  if (post.poll) height += 40 + post.poll.options.length * 44;
+  if (post.quoteId !== null) height += 200;
+  return height;
+}
 
 /**
  * A long list of posts, drawn only where the reader is. j and k move between posts (the list
@@ -57,11 +78,14 @@ export function PostList({
   const virtualizer = useVirtualizer({
     count: posts.length,
     getScrollElement: () => list.current,
-    estimateSize: () => ESTIMATED_HEIGHT,
+    estimateSize: (index) => estimatedHeight(posts[index]!),
     // Two cards beyond each edge: enough that a card is drawn before it scrolls into view, few
     // enough that each frame of a scroll draws fast.
     overscan: painted ? 2 : 0,
     initialOffset: initialScroll?.top ?? 0,
+    // Guessed as the window's size until the list is measured: the first cards are then drawn in
+    // the list's first pass.
+    initialRect: { width: window.innerWidth, height: window.innerHeight },
     initialMeasurementsCache: initialScroll?.measurements,
     getItemKey: (index) => posts[index]!.id,
   });
