@@ -281,7 +281,11 @@ export class Engine {
   #noticeDamage<T>(work: Promise<T>): Promise<T> {
     return work.catch((error: unknown) => {
       const shape = toErrorShape(error);
-      if (shape.kind === 'damaged_database' && this.#damage === null) this.#damage = shape.message;
+      if (shape.kind === 'damaged_database' && this.#damage === null) {
+        this.#damage = shape.message;
+        // Its posts are not served at the next start before the person has chosen what to do.
+        void this.#dropKeptPage().catch(() => undefined);
+      }
       throw error;
     });
   }

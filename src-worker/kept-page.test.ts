@@ -7,9 +7,7 @@ import { docsStatuses } from '../test/fixtures/docs-statuses';
 import { useTestEngines } from '../test/support/engine';
 import { KEPT_PAGE_FILE } from './node/open-node-engine';
 import { KEPT_PAGE_FORMAT, parseKeptPage } from './kept-page-format';
-import { domainsOf } from './changes';
-import type { Written } from './db/database';
-import { FIRST_PAGE_SIZE } from '../src-shared/worker-api';
+import { FIRST_PAGE_SIZE, type DataChange } from '../src-shared/worker-api';
 
 const NOW = Date.parse('2026-06-01T09:30:00Z');
 const engines = useTestEngines();
@@ -78,14 +76,35 @@ describe('the first page kept for the next start', () => {
     expect(after.own).toContainEqual(expect.objectContaining({ accountId: account.id, favourited: true }));
   });
 
-  it('is gone with everything else, and is not written again from what was there', async () => {
-    const { engine, api, kept, dir } = await keeping();
-    await api.timeline.page(FIRST);
+  it('is gone with everything else, even when a keep was being written as everything went', async () => {
+    const { engine, api, account, statuses, kept, dir } = await keeping();
+    const page = await api.timeline.page(FIRST);
     await engine.keeper!.flush();
     expect(kept()).not.toBeNull();
-    // A change waiting to be kept when the person deletes everything.
-    await api.accounts.upsert({ instance: 'example.social', remoteId: '9', acct: 'other', displayName: '' });
-    await api.privacy.deleteEverything();
+    // A keep under way, its write held back, when the person deletes everything.
+    const store = engine.host.keptPage!;
+    const write = store.write.bind(store);
+    let release!: () => void;
+    let writing!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const entered = new Promise<void>((resolve) => (writing = resolve));
+    store.write = async (text) => {
+      writing();
+      await held;
+      await write(text);
+    };
+    const first = page.posts[0]!;
+    await api.ingest.statuses({
+      accountId: account.id,
+      timeline: 'home',
+      statuses: [{ ...statuses.find((s) => s.uri === first.uri)!, favourites_count: first.favourites + 1 }],
+    });
+    const keep = engine.keeper!.flush();
+    await entered;
+    const deleting = api.privacy.deleteEverything();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await Promise.allSettled([keep, deleting]);
     expect(kept()).toBeNull();
     await engine.keeper!.flush();
     expect(kept()).toBeNull();
@@ -113,10 +132,11 @@ describe('the first page kept for the next start', () => {
       now: () => NOW,
       keepFirstPage: { delayMs: LATER, served: servedText },
     });
-    const heard: Written[] = [];
-    reopened.engine.onChange((written) => heard.push(written));
-    await reopened.engine.keeper!.flush();
-    expect(heard.map(domainsOf)).toEqual([['firstPage']]);
+    // The page subscribes after the check, and hears of it still.
+    await reopened.engine.keeper!.settled();
+    const heard: DataChange[] = [];
+    await reopened.api.events.subscribe((change) => heard.push(change));
+    expect(heard).toEqual([{ domains: ['firstPage'] }]);
     expect(parseKeptPage(kept()!)!.page.posts.find((p) => p.uri === first.uri)!.reblogs).toBe(
       first.reblogs + 3,
     );
@@ -129,9 +149,9 @@ describe('the first page kept for the next start', () => {
       now: () => NOW,
       keepFirstPage: { delayMs: LATER, served: current },
     });
-    const heardAgain: Written[] = [];
-    again.engine.onChange((written) => heardAgain.push(written));
-    await again.engine.keeper!.flush();
+    await again.engine.keeper!.settled();
+    const heardAgain: DataChange[] = [];
+    await again.api.events.subscribe((change) => heardAgain.push(change));
     expect(heardAgain).toEqual([]);
     expect(kept()).toBe(current);
   });
@@ -163,6 +183,13 @@ describe('the first page kept for the next start', () => {
 
     await api.images.add(['pictures.example']);
     expect(parseKeptPage(kept()!)!.hosts).toContain('pictures.example');
+
+    // A kept page that cannot be written after such a change is not left as it was.
+    engine.host.keptPage!.write = async () => {
+      throw new Error('No space left on the device');
+    };
+    await api.images.add(['other-pictures.example']);
+    expect(kept()).toBeNull();
   });
 
   it('is not used when it is of another format, cut short or not a page', async () => {

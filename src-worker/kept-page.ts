@@ -105,6 +105,7 @@ export class PageKeeper {
       const change = keptPageChange(written);
       if (change === 'now') {
         this.urgent++;
+        this.#removeFirst = true;
         this.#keepSoon();
       } else if (change === 'later') this.#schedule();
     });
@@ -114,6 +115,13 @@ export class PageKeeper {
 
   /** How many urgent changes were heard: a command that made one waits for it to be kept. */
   urgent = 0;
+  /**
+   * After an urgent change, the kept page is removed before it is read again: should the app end
+   * (or the write fail) in between, the next start reads the database instead.
+   */
+  #removeFirst = false;
+  /** Whether the page served at this start was found older than the database. */
+  servedWasOlder = false;
 
   #schedule(): void {
     if (this.#stopped || this.#timer) return;
@@ -126,16 +134,31 @@ export class PageKeeper {
 
   async #keep(): Promise<void> {
     if (this.#stopped) return;
+    if (this.#removeFirst) {
+      this.#removeFirst = false;
+      await this.store.remove();
+      this.#stored = null;
+    }
     const text = await this.engine.read(keptPageText);
     if (this.#stopped) return;
     if (this.#served !== undefined) {
-      if (text !== this.#served) this.engine.announce(SERVED_WAS_OLDER);
+      if (text !== this.#served) {
+        this.servedWasOlder = true;
+        this.engine.announce(SERVED_WAS_OLDER);
+      }
       this.#served = undefined;
     }
     if (text === this.#stored) return;
-    if (text === null) await this.store.remove();
-    else await this.store.write(text);
-    this.#stored = text;
+    try {
+      if (text === null) await this.store.remove();
+      else await this.store.write(text);
+      this.#stored = text;
+    } catch (error) {
+      // What is there is not known: not served at the next start.
+      this.#stored = undefined;
+      await this.store.remove().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Whether a keep is waiting for its delay. */

@@ -9,7 +9,7 @@ import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url';
 import { AccessHandlePoolVFS } from '@journeyapps/wa-sqlite/src/examples/AccessHandlePoolVFS.js';
 import { EngineError } from './errors';
 import { DATABASE_DIRECTORY, type EngineHost, type FileVFS, type KeptPageStore } from './host';
-import { DATABASE_LOCK, writeWholeFile } from './opfs-kept-page';
+import { heldWithin, writeWholeFile, type DatabaseLock } from './opfs-kept-page';
 
 const RECOVERED_DIRECTORY = 'corgi-recovered';
 
@@ -37,14 +37,18 @@ async function openPool(module: object): Promise<AccessHandlePoolVFS> {
       return await AccessHandlePoolVFS.create(DATABASE_DIRECTORY, module);
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new EngineError(
-          'storage_unavailable',
-          `Corgi's database is in use by another Corgi window or tab, or storage is unavailable (${String(error)}).`,
-        );
+        throw inUseElsewhere(String(error));
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
     }
   }
+}
+
+function inUseElsewhere(why: string): EngineError {
+  return new EngineError(
+    'storage_unavailable',
+    `Corgi's database is in use by another Corgi window or tab, or storage is unavailable (${why}).`,
+  );
 }
 
 /** Throws if any file of the pool is still held by another worker; each handle it got is let go. */
@@ -60,15 +64,22 @@ async function probePool(): Promise<void> {
   if (refused) throw refused.reason;
 }
 
+/** How long a worker waits for the database before it says another window has it. */
+const WAIT_FOR_DATABASE_MS = 5000;
+
 /**
- * Starts SQLite (fetching and compiling its wasm) and opens the pool of files; the database lock
- * (opfs-kept-page.ts) is held from then on, for as long as this worker lives.
+ * Starts SQLite (fetching and compiling its wasm) and, once this worker holds the database lock
+ * (opfs-kept-page.ts), opens the pool of files.
  */
-export async function createOpfsHost(keptPage: KeptPageStore): Promise<EngineHost> {
+export async function createOpfsHost(keptPage: KeptPageStore, lock: DatabaseLock): Promise<EngineHost> {
   const module: object = await SQLiteESMFactory({ locateFile: () => wasmUrl });
   const sqlite3 = SQLite.Factory(module);
+  if (!(await heldWithin(lock, WAIT_FOR_DATABASE_MS))) {
+    // (Not waited for any longer: were it had later, it would keep the next window out.)
+    lock.cancel();
+    throw inUseElsewhere('another window holds it');
+  }
   const vfs = await openPool(module);
-  void navigator.locks.request(DATABASE_LOCK, () => new Promise<never>(() => undefined));
   sqlite3.vfs_register(vfs as unknown as SQLiteVFS, false);
   return {
     sqlite3,

@@ -1,6 +1,6 @@
 /**
- * The kept first page (kept-page.ts) in the worker's OPFS, and the lock that says a worker holds
- * the database.
+ * The kept first page (kept-page.ts) in the worker's OPFS, and the lock that says which worker
+ * uses the database.
  */
 import type { KeptPageStore } from './host';
 import { KEPT_PAGE_DIRECTORY, KEPT_PAGE_FILE } from './kept-page-format';
@@ -57,13 +57,42 @@ export async function writeWholeFile(file: FileSystemFileHandle, bytes: Uint8Arr
 }
 
 /**
- * Held by the worker that has the database's pool of files open, for as long as it lives
- * (opfs-host.ts): another window's worker, which cannot open them, sees it held at once.
+ * The lock a worker takes before it reads the kept page or opens the database's pool of files, and
+ * holds for as long as it lives: one window's worker at a time uses the database, and another
+ * window's knows at once that it may not.
  */
 export const DATABASE_LOCK = 'corgi-database';
 
-/** Whether another worker holds the database (or, just after a reload, still does). */
-export async function databaseInUse(): Promise<boolean> {
-  const { held = [] } = await navigator.locks.query();
-  return held.some((lock) => lock.name === DATABASE_LOCK);
+export interface DatabaseLock {
+  /** Resolves once this worker holds the lock (kept until it ends). */
+  held: Promise<void>;
+  /** Gives up waiting for it. */
+  cancel(): void;
+}
+
+/** Asks for the database lock; without Web Locks, it is held at once. */
+export function requestDatabaseLock(): DatabaseLock {
+  const controller = new AbortController();
+  if (!('locks' in navigator)) return { held: Promise.resolve(), cancel: () => undefined };
+  const held = new Promise<void>((resolve, reject) => {
+    navigator.locks
+      .request(DATABASE_LOCK, { signal: controller.signal }, () => {
+        resolve();
+        return new Promise<never>(() => undefined);
+      })
+      .catch(reject);
+  });
+  held.catch(() => undefined);
+  return { held, cancel: () => controller.abort() };
+}
+
+/** Whether the lock is held within `ms` (false when it is not, or cannot be had). */
+export function heldWithin(lock: DatabaseLock, ms: number): Promise<boolean> {
+  return Promise.race([
+    lock.held.then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms)),
+  ]);
 }

@@ -25,7 +25,7 @@ export async function startEngine(
   const engine = await Engine.open(await hostReady, {
     onSlowCall: (name, ms) => console.warn(`corgi worker: ${name} took ${Math.round(ms)} ms`),
     // The first page kept for the next start a second after each change to it; the one sent at
-    // this start, when it was the kept one, is checked a second after opening.
+    // this start, when it was the kept one, is checked as soon as the engine is open.
     keepFirstPage: { delayMs: 1000, served: firstPage?.kept },
   });
   const holder: { service?: MastodonService } = {};

@@ -20,22 +20,29 @@ import {
 import type { FirstPage } from './first-page';
 import { deferredSurface } from './deferred-surface';
 import { parseKeptPage } from './kept-page-format';
-import { databaseInUse, opfsKeptPage } from './opfs-kept-page';
+import { heldWithin, opfsKeptPage, requestDatabaseLock } from './opfs-kept-page';
+
+/**
+ * How long the kept page waits for the database lock: just after a reload, the page's previous
+ * worker may hold it a moment longer.
+ */
+const KEPT_PAGE_LOCK_WAIT_MS = 250;
 
 /**
  * The home timeline's first page as the engine kept it at the last change (kept-page.ts), read
- * before SQLite is started; only while no other worker holds the database: in a second window,
- * which cannot open it, no posts are shown.
+ * before SQLite is started; only once this worker holds the database lock: in a second window,
+ * which will not open the database, no posts are shown.
  */
 async function readKeptPage(store: KeptPageStore): Promise<FirstPage | null> {
-  const [text, inUse] = await Promise.all([store.read(), databaseInUse()]);
-  const kept = text === null || inUse ? null : parseKeptPage(text);
+  const [text, mine] = await Promise.all([store.read(), heldWithin(lock, KEPT_PAGE_LOCK_WAIT_MS)]);
+  const kept = text === null || !mine ? null : parseKeptPage(text);
   return kept && { ...kept, servedAt: Date.now(), kept: text! };
 }
 
+const lock = requestDatabaseLock();
 const keptPage = opfsKeptPage();
 const hostReady: Promise<EngineHost> = import('./opfs-host').then(({ createOpfsHost }) =>
-  createOpfsHost(keptPage),
+  createOpfsHost(keptPage, lock),
 );
 // A failure reaches every call, through the engine's start.
 hostReady.catch(() => undefined);

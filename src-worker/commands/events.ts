@@ -20,6 +20,10 @@ export function eventCommands({ engine }: CommandContext): WorkerApi['events'] {
         }
       });
       subscriptions.set(id, stop);
+      // The first page this start opened with was found older than the database before the page
+      // subscribed: it hears so now (kept-page.ts).
+      if (engine.keeper?.servedWasOlder)
+        void Promise.resolve(listener({ domains: ['firstPage'] })).catch(() => undefined);
       return id;
     },
     unsubscribe: async (id) => {
