@@ -40,13 +40,17 @@ export async function startEngine(
   });
   upkeepInBackground(api);
   // The first page the worker sent before the engine was open: served, as any page the engine
-  // serves is.
+  // serves is; unless it was a kept page older than the database, whose ids may name other posts
+  // now (the screen then reads the timeline again, and that page is logged).
   if (firstPage)
-    void api.timeline
-      .served(
-        firstPage.page.posts.map((p) => p.id),
-        firstPage.servedAt,
-      )
+    void (engine.keeper?.settled() ?? Promise.resolve())
+      .then(async () => {
+        if (engine.keeper?.servedWasOlder) return;
+        await api.timeline.served(
+          firstPage.page.posts.map((p) => p.id),
+          firstPage.servedAt,
+        );
+      })
       .catch((error: unknown) => console.warn('corgi: a served page could not be logged:', error));
   // The page reaches the renderer's commands only; a test build (CORGI_TEST_HOOKS=1) adds the
   // engine's under `testing`, for the end-to-end tests to seed the database with.
