@@ -127,8 +127,9 @@ export async function invalidateOnChange(api: EngineClient, client = queryClient
     for (const key of stale.values()) void client.invalidateQueries({ queryKey: key });
     // The first page the app opened with was older than the database (a change made just before
     // it was last closed): the home timeline is read again from its start, the one time its order
-    // may change under the reader, within a moment of opening.
-    if (domains.has('firstPage')) void client.resetQueries({ queryKey: keys.timeline('ranked', null) });
+    // may change under the reader, within a moment of opening. (What is on screen stays until the
+    // new pages replace it.)
+    if (domains.has('firstPage')) void client.invalidateQueries({ queryKey: keys.timeline('ranked', null) });
     if (domains.has('timelines') || domains.has('feed') || domains.has('posts'))
       for (const list of ['timeline', 'list'])
         void client.invalidateQueries({ queryKey: [list], predicate: isEmptyTimeline });
