@@ -1,8 +1,9 @@
 /**
- * The home timeline's first page, read as the data worker starts, before the engine's code is
- * loaded: the engine is most of the worker's code, and compiling and evaluating it came before
- * anything could be read. This reader is small (the store's page reading, no schemas); the engine
- * is loaded once it is done, and logs the page as served if the screen took it (`timeline.served`).
+ * The home timeline's first page, read from the database as the data worker starts when no page
+ * was kept for this start (kept-page.ts), before the engine's code is loaded: the engine is most of
+ * the worker's code, and compiling and evaluating it came before anything could be read. This
+ * reader is small (the store's page reading, no schemas); the worker sends what it reads to the
+ * page (worker.ts), then loads the engine, which logs the page as served (`timeline.served`).
  *
  * It reads only what the engine would serve as it is: it gives up (null), leaving the page to the
  * engine, when there is no database yet, a journal was left behind (the engine rolls it back and
