@@ -9,18 +9,9 @@ import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url';
 import { AccessHandlePoolVFS } from '@journeyapps/wa-sqlite/src/examples/AccessHandlePoolVFS.js';
 import { EngineError } from './errors';
 import { DATABASE_DIRECTORY, type EngineHost, type FileVFS, type KeptPageStore } from './host';
-import { heldWithin, writeWholeFile, type DatabaseLock } from './opfs-kept-page';
+import { heldWithin, opfsDirectory, writeWholeFile, type DatabaseLock } from './opfs-kept-page';
 
 const RECOVERED_DIRECTORY = 'corgi-recovered';
-
-async function recoveredDirectory(create: boolean): Promise<FileSystemDirectoryHandle | null> {
-  const root = await navigator.storage.getDirectory();
-  try {
-    return await root.getDirectoryHandle(RECOVERED_DIRECTORY, { create });
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Opens the pool of OPFS files. After a reload or a crash the previous worker may still hold the
@@ -87,13 +78,13 @@ export async function createOpfsHost(keptPage: KeptPageStore, lock: DatabaseLock
     storage: 'opfs',
     keptPage,
     async listRecoveredCopies() {
-      const dir = await recoveredDirectory(false);
+      const dir = await opfsDirectory(RECOVERED_DIRECTORY, false);
       const names: string[] = [];
       if (dir) for await (const name of dir.keys()) names.push(name);
       return names.sort().reverse();
     },
     async saveRecoveredCopy(name, bytes) {
-      const dir = (await recoveredDirectory(true))!;
+      const dir = (await opfsDirectory(RECOVERED_DIRECTORY, true))!;
       await writeWholeFile(await dir.getFileHandle(name, { create: true }), bytes);
     },
     async deleteRecoveredCopies() {

@@ -5,10 +5,14 @@
 import type { KeptPageStore } from './host';
 import { KEPT_PAGE_DIRECTORY, KEPT_PAGE_FILE } from './kept-page-format';
 
-async function directory(create: boolean): Promise<FileSystemDirectoryHandle | null> {
+/** A folder at the root of the origin's OPFS, made if asked; null when it is not there. */
+export async function opfsDirectory(
+  name: string,
+  create: boolean,
+): Promise<FileSystemDirectoryHandle | null> {
   const root = await navigator.storage.getDirectory();
   try {
-    return await root.getDirectoryHandle(KEPT_PAGE_DIRECTORY, { create });
+    return await root.getDirectoryHandle(name, { create });
   } catch {
     return null;
   }
@@ -18,7 +22,7 @@ export function opfsKeptPage(): KeptPageStore {
   return {
     async read() {
       try {
-        const dir = await directory(false);
+        const dir = await opfsDirectory(KEPT_PAGE_DIRECTORY, false);
         if (!dir) return null;
         const file = await (await dir.getFileHandle(KEPT_PAGE_FILE)).getFile();
         return await file.text();
@@ -28,7 +32,7 @@ export function opfsKeptPage(): KeptPageStore {
       }
     },
     async write(text) {
-      const dir = (await directory(true))!;
+      const dir = (await opfsDirectory(KEPT_PAGE_DIRECTORY, true))!;
       // (Cut short, it does not parse, and the page is then read from the database.)
       await writeWholeFile(
         await dir.getFileHandle(KEPT_PAGE_FILE, { create: true }),
